@@ -1,0 +1,66 @@
+"""Exceptions and warnings raised by pgmpy-mixture.
+
+Every error subclasses :class:`MixtureError` and either :class:`ValueError` or
+:class:`TypeError`, so callers can catch our errors as a family or by the
+standard type. Messages always name the variable, state, column or row at fault.
+
+Examples
+--------
+>>> from pgmpy_mixture.errors import UnknownStateError
+>>> issubclass(UnknownStateError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+
+class MixtureError(Exception):
+    """Base class of every exception raised by pgmpy-mixture."""
+
+
+class DataValueError(MixtureError, ValueError):
+    """The data (samples, counts or marginals) are malformed: NaN, negative weights, empty, ..."""
+
+
+class DataTypeError(MixtureError, TypeError):
+    """The data are not of a supported type (for example not a pandas DataFrame)."""
+
+
+class UnknownVariableError(DataValueError):
+    """A column or key names a variable the model does not have."""
+
+
+class MissingVariableError(DataValueError):
+    """A model variable is absent from the data."""
+
+
+class UnknownStateError(DataValueError):
+    """A value is not one of the states the model knows for that variable."""
+
+
+class ModelError(MixtureError, ValueError):
+    """The model is unusable: no CPDs, fails its own check, cyclic, ..."""
+
+
+class ParameterError(MixtureError, ValueError):
+    """An option has an invalid value (unknown method, negative threshold, ...)."""
+
+
+class AssumptionError(MixtureError, ValueError):
+    """An identifiability assumption (positivity or exclusion) fails for exact input."""
+
+
+class AssumptionWarning(UserWarning):
+    """An identifiability assumption (positivity or exclusion) looks violated."""
+
+
+class PositivityWarning(AssumptionWarning):
+    """A CPD entry is zero (or numerically zero): positivity (Assumption 3.2) fails."""
+
+
+class ExclusionWarning(AssumptionWarning):
+    """No exclusion-satisfying mixture explains the input exactly (Assumption 3.1)."""
+
+
+class EstimationWarning(UserWarning):
+    """A finite-sample estimate is unreliable (too few samples, clipped solution, ...)."""

@@ -1,0 +1,361 @@
+"""Framework-free causal Bayesian network: the known P(V) every discrete method talks to.
+
+The network keeps its variables in a topological order, so that any prefix
+``V_1..V_j`` of that order is ancestrally closed and its interventional
+probabilities are plain products of CPD entries (UAI 2021, Section 2):
+
+    P_t(v_1..v_j) = prod_{i <= j, V_i not in T} P(v_i | pa(v_i)) * prod_{V_i in T} [v_i == t_i]
+
+Nothing here imports pgmpy; the adapter in :mod:`pgmpy_mixture.adapters.pgmpy`
+converts a pgmpy model into a :class:`CausalNetwork`.
+
+Codes
+-----
+States are addressed by integer codes ``0..card-1`` in the order of
+:attr:`CausalNetwork.states`. A *target* is encoded as an integer vector over the
+variables with ``-1`` where the variable is not intervened on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pgmpy_mixture.errors import ModelError, UnknownStateError, UnknownVariableError
+
+NOT_INTERVENED = -1
+_CHUNK_ELEMENTS = 4_000_000
+
+
+def _topological_order(parents: Mapping[str, Sequence[str]], variables: Sequence[str]) -> list[str]:
+    """Kahn's algorithm, stable in the given variable order; raises on cycles."""
+    remaining = {v: set(parents.get(v, ())) for v in variables}
+    order: list[str] = []
+    while remaining:
+        ready = [v for v in variables if v in remaining and not remaining[v]]
+        if not ready:
+            raise ModelError(f"the graph has a directed cycle among {sorted(remaining)}")
+        for v in ready:
+            del remaining[v]
+            order.append(v)
+        for deps in remaining.values():
+            deps.difference_update(ready)
+    return order
+
+
+@dataclass(frozen=True, eq=False)
+class CausalNetwork:
+    """A discrete causal Bayesian network with variables in topological order.
+
+    Parameters
+    ----------
+    variables : tuple of str
+        Variable names in a topological order of the graph.
+    states : tuple of tuple of str
+        State names of each variable; the position of a state is its code.
+    parents : tuple of tuple of int
+        Parent indices of each variable (each smaller than the variable's own index).
+    cpds : tuple of numpy.ndarray
+        ``cpds[i]`` has shape ``(*[card of each parent], card_i)``: the last axis is the
+        variable itself, earlier axes follow ``parents[i]``. Stored read-only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(
+    ...     variables=["A", "B"], states={"A": ["a0", "a1"], "B": ["b0", "b1"]},
+    ...     parents={"B": ["A"]},
+    ...     cpds={"A": np.array([0.3, 0.7]), "B": np.array([[0.9, 0.1], [0.2, 0.8]])})
+    >>> net.variables
+    ('A', 'B')
+    >>> round(float(net.interventional_probability(net.encode_targets([{}]), np.array([[1, 1]]))[0, 0]), 12)
+    0.56
+    """
+
+    variables: tuple[str, ...]
+    states: tuple[tuple[str, ...], ...]
+    parents: tuple[tuple[int, ...], ...]
+    cpds: tuple[np.ndarray, ...]
+    _index: dict = field(init=False, repr=False, compare=False)
+    _state_index: tuple = field(init=False, repr=False, compare=False)
+    _flat_cpds: tuple = field(init=False, repr=False, compare=False)
+    _strides: tuple = field(init=False, repr=False, compare=False)
+    _offsets: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.variables)
+        if n == 0:
+            raise ModelError("the network has no variables")
+        if not (len(self.states) == len(self.parents) == len(self.cpds) == n):
+            raise ModelError("variables, states, parents and cpds must have one entry per variable")
+        if len(set(self.variables)) != n:
+            raise ModelError("variable names must be distinct")
+        cards = [len(s) for s in self.states]
+        flat, strides = [], []
+        for i, (var, pars, cpd) in enumerate(zip(self.variables, self.parents, self.cpds, strict=True)):
+            if cards[i] < 1 or len(set(self.states[i])) != cards[i]:
+                raise ModelError(f"variable {var!r} needs distinct state names")
+            if any(not (0 <= p < i) for p in pars):
+                raise ModelError(f"parents of {var!r} must precede it in the topological order")
+            expected = tuple(cards[p] for p in pars) + (cards[i],)
+            if tuple(cpd.shape) != expected:
+                raise ModelError(f"CPD of {var!r} has shape {cpd.shape}, expected {expected}")
+            if not np.all(np.isfinite(cpd)) or np.any(cpd < 0):
+                raise ModelError(f"CPD of {var!r} has negative or non-finite entries")
+            sums = cpd.sum(axis=-1)
+            if not np.allclose(sums, 1.0, atol=1e-6):
+                raise ModelError(f"CPD of {var!r} does not sum to 1 over the states of {var!r}")
+            cpd.setflags(write=False)
+            flat.append(cpd.reshape(-1))
+            stride = np.ones(len(pars), dtype=np.int64)
+            for k in range(len(pars) - 2, -1, -1):
+                stride[k] = stride[k + 1] * cards[pars[k + 1]]
+            strides.append(stride * cards[i])
+        object.__setattr__(self, "_index", {v: i for i, v in enumerate(self.variables)})
+        object.__setattr__(self, "_state_index", tuple({s: k for k, s in enumerate(st)} for st in self.states))
+        object.__setattr__(self, "_flat_cpds", tuple(flat))
+        object.__setattr__(self, "_strides", tuple(strides))
+        object.__setattr__(self, "_offsets", np.concatenate([[0], np.cumsum(cards)]).astype(np.int64))
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_tables(
+        cls,
+        variables: Sequence[str],
+        states: Mapping[str, Sequence[str]],
+        parents: Mapping[str, Sequence[str]],
+        cpds: Mapping[str, np.ndarray],
+    ) -> CausalNetwork:
+        """Build a network from per-variable tables, sorting variables topologically.
+
+        Parameters
+        ----------
+        variables : sequence of str
+            Variable names (any order; ties in the topological order keep this order).
+        states : mapping
+            ``variable -> state names``.
+        parents : mapping
+            ``variable -> parent names`` (missing = no parents).
+        cpds : mapping
+            ``variable -> array`` of shape ``(*parent cards in the order given, card)``.
+
+        Returns
+        -------
+        CausalNetwork
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["B", "A"], {"A": ["x", "y"], "B": ["u", "v"]},
+        ...     {"B": ["A"]}, {"A": np.array([.5, .5]), "B": np.array([[.9, .1], [.4, .6]])})
+        >>> net.variables
+        ('A', 'B')
+        """
+        variables = [str(v) for v in variables]
+        for v in variables:
+            for key, table in (("states", states), ("cpds", cpds)):
+                if v not in table:
+                    raise ModelError(f"variable {v!r} has no {key[:-1]}")
+        for v, pars in parents.items():
+            for p in pars:
+                if p not in variables:
+                    raise UnknownVariableError(f"parent {p!r} of {v!r} is not a variable of the network")
+        order = _topological_order(parents, variables)
+        index = {v: i for i, v in enumerate(order)}
+        return cls(
+            variables=tuple(order),
+            states=tuple(tuple(str(s) for s in states[v]) for v in order),
+            parents=tuple(tuple(index[p] for p in parents.get(v, ())) for v in order),
+            cpds=tuple(np.array(cpds[v], dtype=np.float64) for v in order),
+        )
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def n_variables(self) -> int:
+        """Number of variables."""
+        return len(self.variables)
+
+    @property
+    def cardinalities(self) -> np.ndarray:
+        """Number of states of each variable, in topological order."""
+        return np.diff(self._offsets)
+
+    def index(self, variable: str) -> int:
+        """Position of ``variable`` in the topological order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+        >>> net.index("A")
+        0
+        """
+        try:
+            return self._index[variable]
+        except KeyError:
+            raise UnknownVariableError(f"variable {variable!r} is not in the network") from None
+
+    def state_code(self, variable: str, state: object) -> int:
+        """Integer code of ``state`` for ``variable`` (state names compare as strings).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+        >>> net.state_code("A", "y")
+        1
+        """
+        i = self.index(variable)
+        try:
+            return self._state_index[i][str(state)]
+        except KeyError:
+            raise UnknownStateError(
+                f"state {state!r} of variable {variable!r} is not one of {list(self.states[i])}"
+            ) from None
+
+    def encode_targets(self, targets: Sequence[Mapping[str, object]]) -> np.ndarray:
+        """Encode targets ``{variable: state}`` as an ``(m, n)`` int array, -1 = not intervened.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+        >>> net.encode_targets([{}, {"A": "y"}]).tolist()
+        [[-1], [1]]
+        """
+        codes = np.full((len(targets), self.n_variables), NOT_INTERVENED, dtype=np.int64)
+        for row, target in enumerate(targets):
+            for var, state in target.items():
+                codes[row, self.index(var)] = self.state_code(var, state)
+        return codes
+
+    def decode_target(self, codes: np.ndarray) -> dict[str, str]:
+        """Turn one encoded target back into ``{variable: state name}`` (topological order).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+        >>> net.decode_target(np.array([1]))
+        {'A': 'y'}
+        """
+        return {self.variables[i]: self.states[i][int(c)] for i, c in enumerate(codes) if c != NOT_INTERVENED}
+
+    # ------------------------------------------------------------------ probabilities
+    def conditional_probabilities(self, settings: np.ndarray) -> np.ndarray:
+        """``P(v_i | pa(v_i))`` for every row of ``settings`` and every prefix variable.
+
+        Parameters
+        ----------
+        settings : ndarray of int, shape (Q, j)
+            Codes of the first ``j`` variables of the topological order.
+
+        Returns
+        -------
+        ndarray of float, shape (Q, j)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["0", "1"], "B": ["0", "1"]}, {"B": ["A"]},
+        ...     {"A": np.array([.3, .7]), "B": np.array([[.9, .1], [.2, .8]])})
+        >>> net.conditional_probabilities(np.array([[1, 0]])).tolist()
+        [[0.7, 0.2]]
+        """
+        settings = np.asarray(settings)
+        q, j = settings.shape
+        out = np.empty((q, j), dtype=np.float64)
+        for i in range(j):
+            flat_index = settings[:, i].astype(np.int64, copy=True)
+            for p, stride in zip(self.parents[i], self._strides[i], strict=True):
+                flat_index += settings[:, p].astype(np.int64) * stride
+            out[:, i] = self._flat_cpds[i][flat_index]
+        return out
+
+    def interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+        """``P_t(v)`` for every target ``t`` and every prefix setting ``v`` (UAI 2021, Section 2).
+
+        Parameters
+        ----------
+        targets : ndarray of int, shape (q, n) or (q, j)
+            Encoded targets (-1 = not intervened); only the first ``j`` columns are used.
+        settings : ndarray of int, shape (Q, j)
+            Assignments of the first ``j`` variables of the topological order.
+
+        Returns
+        -------
+        ndarray of float, shape (q, Q)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["0", "1"], "B": ["0", "1"]}, {"B": ["A"]},
+        ...     {"A": np.array([.3, .7]), "B": np.array([[.9, .1], [.2, .8]])})
+        >>> t = net.encode_targets([{}, {"A": "1"}])
+        >>> net.interventional_probability(t, np.array([[1, 1], [0, 1]])).round(3).tolist()
+        [[0.56, 0.03], [0.8, 0.0]]
+        """
+        settings = np.asarray(settings, dtype=np.int64)
+        j = settings.shape[1]
+        targets = np.asarray(targets, dtype=np.int64)[:, :j]
+        cond = self.conditional_probabilities(settings)
+        zero = cond <= 0.0
+        log_cond = np.log(np.where(zero, 1.0, cond))
+        intervened = (targets != NOT_INTERVENED).astype(np.float64)
+        log_p = log_cond.sum(axis=1)[None, :] - intervened @ log_cond.T
+        zeros = zero.sum(axis=1)[None, :] - intervened @ zero.T.astype(np.float64)
+        consistent = self._consistency(targets, settings)
+        return np.where(consistent & (zeros < 0.5), np.exp(log_p), 0.0)
+
+    def _consistency(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+        """Boolean (q, Q): does setting v agree with target t on every intervened variable?"""
+        j = settings.shape[1]
+        offsets = self._offsets[:j]
+        width = int(self._offsets[j])
+        target_hot = np.zeros((targets.shape[0], width))
+        rows, cols = np.nonzero(targets != NOT_INTERVENED)
+        target_hot[rows, offsets[cols] + targets[rows, cols]] = 1.0
+        setting_hot = np.zeros((settings.shape[0], width))
+        setting_hot[np.arange(settings.shape[0])[:, None], offsets[None, :] + settings] = 1.0
+        matches = target_hot @ setting_hot.T
+        return matches > target_hot.sum(axis=1)[:, None] - 0.5
+
+    def log_likelihood(self, targets: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """``log P_t(row)`` of full rows under each target, shape (q, R), ``-inf`` where impossible.
+
+        Computed in chunks of rows so memory stays bounded.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["0", "1"]}, {}, {"A": np.array([.25, .75])})
+        >>> np.exp(net.log_likelihood(net.encode_targets([{}, {"A": "0"}]), np.array([[0], [1]]))).tolist()
+        [[0.25, 0.75], [1.0, 0.0]]
+        """
+        codes = np.asarray(codes)
+        q = len(targets)
+        out = np.empty((q, codes.shape[0]))
+        step = max(1, _CHUNK_ELEMENTS // max(1, q * codes.shape[1]))
+        for start in range(0, codes.shape[0], step):
+            block = codes[start : start + step]
+            with np.errstate(divide="ignore"):
+                out[:, start : start + step] = np.log(self.interventional_probability(targets, block))
+        return out
+
+    def positivity_violations(self, atol: float = 0.0) -> list[tuple[str, str]]:
+        """List ``(variable, state)`` pairs with a CPD entry ``<= atol`` (Assumption 3.2 fails there).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([1.0, 0.0])})
+        >>> net.positivity_violations()
+        [('A', 'y')]
+        """
+        bad: list[tuple[str, str]] = []
+        for var, st, cpd in zip(self.variables, self.states, self.cpds, strict=True):
+            low = np.any(cpd.reshape(-1, len(st)) <= atol, axis=0)
+            bad.extend((var, st[k]) for k in np.flatnonzero(low))
+        return bad

@@ -1,0 +1,220 @@
+"""The one immutable result type shared by every method: :class:`MixtureResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pgmpy_mixture.errors import DataValueError
+from pgmpy_mixture.network import CausalNetwork
+
+
+def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+def format_target(target: Mapping[str, str]) -> str:
+    """Human-readable label: ``do(PKC=HIGH, Erk=LOW)``, or ``observational`` for the empty target.
+
+    Examples
+    --------
+    >>> format_target({"PKC": "HIGH"}), format_target({})
+    ('do(PKC=HIGH)', 'observational')
+    """
+    if not target:
+        return "observational"
+    return "do(" + ", ".join(f"{k}={v}" for k, v in target.items()) + ")"
+
+
+@dataclass(frozen=True)
+class Component:
+    """One recovered intervention: its target and its mixing weight.
+
+    Parameters
+    ----------
+    target : mapping of str to str
+        ``variable -> state name`` of every intervened variable; empty for the observational component.
+    weight : float
+        Mixing weight ``pi``.
+
+    Examples
+    --------
+    >>> c = Component({"A": "x"}, 0.25)
+    >>> c.target["A"], c.weight, str(c)
+    ('x', 0.25, 'do(A=x): 0.25')
+    """
+
+    target: Mapping[str, str]
+    weight: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target", _freeze({str(k): str(v) for k, v in self.target.items()}))
+        object.__setattr__(self, "weight", float(self.weight))
+
+    @property
+    def label(self) -> str:
+        """``do(...)`` label of the target."""
+        return format_target(self.target)
+
+    @property
+    def is_observational(self) -> bool:
+        """True for the empty target."""
+        return not self.target
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.weight:.4g}"
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self.target.items())), self.weight))
+
+
+@dataclass(frozen=True, eq=False)
+class MixtureResult:
+    """Recovered mixture of interventions (immutable).
+
+    Parameters
+    ----------
+    components : sequence of Component
+        Distinct targets; stored sorted by weight, descending.
+    method : str
+        Name of the method that produced the result.
+    network : CausalNetwork, optional
+        The network the targets refer to (needed for :meth:`responsibilities`).
+    sample_size : float, optional
+        Number of mixture samples (sum of count weights); ``None`` for exact input.
+    options : mapping
+        Thresholds and settings used (epsilon, delta, ...).
+    warnings : tuple of str
+        Assumption or estimation problems met on the way.
+    diagnostics : mapping
+        Measured quantities (residuals, run time, ...).
+
+    Examples
+    --------
+    >>> r = MixtureResult([Component({}, 0.3), Component({"A": "x"}, 0.7)], method="exact")
+    >>> [c.label for c in r.components]
+    ['do(A=x)', 'observational']
+    >>> r.to_frame()["weight"].tolist()
+    [0.7, 0.3]
+    """
+
+    components: tuple[Component, ...]
+    method: str
+    network: CausalNetwork | None = None
+    sample_size: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        comps = tuple(self.components)
+        keys = [tuple(sorted(c.target.items())) for c in comps]
+        if len(set(keys)) != len(keys):
+            raise DataValueError("components must have distinct targets")
+        weights = np.array([c.weight for c in comps], dtype=float)
+        if weights.size and (not np.all(np.isfinite(weights)) or np.any(weights < 0)):
+            raise DataValueError("component weights must be finite and non-negative")
+        order = sorted(range(len(comps)), key=lambda i: (-comps[i].weight, len(comps[i].target), keys[i]))
+        object.__setattr__(self, "components", tuple(comps[i] for i in order))
+        object.__setattr__(self, "options", _freeze(self.options))
+        object.__setattr__(self, "diagnostics", _freeze(self.diagnostics))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+
+    # ------------------------------------------------------------------ sequence protocol
+    def __len__(self) -> int:
+        return len(self.components)
+
+    def __iter__(self) -> Iterator[Component]:
+        return iter(self.components)
+
+    def __getitem__(self, item: int) -> Component:
+        return self.components[item]
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Mixing weights in component order."""
+        return np.array([c.weight for c in self.components])
+
+    @property
+    def targets(self) -> list[dict[str, str]]:
+        """Targets as plain dicts, in component order."""
+        return [dict(c.target) for c in self.components]
+
+    # ------------------------------------------------------------------ views
+    def to_frame(self) -> pd.DataFrame:
+        """One row per component: label, weight, number of intervened variables, and the target.
+
+        Examples
+        --------
+        >>> MixtureResult([Component({}, 1.0)], method="exact").to_frame().columns.tolist()
+        ['target', 'weight', 'size', 'intervention']
+        """
+        return pd.DataFrame(
+            {
+                "target": [c.label for c in self.components],
+                "weight": self.weights,
+                "size": [len(c.target) for c in self.components],
+                "intervention": [dict(c.target) for c in self.components],
+            }
+        )
+
+    def __repr__(self) -> str:
+        head = f"MixtureResult(method={self.method!r}, components={len(self)}"
+        if self.sample_size is not None:
+            head += f", sample_size={self.sample_size:g}"
+        lines = [head + ")"]
+        width = max([len(c.label) for c in self.components] + [6])
+        lines.append(f"  {'target':<{width}}  weight")
+        lines += [f"  {c.label:<{width}}  {c.weight:.6f}" for c in self.components]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()[["target", "weight", "size"]].to_html(index=False)
+
+    # ------------------------------------------------------------------ posterior over components
+    def encoded_targets(self) -> np.ndarray:
+        """Targets encoded against :attr:`network`, shape (m, n), -1 = not intervened.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.4, .6])})
+        >>> MixtureResult([Component({"A": "y"}, 1.0)], "exact", network=net).encoded_targets().tolist()
+        [[1]]
+        """
+        if self.network is None:
+            raise DataValueError("this result carries no network; responsibilities need one")
+        return self.network.encode_targets([c.target for c in self.components])
+
+    def responsibilities(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Posterior probability of each component for each row of ``data`` (n x m frame).
+
+        Rows impossible under every component (all likelihoods zero) get NaN.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+        >>> r = MixtureResult([Component({}, 0.5), Component({"A": "x"}, 0.5)], "exact", network=net)
+        >>> r.responsibilities(pd.DataFrame({"A": ["x", "y"]})).round(3).values.tolist()
+        [[0.333, 0.667], [1.0, 0.0]]
+        """
+        from pgmpy_mixture.validation import encode_samples
+
+        targets = self.encoded_targets()
+        codes, _ = encode_samples(data, self.network.variables, self.network.states)
+        log_lik = self.network.log_likelihood(targets, codes)
+        with np.errstate(divide="ignore"):
+            log_post = log_lik + np.log(self.weights)[:, None]
+        top = np.max(log_post, axis=0)
+        finite = np.isfinite(top)
+        post = np.full(log_post.shape, np.nan)
+        shifted = np.exp(log_post[:, finite] - top[finite])
+        post[:, finite] = shifted / shifted.sum(axis=0)
+        return pd.DataFrame(post.T, index=data.index, columns=[c.label for c in self.components])
