@@ -41,6 +41,11 @@ class Component:
         ``variable -> state name`` of every intervened variable; empty for the observational component.
     weight : float
         Mixing weight ``pi``.
+    stderr : float, optional
+        Standard error of ``weight`` when the method estimated one (used by
+        :meth:`MixtureResult.confidence_intervals`).
+    existence : float, optional
+        Score in [0, 1] of how sure the method is that this target exists (see the method's docs).
 
     Examples
     --------
@@ -51,10 +56,16 @@ class Component:
 
     target: Mapping[str, str]
     weight: float
+    stderr: float | None = None
+    existence: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "target", _freeze({str(k): str(v) for k, v in self.target.items()}))
         object.__setattr__(self, "weight", float(self.weight))
+        if self.stderr is not None:
+            object.__setattr__(self, "stderr", float(self.stderr))
+        if self.existence is not None:
+            object.__setattr__(self, "existence", float(self.existence))
 
     @property
     def label(self) -> str:
@@ -176,6 +187,40 @@ class MixtureResult:
 
     def _repr_html_(self) -> str:
         return self.to_frame()[["target", "weight", "size"]].to_html(index=False)
+
+    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals of the weights from the standard errors the method stored.
+
+        Wald intervals ``weight +- z * stderr`` clipped to [0, 1] (``z`` the normal quantile of ``level``),
+        plus each component's existence score. Methods that estimate no standard errors raise; for those,
+        :func:`pgmpy_mixture.uncertainty.bootstrap` gives percentile intervals.
+
+        Examples
+        --------
+        >>> r = MixtureResult([Component({}, 0.6, stderr=0.05), Component({"A": "x"}, 0.4, stderr=0.05)], "demo")
+        >>> r.confidence_intervals(0.95)[["lower", "upper"]].round(3).values.tolist()
+        [[0.502, 0.698], [0.302, 0.498]]
+        """
+        from scipy.stats import norm
+
+        if not 0 < level < 1:
+            raise DataValueError(f"level must be in (0, 1), got {level!r}")
+        if any(c.stderr is None for c in self.components):
+            raise DataValueError(
+                f"method {self.method!r} stored no standard errors; use pgmpy_mixture.uncertainty.bootstrap"
+            )
+        z = float(norm.ppf(0.5 + level / 2))
+        se = np.array([c.stderr for c in self.components], dtype=float)
+        return pd.DataFrame(
+            {
+                "target": [c.label for c in self.components],
+                "weight": self.weights,
+                "stderr": se,
+                "lower": np.clip(self.weights - z * se, 0.0, 1.0),
+                "upper": np.clip(self.weights + z * se, 0.0, 1.0),
+                "existence": [np.nan if c.existence is None else c.existence for c in self.components],
+            }
+        )
 
     # ------------------------------------------------------------------ posterior over components
     def encoded_targets(self) -> np.ndarray:

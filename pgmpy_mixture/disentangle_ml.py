@@ -1,0 +1,622 @@
+"""Likelihood-based DISENTANGLE: the paper's recursion with maximum-likelihood lifts over every row.
+
+The UAI 2021 algorithm (Kumar & Sinha, Section 4, Algorithm 1) lifts the targets ``s_i`` found on the
+prefix ``V_1..V_{j-1}`` to ``V_j`` by solving Equation 5 at ONE full setting ``v_{i,l}`` of the earlier
+variables, so each equation rests on the few rows matching that setting. This module keeps the
+recursion but estimates every lift from all rows:
+
+1. **Soft assignment of rows to the current targets.** With the prefix targets ``s_i`` and weights ``mu_i``
+   fitted so far, each row gets the posterior ``gamma_i(r) = mu_i P_{s_i}(r_{<j}) / P_mix(r_{<j})``
+   (prefix likelihoods are CPD products, Section 2).
+2. **Per-target lift by maximum likelihood.** A child of ``s_i`` is either ``s_i`` itself (``V_j`` follows its
+   CPD) or ``s_i + (V_j = v)``. All children share the factor ``P_{s_i}(r_{<j})``, so given ``gamma`` the
+   lift of ``s_i`` only needs the gamma-weighted counts ``c_i(pa_j, v_j)`` of the cells of ``V_j``'s CPD
+   and maximises the concave ``sum c_i(pa, v) log(theta_0 P(v | pa) + theta_v)`` over the simplex
+   (the population version of Equation 5, pooled over every parent setting instead of one).
+   It is started at the pooled moment solution of Equation 5 (exact on exact input), improved by EM
+   and polished by an active-set Newton method (quadratic convergence, so exact input stays exact).
+3. **Exclusion chosen by fit** (Assumption 3.1): every candidate excluded state ``e`` of ``V_j`` is tried,
+   with ``theta_e = 0`` in every lift, and the one with the largest total log-likelihood is kept.
+4. **Pruning that scales with the sample size:** a child is dropped when the likelihood-ratio statistic
+   for setting its weight to zero is below ``penalty`` (default BIC, ``log(n) / 2`` per weight); on exact
+   input children with weight ``<= tolerance`` are dropped.
+5. **Joint refinement.** A few EM iterations over all surviving weights on the prefix after each step,
+   and a joint EM polish of all weights on the full rows at the end.
+
+Observed information at the final fit gives standard errors (see :mod:`pgmpy_mixture.uncertainty`).
+When P(V) is known only from observational samples, the CPDs are fitted first and plugged in
+(see :func:`pgmpy_mixture.fitting.fit_network`); the network passed here is treated as known.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.stats import norm
+
+from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.errors import DataValueError, EstimationWarning, ParameterError
+from pgmpy_mixture.network import NOT_INTERVENED, CausalNetwork
+from pgmpy_mixture.result import Component, MixtureResult, format_target
+
+_TINY = 1e-300
+_EM_STEPS = 30
+_NEWTON_STEPS = 40
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _cpd_cell_index(network: CausalNetwork, codes: np.ndarray, j: int) -> np.ndarray:
+    """Flat index of the CPD entry ``P(v_j | pa_j)`` used by every row (row-major over parents, then v_j)."""
+    cards = network.cardinalities
+    index = codes[:, j].astype(np.int64)
+    stride = int(cards[j])
+    for p in reversed(network.parents[j]):
+        index = index + codes[:, p].astype(np.int64) * stride
+        stride *= int(cards[p])
+    return index
+
+
+def _logsumexp_rows(log_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column-wise max and log-sum-exp of a (q, U) array with -inf entries; returns (lse, max)."""
+    top = np.max(log_values, axis=0)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(under="ignore"):
+        total = np.exp(log_values - safe).sum(axis=0)
+    with np.errstate(divide="ignore"):
+        return np.log(total) + safe, safe
+
+
+@dataclass
+class _Cells:
+    """The distinct CPD cells ``(pa_j, v_j)`` of variable ``j`` seen in the data."""
+
+    inverse: np.ndarray  # (U,) cell of each row
+    p: np.ndarray  # (cells,) P(v_j | pa_j)
+    v: np.ndarray  # (cells,) state code of v_j
+    pa: np.ndarray  # (cells,) parent configuration index (0..n_pa-1, compacted)
+    pa_probs: np.ndarray  # (n_pa, k) P(. | pa) for every compacted parent configuration
+    onehot: np.ndarray  # (cells, k)
+
+
+def _cells(network: CausalNetwork, codes: np.ndarray, j: int) -> _Cells:
+    k = int(network.cardinalities[j])
+    flat = _cpd_cell_index(network, codes, j)
+    uniq, inverse = np.unique(flat, return_inverse=True)
+    cpd = np.asarray(network.cpds[j]).reshape(-1, k)
+    pa_raw = uniq // k
+    pa_uniq, pa = np.unique(pa_raw, return_inverse=True)
+    v = uniq % k
+    return _Cells(
+        inverse=inverse.ravel(),
+        p=cpd.reshape(-1)[uniq],
+        v=v,
+        pa=pa.ravel(),
+        pa_probs=cpd[pa_uniq],
+        onehot=(v[:, None] == np.arange(k)[None, :]).astype(np.float64),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- lift solver
+def _group_loglik(counts: np.ndarray, theta: np.ndarray, cells: _Cells) -> np.ndarray:
+    """``sum_cells c log(theta_0 p + theta_v)`` for each problem (rows of ``counts`` and ``theta``)."""
+    mix = theta[:, :1] * cells.p[None, :] + theta[:, 1:][:, cells.v]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(counts > 0, counts * np.log(np.maximum(mix, 0.0)), 0.0)
+    return terms.sum(axis=1)
+
+
+def _moment_start(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, floor: float) -> np.ndarray:
+    """Pooled moment solution of Equation 5 for each problem (exact on exact input), kept inside the simplex.
+
+    With excluded state ``e`` (``theta_e = 0``): ``theta_0 = c(e) / sum_pa m(pa) P(e | pa)`` and
+    ``theta_v = (c(v) - theta_0 sum_pa m(pa) P(v | pa)) / m``, pooled over every parent setting.
+    """
+    n_prob = counts.shape[0]
+    k = cells.onehot.shape[1]
+    n_pa = cells.pa_probs.shape[0]
+    mass_v = counts @ cells.onehot  # (B, k)
+    pa_mass = np.zeros((n_prob, n_pa))
+    for b in range(n_prob):  # loop over problems (tens), not rows
+        pa_mass[b] = np.bincount(cells.pa, weights=counts[b], minlength=n_pa)
+    expected_v = pa_mass @ cells.pa_probs  # (B, k): sum_pa m(pa) P(v | pa)
+    total = np.maximum(mass_v.sum(axis=1), _TINY)
+    excluded = ~allowed[:, 1:]  # (B, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(excluded, mass_v / np.maximum(expected_v, _TINY), np.inf)
+    theta0 = np.min(ratio, axis=1)
+    theta0 = np.where(np.isfinite(theta0), theta0, 1.0)
+    theta0 = np.clip(theta0, 0.0, 1.0)
+    rest = (mass_v - theta0[:, None] * expected_v) / total[:, None]
+    theta = np.concatenate([theta0[:, None], rest], axis=1)
+    theta = np.where(allowed, np.maximum(theta, floor), 0.0)
+    return theta / theta.sum(axis=1, keepdims=True)
+
+
+def _newton(counts: np.ndarray, theta: np.ndarray, free: np.ndarray, cells: _Cells) -> np.ndarray:
+    """Active-set Newton ascent on the simplex face ``{theta_c = 0 for c not free}`` (batched)."""
+    n_prob, kk = theta.shape
+    p, onehot, vidx = cells.p, cells.onehot, cells.v
+    ll = _group_loglik(counts, theta, cells)
+    active = np.ones(n_prob, dtype=bool)
+    for _ in range(_NEWTON_STEPS):
+        idx = np.flatnonzero(active & (free.sum(axis=1) > 1))
+        if idx.size == 0:
+            break
+        th, cn, fr = theta[idx], counts[idx], free[idx]
+        mix = th[:, :1] * p[None, :] + th[:, 1:][:, vidx]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where((cn > 0) & (mix > 0), cn / mix, 0.0)
+            w = np.where((cn > 0) & (mix > 0), cn / mix**2, 0.0)
+        grad = np.concatenate([(r @ p)[:, None], r @ onehot], axis=1)
+        hess = np.zeros((idx.size, kk, kk))
+        hess[:, 0, 0] = w @ (p * p)
+        cross = (w * p[None, :]) @ onehot
+        hess[:, 0, 1:] = cross
+        hess[:, 1:, 0] = cross
+        diag = w @ onehot
+        hess[:, np.arange(1, kk), np.arange(1, kk)] = diag
+        # KKT system of max LL s.t. sum(d_free) = 0, d_fixed = 0:  [H 1; 1' 0] [d; lam] = [g; 0] with H = -hessian
+        system = np.zeros((idx.size, kk + 1, kk + 1))
+        rhs = np.zeros((idx.size, kk + 1))
+        scale = np.maximum(np.abs(hess).max(axis=(1, 2)), _TINY)
+        system[:, :kk, :kk] = np.where(fr[:, :, None] & fr[:, None, :], hess, 0.0) / scale[:, None, None]
+        system[:, np.arange(kk), np.arange(kk)] += np.where(fr, 1e-13, 1.0)
+        system[:, :kk, kk] = fr
+        system[:, kk, :kk] = fr
+        rhs[:, :kk] = np.where(fr, grad, 0.0) / scale[:, None]
+        try:
+            sol = np.linalg.solve(system, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            sol = np.stack([np.linalg.lstsq(s, b, rcond=None)[0] for s, b in zip(system, rhs, strict=True)])
+        d = np.where(fr, sol[:, :kk], 0.0)
+        # largest step keeping theta >= 0; the coordinate that hits zero leaves the free set
+        with np.errstate(divide="ignore", invalid="ignore"):
+            limit = np.where((d < 0) & fr, -th / d, np.inf)
+        t_max = np.minimum(1.0, limit.min(axis=1))
+        step = t_max.copy()
+        old_ll = ll[idx]
+        new_th = th + step[:, None] * d
+        new_ll = _group_loglik(cn, np.maximum(new_th, 0.0), cells)
+        for _ in range(40):  # backtracking on problems whose likelihood fell
+            bad = ~(new_ll >= old_ll - 1e-12 * np.abs(old_ll))
+            if not bad.any():
+                break
+            step[bad] *= 0.5
+            new_th[bad] = th[bad] + step[bad, None] * d[bad]
+            new_ll[bad] = _group_loglik(cn[bad], np.maximum(new_th[bad], 0.0), cells)
+        bad = ~(new_ll >= old_ll - 1e-12 * np.abs(old_ll))
+        new_th[bad] = th[bad]
+        new_ll[bad] = old_ll[bad]
+        hit = (step[:, None] == limit) & (limit <= 1.0) & ~bad[:, None]
+        new_th = np.where(hit, 0.0, np.maximum(new_th, 0.0))
+        new_th /= new_th.sum(axis=1, keepdims=True)
+        fr = fr & ~hit
+        moved = np.abs(new_th - th).max(axis=1)
+        theta[idx] = new_th
+        free[idx] = fr
+        ll[idx] = _group_loglik(cn, new_th, cells)
+        active[idx] = (moved > 1e-15) & ~bad
+    return theta
+
+
+def _fit_lifts(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, start: np.ndarray | None = None):
+    """Maximise each problem's lift likelihood over the simplex face ``allowed``; returns (theta, loglik)."""
+    if start is None:
+        theta = _moment_start(counts, allowed, cells, floor=1e-3)
+    else:
+        theta = np.where(allowed, np.maximum(start, 1e-8), 0.0)
+        theta /= theta.sum(axis=1, keepdims=True)
+    dead = counts.sum(axis=1) <= _TINY
+    if dead.any():  # a target with no responsibility keeps its start (it will be pruned by weight)
+        fallback = theta[dead].copy()
+    p, onehot, vidx = cells.p, cells.onehot, cells.v
+    total = np.maximum(counts.sum(axis=1), _TINY)
+    for _ in range(_EM_STEPS):
+        mix = theta[:, :1] * p[None, :] + theta[:, 1:][:, vidx]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where((counts > 0) & (mix > 0), counts / mix, 0.0)
+        theta = theta * np.concatenate([(r @ p)[:, None], r @ onehot], axis=1) / total[:, None]
+        theta /= np.maximum(theta.sum(axis=1, keepdims=True), _TINY)
+    theta = _newton(counts, theta, allowed & (theta > 0), cells)
+    if dead.any():
+        theta[dead] = fallback
+    return theta, _group_loglik(counts, theta, cells)
+
+
+# ---------------------------------------------------------------------------------------------- one lift step
+@dataclass
+class _Fit:
+    theta: np.ndarray  # (q, k+1) within-target fractions: [V_j follows its CPD, do(V_j = 0), ..., do(V_j = k-1)]
+    mu: np.ndarray  # (q,) prefix target weights (re-estimated together with theta)
+    allowed: np.ndarray  # (q, k+1) which children may have weight
+    counts: np.ndarray  # (q, cells) responsibility-weighted cell counts at the last E-step
+    loglik: float  # joint log-likelihood of the prefix rows
+
+
+class _LiftProblem:
+    """Lifting the prefix targets to ``V_j``: EM with the prefix target as latent variable.
+
+    The complete-data likelihood of a row given prefix target ``i`` is ``P_{s_i}(r_{<j})`` times the
+    within-target mixture ``theta_i0 P(v_j | pa_j) + theta_{i, v_j}``; the E-step gives responsibilities
+    over prefix targets, the M-step maximises each target's lift likelihood over its cell counts exactly
+    (:func:`_fit_lifts`). Each iteration cannot lower the likelihood (generalised EM).
+    """
+
+    def __init__(self, network: CausalNetwork, rep_codes: np.ndarray, j: int, log_a: np.ndarray, n: np.ndarray):
+        self.cells = _cells(network, rep_codes, j)
+        self.log_a = log_a
+        self.n = n
+        self.total = float(n.sum())
+        self.p_row = self.cells.p[self.cells.inverse]
+        self.v_row = self.cells.v[self.cells.inverse]
+        self.indicator = sparse.csr_matrix(
+            (np.ones(n.size), (self.cells.inverse, np.arange(n.size))), shape=(self.cells.p.size, n.size)
+        )
+
+    def _e_step(self, mu: np.ndarray, theta: np.ndarray | None) -> tuple[np.ndarray, float]:
+        log_joint = np.log(np.maximum(mu, _TINY))[:, None] + self.log_a
+        if theta is not None:
+            with np.errstate(divide="ignore"):
+                log_joint = log_joint + np.log(theta[:, :1] * self.p_row[None, :] + theta[:, 1:][:, self.v_row])
+        lse, _ = _logsumexp_rows(log_joint)
+        ok = np.isfinite(lse)
+        loglik = float(self.n @ lse) if ok.all() else -np.inf
+        with np.errstate(under="ignore", invalid="ignore"):
+            gamma = np.where(ok[None, :], np.exp(log_joint - np.where(ok, lse, 0.0)), 0.0)
+        counts = np.asarray(self.indicator @ (gamma * self.n[None, :]).T).T
+        return counts, loglik
+
+    def fit(self, mu: np.ndarray, allowed: np.ndarray, steps: int, start: np.ndarray | None = None) -> _Fit:
+        theta = start
+        if theta is None:  # first E-step from the prefix alone, then the pooled moment start
+            counts, _ = self._e_step(mu, None)
+            theta, _ = _fit_lifts(counts, allowed, self.cells)
+        old = -np.inf
+        for _ in range(max(steps, 1)):
+            counts, loglik = self._e_step(mu, theta)
+            mu = counts.sum(axis=1) / self.total
+            theta, _ = _fit_lifts(counts, allowed, self.cells, start=theta)
+            if np.isfinite(loglik) and loglik - old <= 1e-13 * abs(loglik):
+                break
+            old = loglik
+        counts, loglik = self._e_step(mu, theta)
+        return _Fit(theta=theta, mu=mu, allowed=allowed, counts=counts, loglik=loglik)
+
+    def solve_exact(self, mu: np.ndarray, allowed: np.ndarray) -> _Fit:
+        """Exact input: the likelihood maximum fits perfectly, so solve the linear system over all prefix rows.
+
+        ``P_mix(r_{<=j}) = sum_{i,c} x_ic P_{s_i}(r_{<j}) B_c(r)`` (Equation 5 for every row at once, not only at
+        the settings ``v_{i,l}``); least squares, or non-negative least squares when the solution has a
+        negative entry. ``loglik`` is minus the residual norm, so the best exclusion has the largest value.
+        """
+        g, c = np.nonzero(allowed)
+        with np.errstate(under="ignore"):
+            base = np.exp(self.log_a[g])
+        design = np.where(c[:, None] == 0, self.p_row[None, :], (self.v_row[None, :] == (c[:, None] - 1)))
+        design = (base * design).T
+        x, *_ = np.linalg.lstsq(design, self.n, rcond=None)
+        if x.min() < -1e-10:
+            from scipy.optimize import nnls
+
+            x, _ = nnls(design, self.n, maxiter=50 * x.size)
+        residual = float(np.linalg.norm(design @ x - self.n))
+        x = np.maximum(x, 0.0)
+        q, kk = allowed.shape
+        weights = np.zeros((q, kk))
+        weights[g, c] = x
+        new_mu = weights.sum(axis=1)
+        theta = np.where(new_mu[:, None] > 0, weights / np.maximum(new_mu, _TINY)[:, None], allowed / kk)
+        return _Fit(theta=theta, mu=new_mu, allowed=allowed, counts=np.zeros((q, 0)), loglik=-residual)
+
+    def likelihood_ratio(self, fit: _Fit) -> np.ndarray:
+        """Log-likelihood drop of each target's lift when one child's weight is forced to zero (q, k+1).
+
+        Children that cannot be removed (the only one left) get ``+inf``; non-candidates get ``-inf``.
+        """
+        current = fit.allowed & (fit.theta > 0)
+        out = np.where(current, np.inf, -np.inf)
+        g, c = np.nonzero(current)
+        if g.size == 0:
+            return out
+        masks = current[g].copy()
+        masks[np.arange(g.size), c] = False
+        ok = masks.any(axis=1)
+        if ok.any():
+            gg, cc = g[ok], c[ok]
+            full = _group_loglik(fit.counts[gg], fit.theta[gg], self.cells)
+            _, reduced = _fit_lifts(fit.counts[gg], masks[ok], self.cells, start=fit.theta[gg] * masks[ok])
+            out[gg, cc] = full - reduced
+        return out
+
+    def child_log_likelihood(self, g_idx: np.ndarray, c_idx: np.ndarray) -> np.ndarray:
+        """Prefix log-likelihoods of the children ``(target g, child c)``, shape (len(g_idx), U_j)."""
+        out = self.log_a[g_idx].copy()
+        obs = c_idx == 0
+        out[obs] += np.log(self.p_row)[None, :]
+        state = c_idx[~obs] - 1
+        out[~obs] = np.where(self.v_row[None, :] == state[:, None], out[~obs], -np.inf)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- joint EM
+def _joint_em(log_lik: np.ndarray, n: np.ndarray, weights: np.ndarray, steps: int, tol: float = 1e-12):
+    """EM over mixing weights of fixed components with row log-likelihoods ``log_lik`` (q, U)."""
+    if weights.size <= 1 or steps <= 0:
+        return weights
+    lse, top = _logsumexp_rows(log_lik)
+    ok = np.isfinite(lse)
+    with np.errstate(under="ignore"):
+        lik = np.exp(log_lik[:, ok] - top[ok])
+    nn = n[ok]
+    total = nn.sum()
+    w = weights.copy()
+    old = -np.inf
+    for _ in range(steps):
+        mix = w @ lik
+        ll = float(nn @ np.log(np.maximum(mix, _TINY)))
+        w = w * (lik @ (nn / np.maximum(mix, _TINY))) / total
+        w /= w.sum()
+        if ll - old <= tol * abs(ll):
+            break
+        old = ll
+    return w
+
+
+def _joint_prune(log_lik: np.ndarray, n: np.ndarray, w: np.ndarray, tau: float, em_steps: int) -> np.ndarray:
+    """Backward elimination on the joint likelihood: drop components whose removal costs less than ``tau``.
+
+    The cost of removing component ``c`` without refitting is
+    ``-sum_r n_r log(1 - resp_c(r)) + n log(1 - w_c)`` (an upper bound of the refitted drop); the cheapest
+    component goes first, then the rest are refitted by EM and the costs recomputed. Returns a keep mask.
+    """
+    keep = np.ones(w.size, dtype=bool)
+    weights = w.copy()
+    total = float(n.sum())
+    while keep.sum() > 1:
+        idx = np.flatnonzero(keep)
+        log_joint = np.log(np.maximum(weights[idx], _TINY))[:, None] + log_lik[idx]
+        lse, _ = _logsumexp_rows(log_joint)
+        ok = np.isfinite(lse)
+        with np.errstate(under="ignore"):
+            resp = np.exp(log_joint[:, ok] - lse[ok])
+        with np.errstate(divide="ignore"):
+            cost = -(np.log(np.maximum(1.0 - resp, 0.0)) @ n[ok]) + total * np.log1p(-np.minimum(weights[idx], 1 - 1e-16))
+        worst = int(np.argmin(cost))
+        if not cost[worst] < tau:
+            break
+        keep[idx[worst]] = False
+        weights[idx[worst]] = 0.0
+        rest = np.flatnonzero(keep)
+        weights[rest] = _joint_em(log_lik[rest], n, weights[rest] / weights[rest].sum(), em_steps)
+    return keep
+
+
+def _observed_information(log_lik: np.ndarray, n: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Observed information of the mixing weights, ``sum_r n_r a_r a_r' / (w . a_r)^2``."""
+    lse, top = _logsumexp_rows(log_lik)
+    ok = np.isfinite(lse)
+    with np.errstate(under="ignore"):
+        lik = np.exp(log_lik[:, ok] - top[ok])
+    mix = np.maximum(weights @ lik, _TINY)
+    scaled = lik * (np.sqrt(n[ok]) / mix)[None, :]
+    return scaled @ scaled.T
+
+
+def constrained_covariance(information: np.ndarray) -> np.ndarray:
+    """Covariance of weights constrained to sum to one: ``I^-1 - I^-1 1 1' I^-1 / (1' I^-1 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cov = constrained_covariance(np.diag([100.0, 100.0]))
+    >>> cov.round(4).tolist()
+    [[0.005, -0.005], [-0.005, 0.005]]
+    """
+    m = information.shape[0]
+    inv = np.linalg.pinv(information)
+    ones = np.ones(m)
+    a = inv @ ones
+    denom = ones @ a
+    if not np.isfinite(denom) or abs(denom) < _TINY:
+        return inv
+    return inv - np.outer(a, a) / denom
+
+
+# ---------------------------------------------------------------------------------------------- main routine
+def _penalty_value(penalty: str | float, sample_size: float | None) -> float | None:
+    if sample_size is None:
+        return None
+    if isinstance(penalty, str):
+        if penalty == "bic":
+            return 0.5 * float(np.log(max(sample_size, 2.0)))
+        if penalty == "aic":
+            return 1.0
+        raise ParameterError(f"penalty must be 'bic', 'aic' or a non-negative number, got {penalty!r}")
+    value = float(penalty)
+    if not np.isfinite(value) or value < 0:
+        raise ParameterError(f"penalty must be 'bic', 'aic' or a non-negative number, got {penalty!r}")
+    return value
+
+
+def disentangle_likelihood(
+    network: CausalNetwork,
+    counts: CountTable,
+    *,
+    penalty: str | float = "bic",
+    epsilon: float = 0.0,
+    tolerance: float = 1e-10,
+    lift_steps: int = 10,
+    refine_steps: int = 5,
+    polish_steps: int = 200,
+    progress: bool = False,
+) -> MixtureResult:
+    """Disentangle a mixture of interventions by maximum-likelihood lifts over all rows (``method="likelihood"``).
+
+    Parameters
+    ----------
+    network : CausalNetwork
+        The known (or fitted, plug-in) P(V) and graph.
+    counts : CountTable
+        Mixture samples (counts) or an exact probability table (``is_distribution``).
+    penalty : {"bic", "aic"} or float
+        A child target is kept when twice... precisely: when the log-likelihood drop from removing it exceeds
+        this value (``"bic"``: ``log(n)/2``; ``"aic"``: 1). Ignored on exact input.
+    epsilon : float
+        Additionally drop targets whose weight is below ``epsilon`` (0 = rely on the likelihood test).
+    tolerance : float
+        On exact input, weights ``<= tolerance`` are zero.
+    lift_steps : int
+        Maximum EM iterations of each lift (sampled input).
+    refine_steps : int
+        Joint EM iterations over all weights on the prefix after each variable and after each pruned target.
+    polish_steps : int
+        Maximum joint EM iterations over all weights on the full rows at the end.
+    progress : bool
+        Show a tqdm progress bar over the variables.
+
+    Returns
+    -------
+    MixtureResult
+        ``method="likelihood"``; components carry ``stderr`` (observed information) and ``existence``
+        scores, so :meth:`MixtureResult.confidence_intervals` works.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pgmpy_mixture.simulate import mixture_distribution
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]},
+    ...     {"B": ["A"]}, {"A": np.array([.2, .3, .5]), "B": np.array([[.5, .3, .2], [.1, .6, .3], [.3, .3, .4]])})
+    >>> table = mixture_distribution(net, [{}, {"A": "a1"}, {"A": "a1", "B": "b2"}], [.5, .3, .2])
+    >>> result = disentangle_likelihood(net, table)
+    >>> [(c.label, round(c.weight, 9)) for c in result]
+    [('observational', 0.5), ('do(A=a1)', 0.3), ('do(A=a1, B=b2)', 0.2)]
+    """
+    started = time.perf_counter()
+    if isinstance(counts, CountTable) is False:
+        raise DataValueError(f"counts must be a CountTable, got {type(counts).__name__}")
+    if set(counts.variables) != set(network.variables):
+        raise DataValueError("the count table and the network have different variables")
+    if counts.variables != network.variables:
+        counts = counts.reorder(network.variables)
+    if counts.states != network.states:
+        raise DataValueError("the count table's state names differ from the network's")
+    if not (np.isfinite(epsilon) and 0 <= epsilon < 1):
+        raise ParameterError(f"epsilon must be in [0, 1), got {epsilon!r}")
+    exact = bool(counts.is_distribution)
+    sample_size = None if exact else counts.total
+    tau = _penalty_value(penalty, sample_size)
+    codes = counts.codes
+    n_rows = counts.weights / counts.total if exact else counts.weights.astype(np.float64)
+    n_vars = network.n_variables
+    n_u = codes.shape[0]
+    warnings: list[str] = []
+    bad_cpds = network.positivity_violations()
+    if bad_cpds:
+        warnings.append(f"positivity (Assumption 3.2) fails at {bad_cpds[:5]}: estimates may not be unique")
+
+    targets = np.full((1, n_vars), NOT_INTERVENED, dtype=np.int64)
+    mu = np.array([1.0])
+    log_a = np.zeros((1, 1))  # prefix log-likelihoods per distinct prefix (none yet: one empty prefix)
+    prefix_id = np.zeros(n_u, dtype=np.int64)  # distinct prefix of every distinct row
+    excluded = np.zeros(n_vars, dtype=np.int64)
+    outer = lift_steps
+    iterator = range(n_vars)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
+    for j in iterator:
+        k = int(network.cardinalities[j])
+        # distinct prefixes V_1..V_j: rows sharing a prefix share every prefix likelihood
+        keys = prefix_id * k + codes[:, j].astype(np.int64)
+        uniq, first, prefix_id = np.unique(keys, return_index=True, return_inverse=True)
+        prefix_id = prefix_id.ravel()
+        parent = uniq // k
+        n_pref = np.bincount(prefix_id, weights=n_rows, minlength=uniq.size)
+        step = _LiftProblem(network, codes[first], j, log_a[:, parent], n_pref)
+        q = targets.shape[0]
+        allowed_e = np.ones((k, k + 1), dtype=bool)
+        allowed_e[np.arange(k), 1 + np.arange(k)] = False
+        # exclusion (Assumption 3.1) chosen by fit: joint lift EM for every candidate excluded state
+        if exact:
+            fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in range(k)]
+        else:
+            fits = [step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), outer) for e in range(k)]
+        e_star = int(np.argmax([f.loglik for f in fits]))
+        excluded[j] = e_star
+        fit = fits[e_star]
+        keep = fit.allowed & (fit.theta > 0)
+        if tau is None:
+            keep &= fit.theta * fit.mu[:, None] > tolerance
+        else:
+            keep &= step.likelihood_ratio(fit) >= tau
+        if epsilon > 0:
+            keep &= fit.theta * fit.mu[:, None] >= epsilon
+        keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]
+        if (keep != (fit.allowed & (fit.theta > 0))).any():
+            fit = step.solve_exact(fit.mu, keep) if exact else step.fit(fit.mu, keep, outer, start=fit.theta)
+        g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
+        new_targets = targets[g_idx].copy()
+        new_mu = fit.mu[g_idx] * fit.theta[g_idx, c_idx]
+        state = c_idx - 1
+        new_targets[c_idx > 0, j] = state[c_idx > 0]
+        new_log_a = step.child_log_likelihood(g_idx, c_idx)
+        alive = new_mu > (tolerance if exact else 0.0)
+        if tau is not None:
+            alive &= _joint_prune(new_log_a, step.n, new_mu / new_mu.sum(), tau, refine_steps)
+        targets, mu, log_a = new_targets[alive], new_mu[alive] / new_mu[alive].sum(), new_log_a[alive]
+        if tau is not None and refine_steps > 0:
+            mu = _joint_em(log_a, step.n, mu, refine_steps)
+
+    # final joint polish on the full rows (prefix_id now indexes the distinct rows)
+    n_rows = np.bincount(prefix_id, weights=n_rows, minlength=log_a.shape[1])
+    if not exact:
+        mu = _joint_em(log_a, n_rows, mu, polish_steps)
+        alive = mu > max(epsilon, 0.0) if epsilon > 0 else mu > 0
+        targets, mu, log_a = targets[alive], mu[alive] / mu[alive].sum(), log_a[alive]
+    info = _observed_information(log_a, n_rows, mu) if not exact else None
+    if info is not None:
+        cov = constrained_covariance(info)
+        stderr = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            existence = norm.cdf(np.where(stderr > 0, mu / stderr, np.inf))
+    else:
+        cov = np.zeros((mu.size, mu.size))
+        stderr = np.zeros(mu.size)
+        existence = np.ones(mu.size)
+    comps = [
+        Component(network.decode_target(t), float(w), stderr=float(s), existence=float(x))
+        for t, w, s, x in zip(targets, mu, stderr, existence, strict=True)
+    ]
+    options = {
+        "penalty": penalty,
+        "penalty_value": tau,
+        "epsilon": epsilon,
+        "tolerance": tolerance,
+        "lift_steps": lift_steps,
+        "refine_steps": refine_steps,
+        "polish_steps": polish_steps,
+        "interval": "wald (observed information, network treated as known)",
+    }
+    diagnostics = {
+        "excluded_states": {network.variables[i]: network.states[i][int(excluded[i])] for i in range(n_vars)},
+        "seconds": time.perf_counter() - started,
+        "distinct_rows": int(n_u),
+        "covariance": cov,
+        "covariance_targets": [format_target(network.decode_target(t)) for t in targets],
+    }
+    if sample_size is not None and sample_size < 10 * n_vars:
+        warnings.append("fewer than 10 samples per variable: targets may be missed")
+    _ = EstimationWarning  # warnings are reported in the result, not raised
+    return MixtureResult(
+        components=comps,
+        method="likelihood",
+        network=network,
+        sample_size=sample_size,
+        options=options,
+        warnings=tuple(warnings),
+        diagnostics=diagnostics,
+    )
