@@ -152,7 +152,8 @@ def random_dag(
         ``"chain"``: ``V0 -> V1 -> ...``; ``"dense"``: every edge ``Vi -> Vj`` with ``i < j``.
     n_edges : int, optional
         Number of edges for ``"er"``/``"sf"``. Default: uniform in ``[N, min(N(N-1)/2, 5N)]`` as in the
-        paper's simulations (the upper end lowered to what ``max_in_degree`` allows). Not accepted for ``"chain"`` and ``"dense"`` (their edge count is fixed).
+        paper's simulations (the upper end lowered to what ``max_in_degree`` allows). Not accepted for
+        ``"chain"`` and ``"dense"`` (their edge count is fixed).
     max_in_degree : int, optional
         Largest number of parents of any variable (keeps CPD tables small on large graphs); the paper sets
         none. For ``"er"``/``"sf"`` edges that would exceed it are not drawn; ``"dense"`` graphs above it
