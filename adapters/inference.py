@@ -86,14 +86,16 @@ class MixtureInference(Inference):
     ...     TabularCPD("B", 2, [[0.9, 0.1], [0.1, 0.9]], evidence=["A"], evidence_card=[2],
     ...                state_names={"B": ["u", "v"], "A": ["x", "y"]}))
     >>> mix = pd.DataFrame({"A": ["x", "x", "y", "y"], "B": ["u", "v", "u", "v"],
-    ...                     "p": [0.45 + 0.45, 0.05 + 0.05, 0.05, 0.45]})   # 0.5 P + 0.5 P_do(A=x), exact
+    ...                     "p": [0.72, 0.08, 0.02, 0.18]})   # exactly 0.4 P + 0.6 P_do(A=x)
     >>> infer = MixtureInference(model)
-    >>> [c.label for c in infer.disentangle(mix, weights="p").components]
-    ['do(A=x)', 'observational']
-    >>> infer.component_posterior({"A": "y"}).round(6).tolist()
+    >>> [(c.label, round(c.weight, 9)) for c in infer.disentangle(mix, weights="p").components]
+    [('do(A=x)', 0.6), ('observational', 0.4)]
+    >>> infer.component_posterior({"A": "y"}).round(9).tolist()
     [0.0, 1.0]
-    >>> print(round(float(infer.query(["B"]).get_value(B="u")), 6))
-    0.7
+    >>> infer.component_posterior({"B": "u"}).round(4).tolist()   # 0.6 * 0.9 / (0.6 * 0.9 + 0.4 * 0.5)
+    [0.7297, 0.2703]
+    >>> print(round(float(infer.query(["B"]).get_value(B="u")), 9))
+    0.74
     """
 
     def __init__(self, model: Any, result: MixtureResult | None = None) -> None:

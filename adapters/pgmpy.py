@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 #: pgmpy versions the plugin is tested with: ``low <= version < high`` (major, minor).
-TESTED_PGMPY_RANGE: tuple[tuple[int, int], tuple[int, int]] = ((1, 0), (1, 3))
+TESTED_PGMPY_RANGE: tuple[tuple[int, int], tuple[int, int]] = ((1, 1), (1, 3))
 METHOD_NAME = "disentangle_mixture"
 _PLUGIN_MARK = "_pgmpy_mixture_plugin"
 _version_warned = False
@@ -289,9 +289,10 @@ def _network_for(model: DiscreteBayesianNetwork, data: object, observational: ob
             states = _states_from_frames(variables, [observational, data])
         source = "fitted from observational samples (model had no CPDs: states sorted from the data)"
     table = _count_table(observational, variables, states, None, name="observational")
+    delta = 1.0 / table.total if delta is None else float(delta)
     network = fit_network(variables, states, parents, table, delta=delta)
-    info = {"cpds": source, "observational_samples": table.total}
-    notes = [f"P(V) was {source}; n={table.total:g}"]
+    info = {"cpds": source, "observational_samples": table.total, "delta": delta}
+    notes = [f"P(V) was {source}; n={table.total:g}, delta={delta:g}"]
     return network, info, notes
 
 
@@ -378,7 +379,8 @@ def disentangle_mixture(
         raise DataTypeError("data must be a pandas DataFrame of mixture samples, got None")
     if not isinstance(data, pd.DataFrame | CountTable):
         raise DataTypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    network, info, notes = _network_for(self, data, observational, options.get("delta"))
+    delta = options.pop("delta", None) if observational is not None else None
+    network, info, notes = _network_for(self, data, observational, delta)
     table = _count_table(data, network.variables, network.states, weights)
     from pgmpy_mixture.api import disentangle_mixture as core_disentangle
 
@@ -435,8 +437,10 @@ def register(cls: type = DiscreteBayesianNetwork) -> bool:
     Examples
     --------
     >>> from pgmpy.models import DiscreteBayesianNetwork
-    >>> register(DiscreteBayesianNetwork)
-    True
+    >>> class MyNetwork(DiscreteBayesianNetwork):
+    ...     pass
+    >>> register(MyNetwork), "disentangle_mixture" in MyNetwork.__dict__
+    (True, True)
     """
     check_pgmpy_version()
     existing = getattr(cls, METHOD_NAME, None)
@@ -458,10 +462,12 @@ def unregister(cls: type = DiscreteBayesianNetwork) -> None:
     Examples
     --------
     >>> from pgmpy.models import DiscreteBayesianNetwork
-    >>> unregister(DiscreteBayesianNetwork); hasattr(DiscreteBayesianNetwork, "disentangle_mixture")
-    False
-    >>> register(DiscreteBayesianNetwork)
+    >>> class MyNetwork(DiscreteBayesianNetwork):
+    ...     pass
+    >>> register(MyNetwork)
     True
+    >>> unregister(MyNetwork); "disentangle_mixture" in MyNetwork.__dict__
+    False
     """
     if getattr(cls.__dict__.get(METHOD_NAME), _PLUGIN_MARK, False):
         delattr(cls, METHOD_NAME)
