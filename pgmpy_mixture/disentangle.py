@@ -25,7 +25,7 @@ How one lifting step works here (Section 4.2.1)
   single target ``(emptyset, 1)``.
 
 Exact mode also checks the recovered mixture against ``P_mix`` on further settings after every step
-(each target completed with ``\\bar v + r`` for every shift ``r``): an input no exclusion-satisfying
+(each target completed with the value after ``\\bar v`` on every other variable): an input no exclusion-satisfying
 mixture explains shows up there, as a negative remainder, or as a variable all of whose values are
 used by the lifted targets. Each is reported with an :class:`~pgmpy_mixture.errors.ExclusionWarning`
 naming the variable (exact mode warns rather than raises, and returns its best effort).
@@ -297,13 +297,12 @@ def _prune_and_exclude(run: _Run, j: int, targets: np.ndarray, x: np.ndarray, re
 
 
 def _verify(run: _Run, oracle: DistributionOracle, j: int) -> None:
-    """Compare the recovered prefix mixture with ``P_mix`` on settings ``t + (\\bar v + r)`` for every shift ``r``."""
+    """Compare the recovered prefix mixture with ``P_mix`` on the settings ``t + (\\bar v + 1)`` (one per target)."""
     cards = run.network.cardinalities[: j + 1]
-    shifts = np.arange(1, max(int(cards.max()), 2))  # shift 0 gives the settings the step was solved on
-    base = (run.excluded[None, None, : j + 1] + shifts[:, None, None]) % cards[None, None, :]
-    tg = run.targets[None, :, : j + 1]
-    settings = np.where(tg == NOT_INTERVENED, base, tg).reshape(-1, j + 1)
-    settings = np.unique(settings, axis=0)
+    # shift 0 gives the settings the step was solved on; shift 1 moves every non-target variable off \bar v
+    base = (run.excluded[None, : j + 1] + 1) % cards[None, :]
+    tg = run.targets[:, : j + 1]
+    settings = np.where(tg == NOT_INTERVENED, base, tg)
     observed = np.asarray(oracle.mixture_probability(settings), dtype=np.float64)
     fitted = run.weights @ oracle.interventional_probability(run.targets[:, : j + 1], settings)
     scale = np.maximum(np.maximum(observed, fitted), 1e-300)
