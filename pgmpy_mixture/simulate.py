@@ -50,13 +50,22 @@ def _check_count(name: str, value: object, low: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- graphs
-def _default_edge_range(n_nodes: int) -> tuple[int, int]:
+def _default_edge_range(n_nodes: int, cap: int | None = None) -> tuple[int, int]:
     high = min(n_nodes * (n_nodes - 1) // 2, 5 * n_nodes)
+    if cap is not None:  # most edges a DAG with at most `cap` parents per node can have
+        high = min(high, sum(min(i, cap) for i in range(n_nodes)))
     return min(n_nodes, high), high
 
 
-def _preferential_attachment(n_nodes: int, n_edges: int, rng: np.random.Generator) -> list[tuple[int, int]]:
-    """Barabasi-Albert-like growth with exactly ``n_edges`` edges; returns undirected pairs (old, new)."""
+def _preferential_attachment(
+    n_nodes: int, n_edges: int, rng: np.random.Generator, position: np.ndarray, cap: int | None
+) -> list[tuple[int, int]]:
+    """Barabasi-Albert-like growth with exactly ``n_edges`` edges; returns undirected pairs (old, new).
+
+    Node ``i`` arrives after nodes ``0..i-1`` and links to a quota of them, each chosen with probability
+    proportional to its degree + 1. With ``cap``, a link is only allowed when its child (the end later in
+    ``position``) has fewer than ``cap`` parents; quota a node cannot place passes to the next node.
+    """
     quota = np.zeros(n_nodes, dtype=np.int64)
     remaining = n_edges
     while remaining > 0:  # spread the edges as evenly as the caps quota[i] <= i allow
@@ -67,20 +76,66 @@ def _preferential_attachment(n_nodes: int, n_edges: int, rng: np.random.Generato
                 quota[i] += 1
                 remaining -= 1
     degree = np.zeros(n_nodes, dtype=np.float64)
+    in_degree = np.zeros(n_nodes, dtype=np.int64)
     edges: list[tuple[int, int]] = []
+    carry = 0
     for i in range(1, n_nodes):
-        if quota[i] == 0:
-            continue
+        want = int(quota[i]) + carry
+        take = min(want, i)
         attract = degree[:i] + 1.0
-        chosen = rng.choice(i, size=int(quota[i]), replace=False, p=attract / attract.sum())
+        if take == 0:
+            chosen: list[int] = []
+        elif cap is None:
+            chosen = rng.choice(i, size=take, replace=False, p=attract / attract.sum()).tolist()
+        else:
+            chosen = []
+            free = np.ones(i, dtype=bool)
+            i_is_child = position[:i] < position[i]
+            for _ in range(take):
+                allowed = free & np.where(i_is_child, in_degree[i] < cap, in_degree[:i] < cap)
+                if not allowed.any():
+                    break
+                weights = attract * allowed
+                j = int(rng.choice(i, p=weights / weights.sum()))
+                free[j] = False
+                chosen.append(j)
+                in_degree[i if i_is_child[j] else j] += 1
         for j in chosen:
             edges.append((int(j), i))
             degree[j] += 1
-        degree[i] += quota[i]
+        degree[i] += len(chosen)
+        carry = want - len(chosen)
+    if carry:
+        raise ParameterError(f"cannot place {n_edges} edges with at most {cap} parents per node")
     return edges
 
 
-def random_dag(n_nodes: int, *, graph: str = "er", n_edges: int | None = None, rng=None) -> dict[str, list[str]]:
+def _erdos_renyi(
+    n_nodes: int, n_edges: int, rng: np.random.Generator, position: np.ndarray, cap: int | None
+) -> list[tuple[int, int]]:
+    """``n_edges`` pairs uniformly at random (subject to the in-degree cap of the child under ``position``)."""
+    iu, ju = np.triu_indices(n_nodes, k=1)
+    if cap is None:
+        pick = rng.choice(iu.size, size=n_edges, replace=False)
+        return list(zip(iu[pick].tolist(), ju[pick].tolist(), strict=True))
+    in_degree = np.zeros(n_nodes, dtype=np.int64)
+    pairs: list[tuple[int, int]] = []
+    for k in rng.permutation(iu.size):
+        if len(pairs) == n_edges:
+            break
+        u, w = int(iu[k]), int(ju[k])
+        child = u if position[u] > position[w] else w
+        if in_degree[child] < cap:
+            in_degree[child] += 1
+            pairs.append((u, w))
+    if len(pairs) < n_edges:
+        raise ParameterError(f"cannot place {n_edges} edges with at most {cap} parents per node")
+    return pairs
+
+
+def random_dag(
+    n_nodes: int, *, graph: str = "er", n_edges: int | None = None, max_in_degree: int | None = None, rng=None
+) -> dict[str, list[str]]:
     """Draw a random DAG on variables ``V0 .. V{n-1}``.
 
     The returned variable names follow a topological order: every edge goes from ``Vi`` to ``Vj`` with
@@ -97,7 +152,12 @@ def random_dag(n_nodes: int, *, graph: str = "er", n_edges: int | None = None, r
         ``"chain"``: ``V0 -> V1 -> ...``; ``"dense"``: every edge ``Vi -> Vj`` with ``i < j``.
     n_edges : int, optional
         Number of edges for ``"er"``/``"sf"``. Default: uniform in ``[N, min(N(N-1)/2, 5N)]`` as in the
-        paper's simulations. Not accepted for ``"chain"`` and ``"dense"`` (their edge count is fixed).
+        paper's simulations (the upper end lowered to what ``max_in_degree`` allows). Not accepted for
+        ``"chain"`` and ``"dense"`` (their edge count is fixed).
+    max_in_degree : int, optional
+        Largest number of parents of any variable (keeps CPD tables small on large graphs); the paper sets
+        none. For ``"er"``/``"sf"`` edges that would exceed it are not drawn; ``"dense"`` graphs above it
+        are rejected.
     rng : numpy.random.Generator or int, optional
         Random generator or seed.
 
@@ -119,25 +179,25 @@ def random_dag(n_nodes: int, *, graph: str = "er", n_edges: int | None = None, r
     rng = _rng(rng)
     names = [f"V{i}" for i in range(n_nodes)]
     max_edges = n_nodes * (n_nodes - 1) // 2
+    cap = None if max_in_degree is None else _check_count("max_in_degree", max_in_degree, 0)
     if graph in ("chain", "dense"):
+        needed = min(n_nodes - 1, 1 if graph == "chain" else n_nodes - 1)
+        if cap is not None and cap < needed:
+            raise ParameterError(f"a {graph!r} graph on {n_nodes} nodes needs max_in_degree >= {needed}")
         if n_edges is not None:
             raise ParameterError(f"n_edges cannot be set for graph={graph!r}: its number of edges is fixed")
         if graph == "chain":
             return {v: ([names[i - 1]] if i else []) for i, v in enumerate(names)}
         return {v: names[:i] for i, v in enumerate(names)}
     if n_edges is None:
-        low, high = _default_edge_range(n_nodes)
+        low, high = _default_edge_range(n_nodes, cap)
         n_edges = int(rng.integers(low, high + 1))
     n_edges = _check_count("n_edges", n_edges, 0)
     if n_edges > max_edges:
         raise ParameterError(f"n_edges={n_edges} exceeds the {max_edges} possible edges of a DAG on {n_nodes} nodes")
-    if graph == "er":
-        iu, ju = np.triu_indices(n_nodes, k=1)
-        pick = rng.choice(iu.size, size=n_edges, replace=False)
-        pairs = list(zip(iu[pick].tolist(), ju[pick].tolist(), strict=True))
-    else:
-        pairs = _preferential_attachment(n_nodes, n_edges, rng)
     position = rng.permutation(n_nodes)  # node u becomes variable V{position[u]}
+    build = _erdos_renyi if graph == "er" else _preferential_attachment
+    pairs = build(n_nodes, n_edges, rng, position, cap)
     parents: dict[str, list[int]] = {v: [] for v in names}
     for u, w in pairs:
         a, b = sorted((int(position[u]), int(position[w])))
@@ -151,6 +211,7 @@ def random_network(
     n_states: int | Sequence[int] = 3,
     graph: str = "er",
     n_edges: int | None = None,
+    max_in_degree: int | None = None,
     alpha: float = 2.0,
     rng=None,
 ) -> CausalNetwork:
@@ -163,7 +224,7 @@ def random_network(
     n_states : int or sequence of int
         Number of states of every variable, or one number per variable (in name order). States are
         named ``"s0" .. "s{k-1}"``.
-    graph, n_edges : see :func:`random_dag`.
+    graph, n_edges, max_in_degree : see :func:`random_dag`.
     alpha : float
         Concentration of the symmetric Dirichlet prior of every CPD column (the paper uses 2).
     rng : numpy.random.Generator or int, optional
@@ -181,7 +242,7 @@ def random_network(
     (3, 2)
     """
     rng = _rng(rng)
-    dag = random_dag(n_nodes, graph=graph, n_edges=n_edges, rng=rng)
+    dag = random_dag(n_nodes, graph=graph, n_edges=n_edges, max_in_degree=max_in_degree, rng=rng)
     names = list(dag)
     cards = [n_states] * len(names) if isinstance(n_states, (int, np.integer)) else list(n_states)
     if len(cards) != len(names):

@@ -52,6 +52,21 @@ def test_random_dag_exact_edge_count(graph):
         assert len(_edges(dag)) == n_edges
 
 
+@pytest.mark.parametrize("graph", ["er", "sf"])
+def test_max_in_degree(graph):
+    for seed in range(5):
+        dag = random_dag(40, graph=graph, n_edges=150, max_in_degree=4, rng=seed)
+        assert len(_edges(dag)) == 150
+        assert max(len(ps) for ps in dag.values()) <= 4
+        assert all(_index(p) < _index(v) for p, v in _edges(dag))
+    with pytest.raises(ParameterError, match="at most 1 parents"):
+        random_dag(10, graph=graph, n_edges=20, max_in_degree=1, rng=0)
+    with pytest.raises(ParameterError, match="max_in_degree"):
+        random_dag(5, graph="dense", max_in_degree=2)
+    net = random_network(30, graph=graph, n_states=5, max_in_degree=3, rng=1)
+    assert max(len(p) for p in net.parents) <= 3
+
+
 def test_chain_and_dense():
     assert random_dag(3, graph="chain") == {"V0": [], "V1": ["V0"], "V2": ["V1"]}
     dense = random_dag(5, graph="dense")
