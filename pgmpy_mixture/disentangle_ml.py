@@ -115,7 +115,6 @@ def _moment_start(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, floor:
     ``theta_v = (c(v) - theta_0 sum_pa m(pa) P(v | pa)) / m``, pooled over every parent setting.
     """
     n_prob = counts.shape[0]
-    k = cells.onehot.shape[1]
     n_pa = cells.pa_probs.shape[0]
     mass_v = counts @ cells.onehot  # (B, k)
     pa_mass = np.zeros((n_prob, n_pa))
@@ -202,7 +201,14 @@ def _newton(counts: np.ndarray, theta: np.ndarray, free: np.ndarray, cells: _Cel
     return theta
 
 
-def _fit_lifts(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, start: np.ndarray | None = None):
+def _fit_lifts(
+    counts: np.ndarray,
+    allowed: np.ndarray,
+    cells: _Cells,
+    start: np.ndarray | None = None,
+    em_steps: int = _EM_STEPS,
+    newton: bool = True,
+):
     """Maximise each problem's lift likelihood over the simplex face ``allowed``; returns (theta, loglik)."""
     if start is None:
         theta = _moment_start(counts, allowed, cells, floor=1e-3)
@@ -214,16 +220,117 @@ def _fit_lifts(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, start: np
         fallback = theta[dead].copy()
     p, onehot, vidx = cells.p, cells.onehot, cells.v
     total = np.maximum(counts.sum(axis=1), _TINY)
-    for _ in range(_EM_STEPS):
+    for _ in range(em_steps):
         mix = theta[:, :1] * p[None, :] + theta[:, 1:][:, vidx]
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where((counts > 0) & (mix > 0), counts / mix, 0.0)
         theta = theta * np.concatenate([(r @ p)[:, None], r @ onehot], axis=1) / total[:, None]
         theta /= np.maximum(theta.sum(axis=1, keepdims=True), _TINY)
-    theta = _newton(counts, theta, allowed & (theta > 0), cells)
+    if newton:
+        theta = _newton(counts, theta, allowed & (theta > 0), cells)
     if dead.any():
         theta[dead] = fallback
     return theta, _group_loglik(counts, theta, cells)
+
+
+# ---------------------------------------------------------------------------------------------- sparse components
+@dataclass
+class _Entries:
+    """Prefix likelihoods of ``q`` targets, stored only where positive (a target is zero off its values).
+
+    Entry ``e`` says target ``grp[e]`` gives prefix row ``row[e]`` the likelihood
+    ``exp(lval[e]) * P_obs(row)``: values are ratios to the observational prefix likelihood (``>= 1``), so
+    nothing underflows however long the prefix. Entries are sorted by ``grp``.
+    """
+
+    grp: np.ndarray
+    row: np.ndarray
+    lval: np.ndarray
+    q: int
+    n_rows: int
+
+    def values(self) -> np.ndarray:
+        return np.exp(self.lval)
+
+    def slices(self) -> np.ndarray:
+        return np.searchsorted(self.grp, np.arange(self.q + 1))
+
+    def take(self, groups: np.ndarray) -> _Entries:
+        """Entries of ``groups`` (in that order), renumbered ``0..len(groups)-1``."""
+        bounds = self.slices()
+        parts = [np.arange(bounds[g], bounds[g + 1]) for g in groups]
+        idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        sizes = np.array([len(p) for p in parts], dtype=np.int64)
+        return _Entries(
+            np.repeat(np.arange(len(groups)), sizes), self.row[idx], self.lval[idx], len(groups), self.n_rows
+        )
+
+
+def _mixture(entries: _Entries, weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.bincount(entries.row, weights=weights[entries.grp] * values, minlength=entries.n_rows)
+
+
+def _joint_em(entries: _Entries, n: np.ndarray, weights: np.ndarray, steps: int, tol: float = 1e-10) -> np.ndarray:
+    """EM over the mixing weights of fixed components (sparse likelihoods)."""
+    if weights.size <= 1 or steps <= 0:
+        return weights
+    values = entries.values()
+    total = float(n.sum())
+    w = weights.copy()
+    old = -np.inf
+    for _ in range(steps):
+        mix = _mixture(entries, w, values)
+        ll = float(n @ np.log(np.maximum(mix, _TINY)))
+        ratio = n / np.maximum(mix, _TINY)
+        w = w * np.bincount(entries.grp, weights=values * ratio[entries.row], minlength=entries.q) / total
+        w /= w.sum()
+        if ll - old <= tol * abs(ll):
+            break
+        old = ll
+    return w
+
+
+def _joint_prune(entries: _Entries, n: np.ndarray, w: np.ndarray, tau: float, em_steps: int) -> np.ndarray:
+    """Backward elimination on the joint likelihood: drop components whose removal costs less than ``tau``.
+
+    The cost of removing component ``c`` without refitting is
+    ``-sum_r n_r log(1 - resp_c(r)) + n log(1 - w_c)`` (an upper bound of the refitted drop); the cheapest
+    component goes first, then the rest are refitted by EM and the costs recomputed. Returns a keep mask.
+    """
+    keep = np.ones(w.size, dtype=bool)
+    weights = w.copy()
+    total = float(n.sum())
+    values = entries.values()
+    while keep.sum() > 1:
+        mix = _mixture(entries, weights, values)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            resp = weights[entries.grp] * values / mix[entries.row]
+            log_rest = np.log(np.maximum(1.0 - resp, 0.0)) * n[entries.row]
+        cost = -np.bincount(entries.grp, weights=log_rest, minlength=entries.q)
+        with np.errstate(divide="ignore"):
+            cost += total * np.log1p(-np.minimum(weights, 1 - 1e-16))
+        cost[~keep] = np.inf
+        worst = int(np.argmin(cost))
+        if not cost[worst] < tau:
+            break
+        keep[worst] = False
+        weights[worst] = 0.0
+        weights /= weights.sum()
+        if em_steps > 0:
+            rest = np.flatnonzero(keep)
+            weights[rest] = _joint_em(entries.take(rest), n, weights[rest], em_steps)
+    return keep
+
+
+def _observed_information(entries: _Entries, n: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Observed information of the mixing weights, ``sum_r n_r a_r a_r' / (w . a_r)^2``."""
+    values = entries.values()
+    mix = np.maximum(_mixture(entries, weights, values), _TINY)
+    scaled = sparse.csr_matrix(
+        (values * np.sqrt(n[entries.row]) / mix[entries.row], (entries.grp, entries.row)),
+        shape=(entries.q, entries.n_rows),
+    )
+    return np.asarray((scaled @ scaled.T).todense())
 
 
 # ---------------------------------------------------------------------------------------------- one lift step
@@ -233,7 +340,7 @@ class _Fit:
     mu: np.ndarray  # (q,) prefix target weights (re-estimated together with theta)
     allowed: np.ndarray  # (q, k+1) which children may have weight
     counts: np.ndarray  # (q, cells) responsibility-weighted cell counts at the last E-step
-    loglik: float  # joint log-likelihood of the prefix rows
+    loglik: float  # joint log-likelihood of the prefix rows (exact input: minus the residual norm)
 
 
 class _LiftProblem:
@@ -241,49 +348,82 @@ class _LiftProblem:
 
     The complete-data likelihood of a row given prefix target ``i`` is ``P_{s_i}(r_{<j})`` times the
     within-target mixture ``theta_i0 P(v_j | pa_j) + theta_{i, v_j}``; the E-step gives responsibilities
-    over prefix targets, the M-step maximises each target's lift likelihood over its cell counts exactly
-    (:func:`_fit_lifts`). Each iteration cannot lower the likelihood (generalised EM).
+    over prefix targets and the cell counts ``c_i(pa_j, v_j)``; the M-step updates ``mu`` and ``theta``.
+
+    ``entries`` hold ``P_{s_i}(r_{<j}) / P_obs(r_{<=j})`` for the prefix rows ``r`` of length ``j``.
     """
 
-    def __init__(self, network: CausalNetwork, rep_codes: np.ndarray, j: int, log_a: np.ndarray, n: np.ndarray):
-        self.cells = _cells(network, rep_codes, j)
-        self.log_a = log_a
+    def __init__(self, cells: _Cells, entries: _Entries, log_obs: np.ndarray, n: np.ndarray, v_row: np.ndarray):
+        self.cells = cells
+        self.entries = entries
+        self.values = entries.values()
+        self.log_obs = log_obs
         self.n = n
         self.total = float(n.sum())
-        self.p_row = self.cells.p[self.cells.inverse]
-        self.v_row = self.cells.v[self.cells.inverse]
-        self.indicator = sparse.csr_matrix(
-            (np.ones(n.size), (self.cells.inverse, np.arange(n.size))), shape=(self.cells.p.size, n.size)
-        )
+        self.p_row = cells.p[cells.inverse]
+        self.v_row = v_row
+        self.cell_of_entry = cells.inverse[entries.row]
+        self.p_entry = self.p_row[entries.row]
+        self.v_entry = v_row[entries.row]
+        kk = cells.onehot.shape[1] + 1
+        self.flat_obs = entries.grp * kk  # index of theta[grp, 0] in theta.ravel()
+        self.flat_do = self.flat_obs + 1 + self.v_entry  # index of theta[grp, 1 + v_j]
+        self.values_p = self.values * self.p_entry
+        self.flat_cell = entries.grp * cells.p.size + self.cell_of_entry
 
     def _e_step(self, mu: np.ndarray, theta: np.ndarray | None) -> tuple[np.ndarray, float]:
-        log_joint = np.log(np.maximum(mu, _TINY))[:, None] + self.log_a
-        if theta is not None:
-            with np.errstate(divide="ignore"):
-                log_joint = log_joint + np.log(theta[:, :1] * self.p_row[None, :] + theta[:, 1:][:, self.v_row])
-        lse, _ = _logsumexp_rows(log_joint)
-        ok = np.isfinite(lse)
-        loglik = float(self.n @ lse) if ok.all() else -np.inf
-        with np.errstate(under="ignore", invalid="ignore"):
-            gamma = np.where(ok[None, :], np.exp(log_joint - np.where(ok, lse, 0.0)), 0.0)
-        counts = np.asarray(self.indicator @ (gamma * self.n[None, :]).T).T
-        return counts, loglik
+        """Responsibility-weighted cell counts ``(q, cells)`` and the joint log-likelihood of the prefix rows."""
+        e = self.entries
+        if theta is None:
+            joint = mu[e.grp] * self.values
+        else:
+            scaled = (mu[:, None] * theta).ravel()
+            joint = scaled[self.flat_obs] * self.values_p + scaled[self.flat_do] * self.values
+        mix = np.bincount(e.row, weights=joint, minlength=e.n_rows)
+        ok = mix > 0
+        with np.errstate(divide="ignore"):
+            loglik = float(self.n @ (np.log(mix) + self.log_obs)) if ok.all() else -np.inf
+        gamma = joint * (self.n / np.where(ok, mix, 1.0))[e.row]
+        n_cells = self.cells.p.size
+        counts = np.bincount(self.flat_cell, weights=gamma, minlength=e.q * n_cells)
+        return counts.reshape(e.q, n_cells), loglik
 
-    def fit(self, mu: np.ndarray, allowed: np.ndarray, steps: int, start: np.ndarray | None = None) -> _Fit:
-        theta = start
-        if theta is None:  # first E-step from the prefix alone, then the pooled moment start
-            counts, _ = self._e_step(mu, None)
-            theta, _ = _fit_lifts(counts, allowed, self.cells)
+    def prefix_counts(self, mu: np.ndarray) -> np.ndarray:
+        """Cell counts from the responsibilities of the prefix alone (the first E-step of every lift)."""
+        return self._e_step(mu, None)[0]
+
+    def fit(
+        self,
+        mu: np.ndarray,
+        allowed: np.ndarray,
+        steps: int,
+        start: np.ndarray | None = None,
+        prefix_counts: np.ndarray | None = None,
+    ) -> _Fit:
+        """EM over the prefix-target weights ``mu`` and the lift fractions ``theta`` (``steps`` iterations)."""
+        cells = self.cells
+        if start is not None:
+            theta = np.where(allowed, start, 0.0)
+            theta = theta / np.maximum(theta.sum(axis=1, keepdims=True), _TINY)
+        else:  # first E-step from the prefix alone, then the pooled moment start, solved by EM + Newton
+            counts = self.prefix_counts(mu) if prefix_counts is None else prefix_counts
+            theta, _ = _fit_lifts(counts, allowed, cells, em_steps=10, newton=False)
         old = -np.inf
         for _ in range(max(steps, 1)):
             counts, loglik = self._e_step(mu, theta)
             mu = counts.sum(axis=1) / self.total
-            theta, _ = _fit_lifts(counts, allowed, self.cells, start=theta)
-            if np.isfinite(loglik) and loglik - old <= 1e-13 * abs(loglik):
+            # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
+            mix = theta[:, :1] * cells.p[None, :] + theta[:, 1:][:, cells.v]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = np.where((counts > 0) & (mix > 0), counts / mix, 0.0)
+            updated = theta * np.concatenate([(r @ cells.p)[:, None], r @ cells.onehot], axis=1)
+            norm_ = updated.sum(axis=1, keepdims=True)
+            theta = np.where(norm_ > 0, updated / np.where(norm_ > 0, norm_, 1.0), theta)
+            if np.isfinite(loglik) and loglik - old <= 1e-10 * abs(loglik):
                 break
             old = loglik
         counts, loglik = self._e_step(mu, theta)
-        return _Fit(theta=theta, mu=mu, allowed=allowed, counts=counts, loglik=loglik)
+        return _Fit(theta=theta, mu=counts.sum(axis=1) / self.total, allowed=allowed, counts=counts, loglik=loglik)
 
     def solve_exact(self, mu: np.ndarray, allowed: np.ndarray) -> _Fit:
         """Exact input: the likelihood maximum fits perfectly, so solve the linear system over all prefix rows.
@@ -292,11 +432,18 @@ class _LiftProblem:
         the settings ``v_{i,l}``); least squares, or non-negative least squares when the solution has a
         negative entry. ``loglik`` is minus the residual norm, so the best exclusion has the largest value.
         """
-        g, c = np.nonzero(allowed)
-        with np.errstate(under="ignore"):
-            base = np.exp(self.log_a[g])
-        design = np.where(c[:, None] == 0, self.p_row[None, :], (self.v_row[None, :] == (c[:, None] - 1)))
-        design = (base * design).T
+        e = self.entries
+        g_all, c_all = np.nonzero(allowed)
+        prob = self.values * np.exp(self.log_obs[e.row])  # P_{s_i}(r_{<j}) * P(v_j | pa_j)
+        design = np.zeros((e.n_rows, g_all.size))
+        bounds = e.slices()
+        for col, (g, c) in enumerate(zip(g_all, c_all, strict=True)):
+            sl = slice(bounds[g], bounds[g + 1])
+            if c == 0:
+                design[e.row[sl], col] = prob[sl] * self.p_entry[sl]
+            else:
+                hit = self.v_entry[sl] == c - 1
+                design[e.row[sl][hit], col] = prob[sl][hit]
         x, *_ = np.linalg.lstsq(design, self.n, rcond=None)
         if x.min() < -1e-10:
             from scipy.optimize import nnls
@@ -306,7 +453,7 @@ class _LiftProblem:
         x = np.maximum(x, 0.0)
         q, kk = allowed.shape
         weights = np.zeros((q, kk))
-        weights[g, c] = x
+        weights[g_all, c_all] = x
         new_mu = weights.sum(axis=1)
         theta = np.where(new_mu[:, None] > 0, weights / np.maximum(new_mu, _TINY)[:, None], allowed / kk)
         return _Fit(theta=theta, mu=new_mu, allowed=allowed, counts=np.zeros((q, 0)), loglik=-residual)
@@ -327,82 +474,53 @@ class _LiftProblem:
         if ok.any():
             gg, cc = g[ok], c[ok]
             full = _group_loglik(fit.counts[gg], fit.theta[gg], self.cells)
-            _, reduced = _fit_lifts(fit.counts[gg], masks[ok], self.cells, start=fit.theta[gg] * masks[ok])
+            _, reduced = _fit_lifts(
+                fit.counts[gg], masks[ok], self.cells, start=fit.theta[gg] * masks[ok], em_steps=10
+            )
             out[gg, cc] = full - reduced
         return out
 
-    def child_log_likelihood(self, g_idx: np.ndarray, c_idx: np.ndarray) -> np.ndarray:
-        """Prefix log-likelihoods of the children ``(target g, child c)``, shape (len(g_idx), U_j)."""
-        out = self.log_a[g_idx].copy()
-        obs = c_idx == 0
-        out[obs] += np.log(self.p_row)[None, :]
-        state = c_idx[~obs] - 1
-        out[~obs] = np.where(self.v_row[None, :] == state[:, None], out[~obs], -np.inf)
-        return out
+    def children(self, g_idx: np.ndarray, c_idx: np.ndarray) -> _Entries:
+        """Entries of the children ``(target g, child c)``: ratios ``P_child(r_{<=j}) / P_obs(r_{<=j})``."""
+        e = self.entries
+        bounds = e.slices()
+        rows, lvals, sizes = [], [], []
+        for g, c in zip(g_idx, c_idx, strict=True):
+            sl = slice(bounds[g], bounds[g + 1])
+            if c == 0:  # V_j follows its CPD: the ratio to the observational prefix is unchanged
+                rows.append(e.row[sl])
+                lvals.append(e.lval[sl] + np.log(self.p_entry[sl]))
+            else:  # do(V_j = c - 1): only rows with that value, and the CPD factor is dropped
+                hit = self.v_entry[sl] == c - 1
+                rows.append(e.row[sl][hit])
+                lvals.append(e.lval[sl][hit])
+            sizes.append(rows[-1].size)
+        grp = np.repeat(np.arange(len(sizes)), np.array(sizes, dtype=np.int64))
+        empty = np.zeros(0)
+        return _Entries(
+            grp,
+            np.concatenate(rows) if rows else empty.astype(np.int64),
+            np.concatenate(lvals) if lvals else empty,
+            len(sizes),
+            e.n_rows,
+        )
 
 
-# ---------------------------------------------------------------------------------------------- joint EM
-def _joint_em(log_lik: np.ndarray, n: np.ndarray, weights: np.ndarray, steps: int, tol: float = 1e-12):
-    """EM over mixing weights of fixed components with row log-likelihoods ``log_lik`` (q, U)."""
-    if weights.size <= 1 or steps <= 0:
-        return weights
-    lse, top = _logsumexp_rows(log_lik)
-    ok = np.isfinite(lse)
-    with np.errstate(under="ignore"):
-        lik = np.exp(log_lik[:, ok] - top[ok])
-    nn = n[ok]
-    total = nn.sum()
-    w = weights.copy()
-    old = -np.inf
-    for _ in range(steps):
-        mix = w @ lik
-        ll = float(nn @ np.log(np.maximum(mix, _TINY)))
-        w = w * (lik @ (nn / np.maximum(mix, _TINY))) / total
-        w /= w.sum()
-        if ll - old <= tol * abs(ll):
-            break
-        old = ll
-    return w
+def _expand(entries: _Entries, parent: np.ndarray, log_p_row: np.ndarray) -> _Entries:
+    """Carry entries from prefix rows of length ``j-1`` to their extensions of length ``j``.
 
-
-def _joint_prune(log_lik: np.ndarray, n: np.ndarray, w: np.ndarray, tau: float, em_steps: int) -> np.ndarray:
-    """Backward elimination on the joint likelihood: drop components whose removal costs less than ``tau``.
-
-    The cost of removing component ``c`` without refitting is
-    ``-sum_r n_r log(1 - resp_c(r)) + n log(1 - w_c)`` (an upper bound of the refitted drop); the cheapest
-    component goes first, then the rest are refitted by EM and the costs recomputed. Returns a keep mask.
+    New rows are sorted by ``parent`` (keys ``parent * k + v``), so each parent's extensions are contiguous.
+    The stored ratio is divided by the new CPD factor of the observational prefix.
     """
-    keep = np.ones(w.size, dtype=bool)
-    weights = w.copy()
-    total = float(n.sum())
-    while keep.sum() > 1:
-        idx = np.flatnonzero(keep)
-        log_joint = np.log(np.maximum(weights[idx], _TINY))[:, None] + log_lik[idx]
-        lse, _ = _logsumexp_rows(log_joint)
-        ok = np.isfinite(lse)
-        with np.errstate(under="ignore"):
-            resp = np.exp(log_joint[:, ok] - lse[ok])
-        with np.errstate(divide="ignore"):
-            cost = -(np.log(np.maximum(1.0 - resp, 0.0)) @ n[ok]) + total * np.log1p(-np.minimum(weights[idx], 1 - 1e-16))
-        worst = int(np.argmin(cost))
-        if not cost[worst] < tau:
-            break
-        keep[idx[worst]] = False
-        weights[idx[worst]] = 0.0
-        rest = np.flatnonzero(keep)
-        weights[rest] = _joint_em(log_lik[rest], n, weights[rest] / weights[rest].sum(), em_steps)
-    return keep
-
-
-def _observed_information(log_lik: np.ndarray, n: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Observed information of the mixing weights, ``sum_r n_r a_r a_r' / (w . a_r)^2``."""
-    lse, top = _logsumexp_rows(log_lik)
-    ok = np.isfinite(lse)
-    with np.errstate(under="ignore"):
-        lik = np.exp(log_lik[:, ok] - top[ok])
-    mix = np.maximum(weights @ lik, _TINY)
-    scaled = lik * (np.sqrt(n[ok]) / mix)[None, :]
-    return scaled @ scaled.T
+    n_prev = int(parent.max()) + 1 if parent.size else 0
+    per_parent = np.bincount(parent, minlength=max(n_prev, entries.n_rows))
+    first = np.concatenate([[0], np.cumsum(per_parent)[:-1]])
+    rep = per_parent[entries.row]
+    total = int(rep.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(rep) - rep, rep)
+    row = np.repeat(first[entries.row], rep) + offsets
+    lval = np.repeat(entries.lval, rep) - log_p_row[row]
+    return _Entries(np.repeat(entries.grp, rep), row, lval, entries.q, int(parent.size))
 
 
 def constrained_covariance(information: np.ndarray) -> np.ndarray:
@@ -448,9 +566,10 @@ def disentangle_likelihood(
     penalty: str | float = "bic",
     epsilon: float = 0.0,
     tolerance: float = 1e-10,
-    lift_steps: int = 10,
-    refine_steps: int = 5,
-    polish_steps: int = 200,
+    lift_steps: int = 4,
+    choice_steps: int = 1,
+    refine_steps: int = 2,
+    polish_steps: int = 30,
     progress: bool = False,
 ) -> MixtureResult:
     """Disentangle a mixture of interventions by maximum-likelihood lifts over all rows (``method="likelihood"``).
@@ -470,6 +589,8 @@ def disentangle_likelihood(
         On exact input, weights ``<= tolerance`` are zero.
     lift_steps : int
         Maximum EM iterations of each lift (sampled input).
+    choice_steps : int
+        EM iterations of the lift for every candidate excluded state before the best one is chosen.
     refine_steps : int
         Joint EM iterations over all weights on the prefix after each variable and after each pruned target.
     polish_steps : int
@@ -519,7 +640,8 @@ def disentangle_likelihood(
 
     targets = np.full((1, n_vars), NOT_INTERVENED, dtype=np.int64)
     mu = np.array([1.0])
-    log_a = np.zeros((1, 1))  # prefix log-likelihoods per distinct prefix (none yet: one empty prefix)
+    entries = _Entries(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1), 1, 1)  # the empty prefix
+    log_obs = np.zeros(1)
     prefix_id = np.zeros(n_u, dtype=np.int64)  # distinct prefix of every distinct row
     excluded = np.zeros(n_vars, dtype=np.int64)
     outer = lift_steps
@@ -536,7 +658,10 @@ def disentangle_likelihood(
         prefix_id = prefix_id.ravel()
         parent = uniq // k
         n_pref = np.bincount(prefix_id, weights=n_rows, minlength=uniq.size)
-        step = _LiftProblem(network, codes[first], j, log_a[:, parent], n_pref)
+        cells = _cells(network, codes[first], j)
+        log_p_row = np.log(cells.p)[cells.inverse]
+        log_obs = log_obs[parent] + log_p_row
+        step = _LiftProblem(cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k)
         q = targets.shape[0]
         allowed_e = np.ones((k, k + 1), dtype=bool)
         allowed_e[np.arange(k), 1 + np.arange(k)] = False
@@ -544,7 +669,13 @@ def disentangle_likelihood(
         if exact:
             fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in range(k)]
         else:
-            fits = [step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), outer) for e in range(k)]
+            first = step.prefix_counts(mu)
+            fits = [
+                step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), choice_steps, prefix_counts=first)
+                for e in range(k)
+            ]
+            best = int(np.argmax([f.loglik for f in fits]))
+            fits[best] = step.fit(fits[best].mu, fits[best].allowed, outer, start=fits[best].theta)
         e_star = int(np.argmax([f.loglik for f in fits]))
         excluded[j] = e_star
         fit = fits[e_star]
@@ -557,27 +688,29 @@ def disentangle_likelihood(
             keep &= fit.theta * fit.mu[:, None] >= epsilon
         keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]
         if (keep != (fit.allowed & (fit.theta > 0))).any():
-            fit = step.solve_exact(fit.mu, keep) if exact else step.fit(fit.mu, keep, outer, start=fit.theta)
+            fit = step.solve_exact(fit.mu, keep) if exact else step.fit(fit.mu, keep, refine_steps, start=fit.theta)
         g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
         new_targets = targets[g_idx].copy()
         new_mu = fit.mu[g_idx] * fit.theta[g_idx, c_idx]
         state = c_idx - 1
         new_targets[c_idx > 0, j] = state[c_idx > 0]
-        new_log_a = step.child_log_likelihood(g_idx, c_idx)
+        new_entries = step.children(g_idx, c_idx)
         alive = new_mu > (tolerance if exact else 0.0)
         if tau is not None:
-            alive &= _joint_prune(new_log_a, step.n, new_mu / new_mu.sum(), tau, refine_steps)
-        targets, mu, log_a = new_targets[alive], new_mu[alive] / new_mu[alive].sum(), new_log_a[alive]
+            alive &= _joint_prune(new_entries, step.n, new_mu / new_mu.sum(), tau, 0)
+        keep_idx = np.flatnonzero(alive)
+        targets, entries = new_targets[keep_idx], new_entries.take(keep_idx)
+        mu = new_mu[keep_idx] / new_mu[keep_idx].sum()
         if tau is not None and refine_steps > 0:
-            mu = _joint_em(log_a, step.n, mu, refine_steps)
+            mu = _joint_em(entries, step.n, mu, refine_steps)
 
     # final joint polish on the full rows (prefix_id now indexes the distinct rows)
-    n_rows = np.bincount(prefix_id, weights=n_rows, minlength=log_a.shape[1])
+    n_rows = np.bincount(prefix_id, weights=n_rows, minlength=entries.n_rows)
     if not exact:
-        mu = _joint_em(log_a, n_rows, mu, polish_steps)
-        alive = mu > max(epsilon, 0.0) if epsilon > 0 else mu > 0
-        targets, mu, log_a = targets[alive], mu[alive] / mu[alive].sum(), log_a[alive]
-    info = _observed_information(log_a, n_rows, mu) if not exact else None
+        mu = _joint_em(entries, n_rows, mu, polish_steps)
+        keep_idx = np.flatnonzero(mu >= epsilon if epsilon > 0 else mu > 0)
+        targets, mu, entries = targets[keep_idx], mu[keep_idx] / mu[keep_idx].sum(), entries.take(keep_idx)
+    info = _observed_information(entries, n_rows, mu) if not exact else None
     if info is not None:
         cov = constrained_covariance(info)
         stderr = np.sqrt(np.maximum(np.diag(cov), 0.0))
@@ -597,6 +730,7 @@ def disentangle_likelihood(
         "epsilon": epsilon,
         "tolerance": tolerance,
         "lift_steps": lift_steps,
+        "choice_steps": choice_steps,
         "refine_steps": refine_steps,
         "polish_steps": polish_steps,
         "interval": "wald (observed information, network treated as known)",
