@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.disentangle import disentangle_exact, disentangle_paper
+from pgmpy_mixture.disentangle_ml import disentangle_likelihood
 from pgmpy_mixture.errors import DataTypeError, EstimationWarning, ParameterError
 from pgmpy_mixture.fitting import fit_network
 from pgmpy_mixture.network import CausalNetwork
@@ -97,8 +98,10 @@ def disentangle_mixture(
         option ``tolerance``, default 1e-10). ``"paper"``: DISENTANGLE-FINITE (Appendix D) with options
         ``epsilon`` (default 0.01, Section 5), and ``observational`` (a CountTable of observational
         samples: then the CPDs are re-fitted on the network's graph by
-        :func:`~pgmpy_mixture.fitting.fit_network`) with ``delta`` (default 1/M). ``"auto"``: ``"exact"``
-        when ``data`` is an exact probability table, else ``"paper"``. Other registered methods too
+        :func:`~pgmpy_mixture.fitting.fit_network`) with ``delta`` (default 1/M). ``"likelihood"``: maximum-likelihood
+        lifts over every row (:func:`~pgmpy_mixture.disentangle_ml.disentangle_likelihood`; options ``penalty``,
+        ``epsilon``, ``observational``, ...). ``"auto"``: ``"exact"`` when ``data`` is an exact probability
+        table, else ``"likelihood"``. Other registered methods too
         (see :func:`register_method`).
     progress : bool, default False
         Show a progress bar.
@@ -133,7 +136,7 @@ def disentangle_mixture(
     if not isinstance(method, str) or method not in available_methods():
         raise ParameterError(f"method={method!r} is not one of {available_methods()}")
     if method == "auto" and "auto" not in _METHODS:
-        method = "exact" if data.is_distribution else "paper"
+        method = "exact" if data.is_distribution else "likelihood"
     function = _METHODS[method]
     accepted = _accepted_options(function)
     if accepted is not None:
@@ -192,3 +195,4 @@ def _paper(
 
 register_method("exact", _exact)
 register_method("paper", _paper)
+register_method("likelihood", disentangle_likelihood)

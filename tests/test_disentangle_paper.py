@@ -143,9 +143,9 @@ def test_everything_pruned_raises():
 
 
 # ---------------------------------------------------------------------- the core entry point
-def test_auto_picks_paper_for_samples_and_records_options():
+def test_paper_method_for_samples_records_options():
     network, spec, table, _ = sampled(3, 4, 20000)
-    result = disentangle_mixture(network, table)
+    result = disentangle_mixture(network, table, method="paper")  # "auto" picks "likelihood" for samples
     assert result.method == "paper"
     assert result.options["method"] == "paper"
     assert result.options["epsilon"] == 0.01
