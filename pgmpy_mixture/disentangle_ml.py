@@ -24,14 +24,15 @@ recursion but estimates every lift from all rows:
    and a joint EM polish of all weights on the full rows at the end.
 
 Observed information at the final fit gives standard errors (see :mod:`pgmpy_mixture.uncertainty`).
-When P(V) is known only from observational samples, the CPDs are fitted first and plugged in
-(see :func:`pgmpy_mixture.fitting.fit_network`); the network passed here is treated as known.
+When P(V) is known only from observational samples (``observational=``), the CPDs are fitted first and
+plugged in (:func:`pgmpy_mixture.fitting.fit_network`, smoothed by ``delta``); ``joint_cpds=True``
+instead re-fits each CPD jointly with the lift by EM over observational and mixture rows.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -45,6 +46,7 @@ from pgmpy_mixture.result import Component, MixtureResult, format_target
 _TINY = 1e-300
 _EM_STEPS = 30
 _NEWTON_STEPS = 40
+_WORK_BUDGET = 1.2e7  # EM iterations per lift ~ budget / stored likelihood entries, between 4 and 100
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -79,6 +81,7 @@ class _Cells:
     pa: np.ndarray  # (cells,) parent configuration index (0..n_pa-1, compacted)
     pa_probs: np.ndarray  # (n_pa, k) P(. | pa) for every compacted parent configuration
     onehot: np.ndarray  # (cells, k)
+    pa_index: np.ndarray  # (n_pa,) row of each compacted parent configuration in cpd.reshape(-1, k)
 
 
 def _cells(network: CausalNetwork, codes: np.ndarray, j: int) -> _Cells:
@@ -96,6 +99,7 @@ def _cells(network: CausalNetwork, codes: np.ndarray, j: int) -> _Cells:
         pa=pa.ravel(),
         pa_probs=cpd[pa_uniq],
         onehot=(v[:, None] == np.arange(k)[None, :]).astype(np.float64),
+        pa_index=pa_uniq,
     )
 
 
@@ -341,6 +345,8 @@ class _Fit:
     allowed: np.ndarray  # (q, k+1) which children may have weight
     counts: np.ndarray  # (q, cells) responsibility-weighted cell counts at the last E-step
     loglik: float  # joint log-likelihood of the prefix rows (exact input: minus the residual norm)
+    p: np.ndarray | None = None  # (cells,) P(v_j | pa_j) used (re-estimated when the CPDs are fitted jointly)
+    pa_probs: np.ndarray | None = None  # (n_pa, k) the CPD rows of V_j behind ``p``
 
 
 class _LiftProblem:
@@ -353,7 +359,18 @@ class _LiftProblem:
     ``entries`` hold ``P_{s_i}(r_{<j}) / P_obs(r_{<=j})`` for the prefix rows ``r`` of length ``j``.
     """
 
-    def __init__(self, cells: _Cells, entries: _Entries, log_obs: np.ndarray, n: np.ndarray, v_row: np.ndarray):
+    def __init__(
+        self,
+        cells: _Cells,
+        entries: _Entries,
+        log_obs: np.ndarray,
+        n: np.ndarray,
+        v_row: np.ndarray,
+        obs_counts: np.ndarray | None = None,
+        delta: float = 0.0,
+    ):
+        self.obs_counts = obs_counts  # (n_pa, k) observational counts of V_j: the CPD is then fitted jointly
+        self.delta = delta
         self.cells = cells
         self.entries = entries
         self.values = entries.values()
@@ -371,14 +388,17 @@ class _LiftProblem:
         self.values_p = self.values * self.p_entry
         self.flat_cell = entries.grp * cells.p.size + self.cell_of_entry
 
-    def _e_step(self, mu: np.ndarray, theta: np.ndarray | None) -> tuple[np.ndarray, float]:
+    def _e_step(
+        self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None
+    ) -> tuple[np.ndarray, float]:
         """Responsibility-weighted cell counts ``(q, cells)`` and the joint log-likelihood of the prefix rows."""
         e = self.entries
         if theta is None:
             joint = mu[e.grp] * self.values
         else:
             scaled = (mu[:, None] * theta).ravel()
-            joint = scaled[self.flat_obs] * self.values_p + scaled[self.flat_do] * self.values
+            values_p = self.values_p if p is None else self.values * p[self.cell_of_entry]
+            joint = scaled[self.flat_obs] * values_p + scaled[self.flat_do] * self.values
         mix = np.bincount(e.row, weights=joint, minlength=e.n_rows)
         ok = mix > 0
         with np.errstate(divide="ignore"):
@@ -399,6 +419,7 @@ class _LiftProblem:
         steps: int,
         start: np.ndarray | None = None,
         prefix_counts: np.ndarray | None = None,
+        p_start: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> _Fit:
         """EM over the prefix-target weights ``mu`` and the lift fractions ``theta`` (``steps`` iterations)."""
         cells = self.cells
@@ -408,22 +429,49 @@ class _LiftProblem:
         else:  # first E-step from the prefix alone, then the pooled moment start, solved by EM + Newton
             counts = self.prefix_counts(mu) if prefix_counts is None else prefix_counts
             theta, _ = _fit_lifts(counts, allowed, cells, em_steps=10, newton=False)
+        p, pa_probs = (cells.p, cells.pa_probs) if p_start is None else p_start
         old = -np.inf
         for _ in range(max(steps, 1)):
-            counts, loglik = self._e_step(mu, theta)
+            counts, loglik = self._e_step(mu, theta, p)
+            loglik += self._observational_loglik(pa_probs)
             mu = counts.sum(axis=1) / self.total
             # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
-            mix = theta[:, :1] * cells.p[None, :] + theta[:, 1:][:, cells.v]
+            mix = theta[:, :1] * p[None, :] + theta[:, 1:][:, cells.v]
             with np.errstate(divide="ignore", invalid="ignore"):
                 r = np.where((counts > 0) & (mix > 0), counts / mix, 0.0)
-            updated = theta * np.concatenate([(r @ cells.p)[:, None], r @ cells.onehot], axis=1)
+            updated = theta * np.concatenate([(r @ p)[:, None], r @ cells.onehot], axis=1)
+            if self.obs_counts is not None:  # joint CPD M-step: observational rows + rows that follow the CPD
+                followed = (r * theta[:, :1]).sum(axis=0) * p
+                p, pa_probs = self._cpd_m_step(followed)
             norm_ = updated.sum(axis=1, keepdims=True)
             theta = np.where(norm_ > 0, updated / np.where(norm_ > 0, norm_, 1.0), theta)
-            if np.isfinite(loglik) and loglik - old <= 1e-10 * abs(loglik):
+            if np.isfinite(loglik) and loglik - old <= max(1e-10 * abs(loglik), 1e-4):
                 break
             old = loglik
-        counts, loglik = self._e_step(mu, theta)
-        return _Fit(theta=theta, mu=counts.sum(axis=1) / self.total, allowed=allowed, counts=counts, loglik=loglik)
+        counts, loglik = self._e_step(mu, theta, p)
+        loglik += self._observational_loglik(pa_probs)
+        return _Fit(
+            theta=theta, mu=counts.sum(axis=1) / self.total, allowed=allowed, counts=counts, loglik=loglik,
+            p=p, pa_probs=pa_probs,
+        )
+
+    def _cpd_m_step(self, followed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """CPD rows of V_j from observational counts plus mixture rows in components that do not intervene."""
+        cells = self.cells
+        k = cells.onehot.shape[1]
+        table = self.obs_counts + np.bincount(
+            cells.pa * k + cells.v, weights=followed, minlength=self.obs_counts.size
+        ).reshape(self.obs_counts.shape)
+        totals = table.sum(axis=1, keepdims=True)
+        probs = np.where(totals > 0, table / np.where(totals > 0, totals, 1.0), cells.pa_probs)
+        probs = (probs + self.delta) / (1.0 + k * self.delta)
+        return probs[cells.pa, cells.v], probs
+
+    def _observational_loglik(self, pa_probs: np.ndarray) -> float:
+        if self.obs_counts is None:
+            return 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.where(self.obs_counts > 0, self.obs_counts * np.log(pa_probs), 0.0).sum())
 
     def solve_exact(self, mu: np.ndarray, allowed: np.ndarray) -> _Fit:
         """Exact input: the likelihood maximum fits perfectly, so solve the linear system over all prefix rows.
@@ -473,23 +521,27 @@ class _LiftProblem:
         ok = masks.any(axis=1)
         if ok.any():
             gg, cc = g[ok], c[ok]
-            full = _group_loglik(fit.counts[gg], fit.theta[gg], self.cells)
-            _, reduced = _fit_lifts(
-                fit.counts[gg], masks[ok], self.cells, start=fit.theta[gg] * masks[ok], em_steps=10
-            )
+            cells = self.cells if fit.p is None else replace(self.cells, p=fit.p, pa_probs=fit.pa_probs)
+            full = _group_loglik(fit.counts[gg], fit.theta[gg], cells)
+            _, reduced = _fit_lifts(fit.counts[gg], masks[ok], cells, start=fit.theta[gg] * masks[ok], em_steps=10)
             out[gg, cc] = full - reduced
         return out
 
-    def children(self, g_idx: np.ndarray, c_idx: np.ndarray) -> _Entries:
-        """Entries of the children ``(target g, child c)``: ratios ``P_child(r_{<=j}) / P_obs(r_{<=j})``."""
+    def children(self, g_idx: np.ndarray, c_idx: np.ndarray, p: np.ndarray | None = None) -> _Entries:
+        """Entries of the children ``(target g, child c)``: ratios ``P_child(r_{<=j}) / P_obs(r_{<=j})``.
+
+        ``p`` is the CPD column used for children that follow the CPD (the jointly fitted one, if any); the
+        denominator keeps the CPD the step started from (a per-row constant, so ratios stay comparable).
+        """
         e = self.entries
+        log_p_entry = np.log(self.p_entry if p is None else p[self.cell_of_entry])
         bounds = e.slices()
         rows, lvals, sizes = [], [], []
         for g, c in zip(g_idx, c_idx, strict=True):
             sl = slice(bounds[g], bounds[g + 1])
             if c == 0:  # V_j follows its CPD: the ratio to the observational prefix is unchanged
                 rows.append(e.row[sl])
-                lvals.append(e.lval[sl] + np.log(self.p_entry[sl]))
+                lvals.append(e.lval[sl] + log_p_entry[sl])
             else:  # do(V_j = c - 1): only rows with that value, and the CPD factor is dropped
                 hit = self.v_entry[sl] == c - 1
                 rows.append(e.row[sl][hit])
@@ -615,11 +667,12 @@ def disentangle_likelihood(
     penalty: str | float = "bic",
     epsilon: float = 0.0,
     tolerance: float = 1e-10,
-    lift_steps: int = 4,
-    choice_steps: int = 1,
-    refine_steps: int = 2,
+    lift_steps: int | None = None,
+    choice_steps: int | None = None,
+    refine_steps: int | None = None,
     polish_steps: int = 30,
     newton_steps: int = 20,
+    joint_cpds: bool = False,
     observational: CountTable | None = None,
     delta: float | None = None,
     progress: bool = False,
@@ -639,11 +692,13 @@ def disentangle_likelihood(
         Additionally drop targets whose weight is below ``epsilon`` (0 = rely on the likelihood test).
     tolerance : float
         On exact input, weights ``<= tolerance`` are zero.
-    lift_steps : int
-        Maximum EM iterations of each lift (sampled input).
-    choice_steps : int
-        EM iterations of the lift for every candidate excluded state before the best one is chosen.
-    refine_steps : int
+    lift_steps : int, optional
+        Maximum EM iterations of each lift (sampled input). Default: between 4 and 100, fewer on larger
+        tables (a fixed work budget per variable); iterations stop when the log-likelihood gains < 1e-4.
+    choice_steps : int, optional
+        EM iterations of the lift for every candidate excluded state before the best one is chosen
+        (default: a fifth of the lift's).
+    refine_steps : int, optional
         Joint EM iterations over all weights on the prefix after each variable and after each pruned target.
     polish_steps : int
         Maximum joint EM iterations over all weights on the full rows at the end.
@@ -655,6 +710,11 @@ def disentangle_likelihood(
         treated as known; the intervals do not include the CPD estimation error.
     delta : float, optional
         CPD smoothing for ``observational`` (default ``1 / M``).
+    joint_cpds : bool
+        With ``observational``: ``False`` (default) plugs in CPDs fitted to the observational rows only;
+        ``True`` re-estimates each variable's CPD inside its lift by EM, from the observational rows plus
+        the mixture rows of components that do not intervene on it (measured: no better than plug-in on
+        the paper's protocol, see benchmarks/RESULTS.md).
     progress : bool
         Show a tqdm progress bar over the variables.
 
@@ -686,7 +746,11 @@ def disentangle_likelihood(
         states = dict(zip(network.variables, network.states, strict=True))
         delta = 1.0 / observational.total if delta is None else float(delta)
         network = fit_network(network.variables, states, parents, observational, delta=delta)
-        cpd_source = "fitted (plug-in)"
+        cpd_source = "fitted jointly (EM over observational and mixture rows)" if joint_cpds else "fitted (plug-in)"
+        if set(observational.variables) != set(network.variables):
+            raise DataValueError("the observational table and the network have different variables")
+        obs_table = observational.reorder(network.variables)
+        obs_codes, obs_weights = obs_table.codes, obs_table.weights
     elif delta is not None:
         raise ParameterError("delta smooths CPDs fitted from observational samples: pass observational=... too")
     if isinstance(counts, CountTable) is False:
@@ -711,13 +775,14 @@ def disentangle_likelihood(
     if bad_cpds:
         warnings.append(f"positivity (Assumption 3.2) fails at {bad_cpds[:5]}: estimates may not be unique")
 
+    joint = observational is not None and joint_cpds and not exact
+    cpds = [np.array(c, dtype=np.float64) for c in network.cpds]
     targets = np.full((1, n_vars), NOT_INTERVENED, dtype=np.int64)
     mu = np.array([1.0])
     entries = _Entries(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1), 1, 1)  # the empty prefix
     log_obs = np.zeros(1)
     prefix_id = np.zeros(n_u, dtype=np.int64)  # distinct prefix of every distinct row
     excluded = np.zeros(n_vars, dtype=np.int64)
-    outer = lift_steps
     iterator = range(n_vars)
     if progress:
         from tqdm.auto import tqdm
@@ -734,8 +799,20 @@ def disentangle_likelihood(
         cells = _cells(network, codes[first], j)
         log_p_row = np.log(cells.p)[cells.inverse]
         log_obs = log_obs[parent] + log_p_row
-        step = _LiftProblem(cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k)
+        obs_counts = None
+        if joint:
+            flat = _cpd_cell_index(network, obs_codes, j)
+            full = np.bincount(flat, weights=obs_weights, minlength=cpds[j].size).reshape(-1, k)
+            obs_counts = full[cells.pa_index]
+        step = _LiftProblem(
+            cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k, obs_counts=obs_counts, delta=delta
+        )
         q = targets.shape[0]
+        # EM iterations: run to convergence on small tables, within a work budget on large ones
+        budget = int(np.clip(_WORK_BUDGET / max(step.entries.row.size, 1), 4, 100))
+        outer = budget if lift_steps is None else lift_steps
+        n_choice = max(1, budget // 5) if choice_steps is None else choice_steps
+        n_refine = max(2, budget // 2) if refine_steps is None else refine_steps
         allowed_e = np.ones((k, k + 1), dtype=bool)
         allowed_e[np.arange(k), 1 + np.arange(k)] = False
         # exclusion (Assumption 3.1) chosen by fit: joint lift EM for every candidate excluded state
@@ -744,11 +821,14 @@ def disentangle_likelihood(
         else:
             first = step.prefix_counts(mu)
             fits = [
-                step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), choice_steps, prefix_counts=first)
+                step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), n_choice, prefix_counts=first)
                 for e in range(k)
             ]
             best = int(np.argmax([f.loglik for f in fits]))
-            fits[best] = step.fit(fits[best].mu, fits[best].allowed, outer, start=fits[best].theta)
+            fits[best] = step.fit(
+                fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
+                p_start=(fits[best].p, fits[best].pa_probs),
+            )
         e_star = int(np.argmax([f.loglik for f in fits]))
         excluded[j] = e_star
         fit = fits[e_star]
@@ -761,21 +841,26 @@ def disentangle_likelihood(
             keep &= fit.theta * fit.mu[:, None] >= epsilon
         keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]
         if (keep != (fit.allowed & (fit.theta > 0))).any():
-            fit = step.solve_exact(fit.mu, keep) if exact else step.fit(fit.mu, keep, refine_steps, start=fit.theta)
+            if exact:
+                fit = step.solve_exact(fit.mu, keep)
+            else:
+                fit = step.fit(fit.mu, keep, n_refine, start=fit.theta, p_start=(fit.p, fit.pa_probs))
         g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
         new_targets = targets[g_idx].copy()
         new_mu = fit.mu[g_idx] * fit.theta[g_idx, c_idx]
         state = c_idx - 1
         new_targets[c_idx > 0, j] = state[c_idx > 0]
-        new_entries = step.children(g_idx, c_idx)
+        new_entries = step.children(g_idx, c_idx, fit.p)
+        if joint:
+            cpds[j].reshape(-1, k)[cells.pa_index] = fit.pa_probs
         alive = new_mu > (tolerance if exact else 0.0)
         if tau is not None:
             alive &= _joint_prune(new_entries, step.n, new_mu / new_mu.sum(), tau, 0)
         keep_idx = np.flatnonzero(alive)
         targets, entries = new_targets[keep_idx], new_entries.take(keep_idx)
         mu = new_mu[keep_idx] / new_mu[keep_idx].sum()
-        if tau is not None and refine_steps > 0:
-            mu = _joint_em(entries, step.n, mu, refine_steps)
+        if tau is not None and n_refine > 0:
+            mu = _joint_em(entries, step.n, mu, n_refine)
 
     # final joint polish on the full rows (prefix_id now indexes the distinct rows)
     n_rows = np.bincount(prefix_id, weights=n_rows, minlength=entries.n_rows)
@@ -808,7 +893,7 @@ def disentangle_likelihood(
         "refine_steps": refine_steps,
         "polish_steps": polish_steps,
         "newton_steps": newton_steps,
-        "interval": "wald (observed information, network treated as known)",
+        "interval": "wald (observed information at the MLE, CPDs treated as known)",
         "cpds": cpd_source,
         "delta": delta,
     }
@@ -822,6 +907,8 @@ def disentangle_likelihood(
     if sample_size is not None and sample_size < 10 * n_vars:
         warnings.append("fewer than 10 samples per variable: targets may be missed")
     _ = EstimationWarning  # warnings are reported in the result, not raised
+    if joint:
+        network = CausalNetwork(network.variables, network.states, network.parents, tuple(cpds))
     return MixtureResult(
         components=comps,
         method="likelihood",

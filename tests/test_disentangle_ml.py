@@ -115,6 +115,10 @@ def test_observational_samples_plug_in_cpds():
     observational = CountTable.from_codes(obs, network.variables, network.states)
     result = disentangle_mixture(network, table, method="likelihood", observational=observational)
     assert result.options["cpds"] == "fitted (plug-in)"
+    joint = disentangle_likelihood(network, table, observational=observational, joint_cpds=True)
+    assert joint.options["cpds"].startswith("fitted jointly")
+    assert evaluate(spec, joint, network=network)["recall"] >= 0.9
+    assert joint.network is not network and np.all(np.concatenate([c.ravel() for c in joint.network.cpds]) > 0)
     assert result.options["delta"] == pytest.approx(1e-5)
     assert evaluate(spec, result, network=network)["recall"] >= 0.9
     with pytest.raises(ParameterError, match="delta"):
