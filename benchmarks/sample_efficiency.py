@@ -95,7 +95,10 @@ def large_network(seed: int, instances: int, rows: int, graph: str) -> str:
 
 
 def coverage(seed: int, instances: int, sizes: list[int], n_nodes: int) -> str:
-    lines = ["| N | M | recovered true targets | coverage 95% | coverage 90% | mean 95% width |", "|---|---|---:|---:|---:|---:|"]
+    lines = [
+        "| N | M | recovered true targets | coverage 95% | coverage 90% | mean 95% width |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for m in sizes:
         hits95, hits90, widths = [], [], []
         for index in range(instances):
