@@ -472,10 +472,10 @@ def disentangle_paper(oracle: DistributionOracle, *, epsilon: float = 0.01, prog
     the final weights are rescaled to sum to 1 (the pruned weight is in ``diagnostics["pruned_weight"]``).
     ``P_mix`` is the relative frequency of each setting (zero counts are not smoothed).
 
-    Differences from the authors' code (commit cb85243), where we follow the paper's text: the code
-    prunes at an absolute 1e-3 (Section 5 says ``epsilon = 0.01``); it prunes each group's lifts before
-    solving the next group (we prune after the step); when a parent's remaining weight falls below the
-    threshold it scales the lifts up to absorb it (we drop it and renormalise at the end); and it
+    Differences from the authors' public code (``general_mixture_solver.py``), where we follow the paper's
+    text: the code prunes at an absolute 1e-3 (Section 5 says ``epsilon = 0.01``); it prunes each group's
+    lifts before solving the next group (we prune after the step); when a parent's remaining weight falls
+    below the threshold it scales the lifts up to absorb it (we drop it and renormalise at the end); and it
     zeroes the lightest value's lifts without rescaling them to ``mu_i`` at that point.
 
     Parameters
