@@ -675,6 +675,7 @@ def disentangle_likelihood(
     joint_cpds: bool = False,
     observational: CountTable | None = None,
     delta: float | None = None,
+    prior: float = 1.0,
     progress: bool = False,
 ) -> MixtureResult:
     """Disentangle a mixture of interventions by maximum-likelihood lifts over all rows (``method="likelihood"``).
@@ -709,7 +710,13 @@ def disentangle_likelihood(
         fitted to these samples by :func:`~pgmpy_mixture.fitting.fit_network` (smoothed by ``delta``) and
         treated as known; the intervals do not include the CPD estimation error.
     delta : float, optional
-        CPD smoothing for ``observational`` (default ``1 / M``).
+        With ``observational``: fit the CPDs as the paper does (maximum likelihood, ``delta`` added to every
+        entry, :func:`~pgmpy_mixture.fitting.fit_network`).
+    prior : float
+        With ``observational`` and no ``delta`` (the default): CPD rows are the posterior mean under a
+        Dirichlet(``prior``) prior, ``(n(pa, v) + prior) / (n(pa) + k prior)``; unlike ``delta = 1/M`` this
+        keeps sparsely observed parent settings (many parents) from producing near-zero probabilities that
+        the likelihood would explain with spurious interventions.
     joint_cpds : bool
         With ``observational``: ``False`` (default) plugs in CPDs fitted to the observational rows only;
         ``True`` re-estimates each variable's CPD inside its lift by EM, from the observational rows plus
@@ -742,17 +749,35 @@ def disentangle_likelihood(
 
         if not isinstance(observational, CountTable):
             raise DataValueError(f"observational must be a CountTable, got {type(observational).__name__}")
-        parents = {v: [network.variables[p] for p in network.parents[i]] for i, v in enumerate(network.variables)}
-        states = dict(zip(network.variables, network.states, strict=True))
-        delta = 1.0 / observational.total if delta is None else float(delta)
-        network = fit_network(network.variables, states, parents, observational, delta=delta)
-        cpd_source = "fitted jointly (EM over observational and mixture rows)" if joint_cpds else "fitted (plug-in)"
         if set(observational.variables) != set(network.variables):
             raise DataValueError("the observational table and the network have different variables")
         obs_table = observational.reorder(network.variables)
         obs_codes, obs_weights = obs_table.codes, obs_table.weights
+        if delta is None:  # posterior mean under a Dirichlet(prior) on every CPD row
+            if not (np.isfinite(prior) and prior > 0):
+                raise ParameterError(f"prior must be a positive pseudo-count, got {prior!r}")
+            tables = []
+            for j in range(network.n_variables):
+                k = int(network.cardinalities[j])
+                flat = _cpd_cell_index(network, obs_codes, j)
+                counts_j = np.bincount(flat, weights=obs_weights, minlength=network.cpds[j].size).reshape(-1, k)
+                table = (counts_j + prior) / (counts_j.sum(axis=1, keepdims=True) + k * prior)
+                tables.append(table.reshape(network.cpds[j].shape))
+            network = CausalNetwork(network.variables, network.states, network.parents, tuple(tables))
+            cpd_how = f"Dirichlet({prior:g}) posterior mean"
+        else:
+            parents = {v: [network.variables[p] for p in network.parents[i]] for i, v in enumerate(network.variables)}
+            states = dict(zip(network.variables, network.states, strict=True))
+            delta = float(delta)
+            network = fit_network(network.variables, states, parents, observational, delta=delta)
+            cpd_how = f"MLE smoothed by delta={delta:g}"
+        if joint_cpds:
+            cpd_source = f"fitted jointly (EM over observational and mixture rows; start: {cpd_how})"
+        else:
+            cpd_source = f"fitted (plug-in, {cpd_how})"
     elif delta is not None:
         raise ParameterError("delta smooths CPDs fitted from observational samples: pass observational=... too")
+    cpd_how = None
     if isinstance(counts, CountTable) is False:
         raise DataValueError(f"counts must be a CountTable, got {type(counts).__name__}")
     if set(counts.variables) != set(network.variables):

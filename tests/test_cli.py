@@ -46,7 +46,7 @@ def test_simulate_then_disentangle_round_trip(tmp_path, capsys):
     assert main(["disentangle", "--model", "example:survey", "--data", str(data), "--json", str(out_json)]) == 0
     assert capsys.readouterr().out.startswith("MixtureResult(")
     doc = json.loads(out_json.read_text())
-    assert doc["sample_size"] == 100_000 and doc["options"]["method"] == "paper"
+    assert doc["sample_size"] == 100_000 and doc["options"]["method"] == "likelihood"  # the "auto" default
     assert abs(sum(doc["weights"]) - 1) < 1e-9
     scores = evaluate([Component(c["target"], c["weight"]) for c in truth],
                       [Component(c["target"], c["weight"]) for c in doc["components"]])

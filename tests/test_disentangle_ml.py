@@ -29,13 +29,14 @@ def _truth(network, spec):
     n_nodes=st.integers(1, 6),
     n_states=st.integers(2, 4),
     graph=st.sampled_from(["chain", "dense", "er", "sf"]),
-    n_targets=st.integers(1, 12),
+    n_targets=st.integers(1, 16),
     seed=st.integers(0, 10**6),
 )
 def test_exact_input_gives_the_exact_answer(n_nodes, n_states, graph, n_targets, seed):
     rng = np.random.default_rng(seed)
     network = random_network(n_nodes, n_states=n_states, graph=graph, rng=rng)
-    spec = random_mixture(network, n_targets=None if n_targets > 4 else n_targets, rng=rng)
+    # at most n_states ** n_nodes distinct exclusion-satisfying targets exist (k - 1 values or none per variable)
+    spec = random_mixture(network, n_targets=min(n_targets, n_states**n_nodes), rng=rng)
     table = mixture_distribution(network, spec.targets, spec.weights)
     result = disentangle_likelihood(network, table)
     truth, found = _truth(network, spec), _as_dict(result)
