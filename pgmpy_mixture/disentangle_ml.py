@@ -367,8 +367,10 @@ class _LiftProblem:
         n: np.ndarray,
         v_row: np.ndarray,
         obs_counts: np.ndarray | None = None,
-        delta: float = 0.0,
+        delta: float | None = 0.0,
+        prior: float = 1.0,
     ):
+        self.prior = prior
         self.obs_counts = obs_counts  # (n_pa, k) observational counts of V_j: the CPD is then fitted jointly
         self.delta = delta
         self.cells = cells
@@ -463,6 +465,9 @@ class _LiftProblem:
             cells.pa * k + cells.v, weights=followed, minlength=self.obs_counts.size
         ).reshape(self.obs_counts.shape)
         totals = table.sum(axis=1, keepdims=True)
+        if self.delta is None:  # Dirichlet(prior) posterior mean
+            probs = (table + self.prior) / (totals + k * self.prior)
+            return probs[cells.pa, cells.v], probs
         probs = np.where(totals > 0, table / np.where(totals > 0, totals, 1.0), cells.pa_probs)
         probs = (probs + self.delta) / (1.0 + k * self.delta)
         return probs[cells.pa, cells.v], probs
@@ -830,7 +835,8 @@ def disentangle_likelihood(
             full = np.bincount(flat, weights=obs_weights, minlength=cpds[j].size).reshape(-1, k)
             obs_counts = full[cells.pa_index]
         step = _LiftProblem(
-            cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k, obs_counts=obs_counts, delta=delta
+            cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k, obs_counts=obs_counts, delta=delta,
+            prior=prior,
         )
         q = targets.shape[0]
         # EM iterations: run to convergence on small tables, within a work budget on large ones

@@ -115,12 +115,15 @@ def test_observational_samples_plug_in_cpds():
     table = CountTable.from_codes(codes, network.variables, network.states)
     observational = CountTable.from_codes(obs, network.variables, network.states)
     result = disentangle_mixture(network, table, method="likelihood", observational=observational)
-    assert result.options["cpds"] == "fitted (plug-in)"
+    assert result.options["cpds"] == "fitted (plug-in, Dirichlet(1) posterior mean)"
+    paper_style = disentangle_likelihood(network, table, observational=observational, delta=1e-5)
+    assert paper_style.options["cpds"] == "fitted (plug-in, MLE smoothed by delta=1e-05)"
+    assert evaluate(spec, paper_style, network=network)["recall"] >= 0.9
     joint = disentangle_likelihood(network, table, observational=observational, joint_cpds=True)
     assert joint.options["cpds"].startswith("fitted jointly")
     assert evaluate(spec, joint, network=network)["recall"] >= 0.9
     assert joint.network is not network and np.all(np.concatenate([c.ravel() for c in joint.network.cpds]) > 0)
-    assert result.options["delta"] == pytest.approx(1e-5)
+    assert result.options["delta"] is None
     assert evaluate(spec, result, network=network)["recall"] >= 0.9
     with pytest.raises(ParameterError, match="delta"):
         disentangle_likelihood(network, table, delta=0.1)
