@@ -35,14 +35,28 @@ def check_dataframe(data: object, name: str = "data") -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         raise DataTypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
     if data.shape[0] == 0:
-        raise DataValueError(f"{name} is empty: it has no rows")
+        raise empty_data_error(name)
     if len(set(map(str, data.columns))) != data.shape[1]:
         raise DataValueError(f"{name} has duplicate column names")
     return data
 
 
-def check_weights(values: np.ndarray, column: str) -> np.ndarray:
+def check_weights(
+    values: np.ndarray, column: str, *, position_offset: int = 0, allow_zero_total: bool = False
+) -> np.ndarray:
     """Check row weights: finite, non-negative, not all zero. Returns a float64 copy.
+
+    Parameters
+    ----------
+    values : array-like
+        The weights column.
+    column : str
+        Its name (for messages).
+    position_offset : int, default 0
+        Added to row positions in messages: the position of the first row of ``values`` in the whole
+        data when it is one chunk of a larger input.
+    allow_zero_total : bool, default False
+        Accept an all-zero chunk (the caller checks the total over all chunks).
 
     Examples
     --------
@@ -55,15 +69,40 @@ def check_weights(values: np.ndarray, column: str) -> np.ndarray:
         raise DataValueError(f"weights column {column!r} is not numeric") from None
     bad = np.flatnonzero(~np.isfinite(weights))
     if bad.size:
-        raise DataValueError(f"weights column {column!r} has a non-finite value at row position {bad[0]}")
+        raise DataValueError(
+            f"weights column {column!r} has a non-finite value at row position {bad[0] + position_offset}"
+        )
     bad = np.flatnonzero(weights < 0)
     if bad.size:
         raise DataValueError(
-            f"weights column {column!r} has a negative value {weights[bad[0]]} at row position {bad[0]}"
+            f"weights column {column!r} has a negative value {weights[bad[0]]} at row position "
+            f"{bad[0] + position_offset}"
         )
-    if weights.sum() <= 0:
-        raise DataValueError(f"weights column {column!r} sums to zero")
+    if not allow_zero_total and weights.sum() <= 0:
+        raise zero_weights_error(column)
     return weights
+
+
+def zero_weights_error(column: str) -> DataValueError:
+    """The error for a weights column that sums to zero (shared by chunked and distributed input).
+
+    Examples
+    --------
+    >>> str(zero_weights_error("n"))
+    "weights column 'n' sums to zero"
+    """
+    return DataValueError(f"weights column {column!r} sums to zero")
+
+
+def empty_data_error(name: str = "data") -> DataValueError:
+    """The error for input without rows (shared by chunked and distributed input).
+
+    Examples
+    --------
+    >>> str(empty_data_error())
+    'data is empty: it has no rows'
+    """
+    return DataValueError(f"{name} is empty: it has no rows")
 
 
 def weights_are_probabilities(weights: np.ndarray) -> bool:
@@ -75,7 +114,56 @@ def weights_are_probabilities(weights: np.ndarray) -> bool:
     (True, False)
     """
     whole = np.all(np.equal(np.mod(weights, 1.0), 0.0))
-    return (not whole) and abs(float(weights.sum()) - 1.0) <= 1e-6
+    return is_probability_table(not whole, float(weights.sum()))
+
+
+def is_probability_table(any_fractional: bool, total: float) -> bool:
+    """The rule of :func:`weights_are_probabilities` from its two ingredients (for chunked input).
+
+    Examples
+    --------
+    >>> is_probability_table(True, 1.0), is_probability_table(False, 1.0)
+    (True, False)
+    """
+    return bool(any_fractional) and abs(float(total) - 1.0) <= 1e-6
+
+
+def state_codes(column: pd.Series, states: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of a column of state names, without raising: ``-1`` marks a missing or unknown value.
+
+    Values are compared to the state names as strings (``str(value)``); each distinct value is converted once
+    (categorical columns, as read from dictionary-encoded Parquet, through their categories).
+
+    Returns
+    -------
+    codes : ndarray of int64
+    missing : ndarray of bool
+        True where the value is missing (NaN/None).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, missing = state_codes(pd.Series(["b", None, "z"]), ["a", "b"])
+    >>> codes.tolist(), missing.tolist()
+    ([1, -1, -1], [False, True, False])
+    """
+    names = pd.Index([str(s) for s in states])
+    missing = column.isna().to_numpy()
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        raw = column.cat.codes.to_numpy().astype(np.int64)
+        distinct = column.cat.categories
+    else:  # hash each distinct value once, then compare only the distinct values' strings
+        raw, distinct = pd.factorize(column, use_na_sentinel=True)
+        raw = np.asarray(raw, dtype=np.int64)
+    lookup = np.append(names.get_indexer(pd.Index(distinct).astype(str)), -1).astype(np.int64)
+    codes = lookup[raw]  # raw == -1 (missing) picks the appended -1
+    codes[missing] = -1
+    return codes, missing
+
+
+def _label(value: object) -> object:
+    """A numpy scalar as the plain Python value (so messages say ``row 3``, not ``row np.int64(3)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def encode_column(column: pd.Series, variable: str, states: Sequence[str]) -> np.ndarray:
@@ -87,17 +175,16 @@ def encode_column(column: pd.Series, variable: str, states: Sequence[str]) -> np
     >>> encode_column(pd.Series(["b", "a"]), "V", ["a", "b"]).tolist()
     [1, 0]
     """
-    missing = column.isna().to_numpy()
+    codes, missing = state_codes(column, states)
     if missing.any():
-        row = column.index[int(np.argmax(missing))]
+        row = _label(column.index[int(np.argmax(missing))])
         raise DataValueError(f"variable {variable!r} has a missing value (NaN) at row {row!r}")
     names = [str(s) for s in states]
-    codes = pd.Categorical(column.astype(str), categories=names).codes.astype(np.int64)
     unknown = codes < 0
     if unknown.any():
         pos = int(np.argmax(unknown))
         raise UnknownStateError(
-            f"variable {variable!r} has state {column.iloc[pos]!r} at row {column.index[pos]!r}, "
+            f"variable {variable!r} has state {_label(column.iloc[pos])!r} at row {_label(column.index[pos])!r}, "
             f"which is not one of the model's states {names}"
         )
     return codes
@@ -118,11 +205,39 @@ def smallest_code_dtype(cardinalities: Sequence[int]) -> np.dtype:
     return np.dtype(np.int64)
 
 
+def check_columns(columns: Sequence[object], variables: Sequence[str], weights: str | None = None) -> None:
+    """Check column names against the model: weights column present, no unknown column, no missing variable.
+
+    Examples
+    --------
+    >>> check_columns(["A", "n"], ["A"], "n")
+    >>> check_columns(["A", "B"], ["A"])
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.UnknownVariableError: column 'B' is not a variable of the model
+    """
+    columns = [str(c) for c in columns]
+    if len(set(columns)) != len(columns):
+        raise DataValueError("data has duplicate column names")
+    if weights is not None and weights not in columns:
+        raise DataValueError(f"weights column {weights!r} is not in the data (columns: {columns})")
+    known = set(variables)
+    for c in columns:
+        if c not in known and c != weights:
+            raise UnknownVariableError(f"column {c!r} is not a variable of the model")
+    for v in variables:
+        if v not in columns:
+            raise MissingVariableError(f"model variable {v!r} is missing from the data")
+
+
 def encode_samples(
     data: pd.DataFrame,
     variables: Sequence[str],
     states: Sequence[Sequence[str]],
     weights: str | None = None,
+    *,
+    position_offset: int = 0,
+    allow_zero_total: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Validate a sample frame against the model and encode it.
 
@@ -135,6 +250,8 @@ def encode_samples(
         The model's variables (in the order the codes should have) and their state names.
     weights : str, optional
         Name of a column of non-negative row weights (counts or probabilities).
+    position_offset, allow_zero_total
+        For one chunk of a larger input: see :func:`check_weights`.
 
     Returns
     -------
@@ -149,19 +266,15 @@ def encode_samples(
     ([[1], [0]], [2.0, 3.0])
     """
     data = check_dataframe(data)
-    columns = [str(c) for c in data.columns]
+    check_columns(data.columns, variables, weights)
     row_weights = None
     if weights is not None:
-        if weights not in columns:
-            raise DataValueError(f"weights column {weights!r} is not in the data (columns: {columns})")
-        row_weights = check_weights(data[weights].to_numpy(), weights)
-    known = set(variables)
-    for c in columns:
-        if c not in known and c != weights:
-            raise UnknownVariableError(f"column {c!r} is not a variable of the model")
-    for v in variables:
-        if v not in columns:
-            raise MissingVariableError(f"model variable {v!r} is missing from the data")
+        row_weights = check_weights(
+            data[{str(c): c for c in data.columns}[weights]].to_numpy(),
+            weights,
+            position_offset=position_offset,
+            allow_zero_total=allow_zero_total,
+        )
     by_name = {str(c): c for c in data.columns}
     dtype = smallest_code_dtype([len(s) for s in states])
     codes = np.empty((data.shape[0], len(variables)), dtype=dtype)

@@ -1,0 +1,344 @@
+"""Dask input: the count table (and per-variable marginals) computed by Dask, never collecting rows.
+
+Each partition is validated without raising and encoded into packed ``int64`` keys
+(:mod:`pgmpy_mixture.packing`), pre-aggregated, and the partial tables are combined by Dask's distributed
+group-by (a tree reduction, ``split_every`` partial tables per task). Only the distinct assignments reach the
+client. Rows with a bad value get a negative sentinel key; when one shows up, a second distributed pass collects,
+per partition, the first offending row of every kind (a handful of rows) and the client replays the pandas
+validator on them, so the error is the one :func:`pgmpy_mixture.validation.encode_samples` raises on the same
+data as one pandas frame (same type, same message, same row).
+
+Rows are named by their index label; partitions with a default (range) index, as ``dd.read_parquet`` and
+``dd.read_csv`` produce, are labelled by the row's position in the whole collection, as pandas would label the
+concatenation.
+
+Memory bound: a worker holds one partition, its codes and keys (``rows * (n + 8 * K + 24)`` bytes) and up to
+``split_every`` partial tables of at most ``U`` distinct rows each (``U * (8 * K + 24)`` bytes); the client holds
+the final table. Nothing grows with the number of rows.
+
+Dask is optional (``pip install "pgmpy-mixture[scale]"``); the module imports without it and raises
+:class:`pgmpy_mixture.errors.MissingDependencyError` naming that extra when Dask is needed.
+
+Examples
+--------
+>>> import pandas as pd, dask.dataframe as dd
+>>> df = pd.DataFrame({"A": ["x", "y", "x", "x"], "B": ["u", "u", "v", "u"]})
+>>> ddf = dd.from_pandas(df, npartitions=2)
+>>> t = count_table_from_dask(ddf, ["A", "B"], [["x", "y"], ["u", "v"]], scheduler="sync")
+>>> t.codes.tolist(), t.weights.tolist(), t.n_rows
+([[0, 0], [0, 1], [1, 0]], [2.0, 1.0, 1.0], 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.errors import DataTypeError, missing_dependency
+from pgmpy_mixture.packing import KeyLayout, sum_by_key
+from pgmpy_mixture.validation import (
+    check_columns,
+    check_weights,
+    empty_data_error,
+    encode_samples,
+    is_probability_table,
+    state_codes,
+    zero_weights_error,
+)
+
+BAD_STATE = -1
+"""Sentinel key: the row has a missing or unknown state."""
+BAD_WEIGHT = -2
+"""Sentinel key: the row's weight is negative or not finite."""
+BAD_WEIGHT_TYPE = -3
+"""Sentinel key: the partition's weights column is not numeric."""
+
+
+def require_dask():
+    """Import and return ``dask.dataframe``, or raise naming the extra to install.
+
+    Examples
+    --------
+    >>> require_dask().__name__
+    'dask.dataframe'
+    """
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise missing_dependency("dask", "Dask input") from None
+    return dd
+
+
+def is_dask_dataframe(obj: object) -> bool:
+    """True for a ``dask.dataframe.DataFrame``, decided without importing Dask.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask_dataframe(pd.DataFrame())
+    False
+    """
+    module = type(obj).__module__ or ""
+    return module.split(".")[0] in ("dask", "dask_expr") and hasattr(obj, "map_partitions") and hasattr(
+        obj, "columns"
+    )
+
+
+def _check_frame(ddf: Any, variables: Sequence[str], weights: str | None) -> None:
+    if not is_dask_dataframe(ddf):
+        raise DataTypeError(f"data must be a dask DataFrame, got {type(ddf).__name__}")
+    try:
+        check_columns(ddf.columns, variables, weights)
+    except ValueError:
+        # pandas reports an empty frame before its columns: do the same (costs a pass, on the error path only)
+        if int(ddf.map_partitions(len).sum().compute()) == 0:
+            raise empty_data_error() from None
+        raise
+
+
+def _column(pdf: pd.DataFrame, name: str) -> pd.Series:
+    return pdf[{str(c): c for c in pdf.columns}[name]]
+
+
+def _encode_partition(
+    pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Codes (bad values set to 0), bad-state mask, row weights (bad ones set to 0), bad-weight code per row."""
+    n = pdf.shape[0]
+    codes = np.zeros((n, len(variables)), dtype=np.int64)
+    bad_state = np.zeros(n, dtype=bool)
+    for j, (var, names) in enumerate(zip(variables, states, strict=True)):
+        c, _ = state_codes(_column(pdf, var), names)
+        bad = c < 0
+        bad_state |= bad
+        codes[:, j] = np.where(bad, 0, c)
+    bad_weight = np.zeros(n, dtype=np.int64)
+    if weights is None:
+        w = np.ones(n)
+    else:
+        try:
+            w = np.array(_column(pdf, weights).to_numpy(), dtype=np.float64)
+        except (TypeError, ValueError):
+            w = np.zeros(n)
+            bad_weight[:] = BAD_WEIGHT_TYPE
+        else:
+            invalid = ~np.isfinite(w) | (w < 0)
+            bad_weight[invalid] = BAD_WEIGHT
+            w[invalid] = 0.0
+    return codes, bad_state, w, bad_weight
+
+
+def _key_partition(
+    pdf: pd.DataFrame,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    weights: str | None,
+    layout: KeyLayout,
+) -> pd.DataFrame:
+    """One partition reduced to distinct keys with summed weight ``w``, rows ``n`` and fractional weights ``frac``."""
+    codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
+    keys = layout.pack(codes)
+    keys[bad_state, 0] = BAD_STATE
+    flagged = bad_weight != 0
+    keys[flagged, 0] = bad_weight[flagged]
+    frac = (np.mod(w, 1.0) != 0.0).astype(np.int64)
+    uniq, w_sum, n_sum, frac_sum = sum_by_key(keys, w, np.ones(len(w), dtype=np.int64), frac)
+    out = {f"k{g}": uniq[:, g] for g in range(layout.n_keys)}
+    out.update(w=w_sum, n=n_sum, frac=frac_sum)
+    return pd.DataFrame(out)
+
+
+def _marginal_partition(
+    pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
+) -> pd.DataFrame:
+    """One row: weighted count of every (variable, state), rows, bad rows and fractional weights."""
+    codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
+    row: dict[str, float] = {}
+    for j, names in enumerate(states):
+        counts = np.bincount(codes[:, j], weights=w, minlength=len(names))
+        row.update({f"c{j}_{s}": counts[s] for s in range(len(names))})
+    row.update(
+        total=float(w.sum()),
+        n=float(len(w)),
+        bad=float(np.count_nonzero(bad_state | (bad_weight != 0))),
+        frac=float(np.count_nonzero(np.mod(w, 1.0) != 0.0)),
+    )
+    return pd.DataFrame([row])
+
+
+def _witnesses(
+    pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
+) -> dict[str, Any]:
+    """The first offending row of each kind in one partition (error path)."""
+    n = pdf.shape[0]
+    out: dict[str, Any] = {"n": n, "range": isinstance(pdf.index, pd.RangeIndex) and pdf.index.step == 1}
+    out["weights_numeric"], out["nonfinite"], out["negative"] = True, None, None
+    if weights is not None:
+        try:
+            w = np.array(_column(pdf, weights).to_numpy(), dtype=np.float64)
+        except (TypeError, ValueError):
+            out["weights_numeric"] = False
+        else:
+            bad = np.flatnonzero(~np.isfinite(w))
+            out["nonfinite"] = int(bad[0]) if bad.size else None
+            bad = np.flatnonzero(w < 0)
+            out["negative"] = (int(bad[0]), float(w[bad[0]])) if bad.size else None
+    positions: set[int] = set()
+    for var, names in zip(variables, states, strict=True):
+        codes, missing = state_codes(_column(pdf, var), names)
+        for mask in (missing, (codes < 0) & ~missing):
+            if mask.any():
+                positions.add(int(np.argmax(mask)))
+    rows = sorted(positions)
+    out["positions"] = rows
+    out["rows"] = pdf.iloc[rows][[{str(c): c for c in pdf.columns}[v] for v in variables]]
+    return out
+
+
+def _raise_pandas_error(ddf: Any, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None):
+    """Find the error pandas would raise on the whole data, from per-partition witnesses computed by Dask."""
+    import dask
+
+    parts = ddf.to_delayed()
+    summaries = dask.compute(*[dask.delayed(_witnesses)(p, variables, states, weights) for p in parts])
+    offsets = np.concatenate([[0], np.cumsum([s["n"] for s in summaries])]).astype(np.int64)
+    if offsets[-1] == 0:
+        raise empty_data_error()
+    if weights is not None:
+        if not all(s["weights_numeric"] for s in summaries):
+            check_weights(np.array(["not a number"], dtype=object), weights)
+        for key in ("nonfinite", "negative"):
+            for s, off in zip(summaries, offsets, strict=False):
+                if s[key] is not None:
+                    pos, value = (s[key], np.nan) if key == "nonfinite" else s[key]
+                    # replay the pandas check on the offending value alone, at its position in the whole data
+                    check_weights(np.array([value]), weights, position_offset=int(off) + pos, allow_zero_total=True)
+    frames = []
+    for s, off in zip(summaries, offsets, strict=False):
+        rows = s["rows"]
+        if s["range"]:
+            rows = rows.set_axis(pd.Index(np.asarray(s["positions"], dtype=np.int64) + int(off)), axis=0)
+        frames.append(rows)
+    witness = pd.concat(frames, axis=0)
+    witness.columns = [str(c) for c in witness.columns]
+    if witness.shape[0]:
+        encode_samples(witness, variables, states)
+    raise RuntimeError("Dask flagged a bad row that the pandas validator accepts; please report this")
+
+
+def count_table_from_dask(
+    ddf: Any,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    weights: str | None = None,
+    *,
+    split_every: int | None = None,
+    scheduler: str | None = None,
+) -> CountTable:
+    """The count table of a ``dask.dataframe.DataFrame`` of state names, computed by Dask.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        One row per sample (or per distinct assignment with ``weights``); columns are the model's variables.
+    variables, states : sequences
+        Model variables and their state names.
+    weights : str, optional
+        Column of non-negative row weights (counts, or probabilities summing to 1).
+    split_every : int, optional
+        Fan-in of Dask's group-by tree reduction.
+    scheduler : str, optional
+        Passed to ``compute`` (default: the active Dask client or scheduler).
+
+    Returns
+    -------
+    CountTable
+        Identical to ``CountTable.from_frame(ddf.compute(), ...)``; with fractional weights, sums may differ in
+        the last bit because Dask adds partial sums in a different order.
+
+    Raises
+    ------
+    DataValueError, UnknownStateError, ...
+        The same error pandas raises on the same data (see the module docstring).
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"A": ["x", "z"]}), npartitions=1)
+    >>> count_table_from_dask(ddf, ["A"], [["x", "y"]], scheduler="sync")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.UnknownStateError: variable 'A' has state 'z' at row 1, which is not one of \
+the model's states ['x', 'y']
+    """
+    require_dask()
+    variables = tuple(variables)
+    states = tuple(tuple(str(s) for s in st) for st in states)
+    _check_frame(ddf, variables, weights)
+    layout = KeyLayout.for_cardinalities([len(s) for s in states])
+    meta = pd.DataFrame(
+        {**{f"k{g}": np.zeros(0, np.int64) for g in range(layout.n_keys)},
+         "w": np.zeros(0), "n": np.zeros(0, np.int64), "frac": np.zeros(0, np.int64)}
+    )
+    keyed = ddf.map_partitions(_key_partition, variables, states, weights, layout, meta=meta)
+    kcols = [f"k{g}" for g in range(layout.n_keys)]
+    grouped = keyed.groupby(kcols, sort=False)[["w", "n", "frac"]].sum(split_every=split_every)
+    table = grouped.compute(scheduler=scheduler).reset_index()
+    if (table["k0"].to_numpy() < 0).any():
+        _raise_pandas_error(ddf, variables, states, weights)
+    n_rows = int(table["n"].sum())
+    if n_rows == 0:
+        raise empty_data_error()
+    w = table["w"].to_numpy(dtype=np.float64)
+    if weights is not None and w.sum() <= 0:
+        raise zero_weights_error(weights)
+    is_distribution = weights is not None and is_probability_table(int(table["frac"].sum()) > 0, float(w.sum()))
+    keys = table[kcols].to_numpy(dtype=np.int64)
+    codes = layout.unpack(keys)
+    return CountTable.from_codes(codes, variables, states, w, is_distribution=is_distribution, n_rows=n_rows)
+
+
+def marginals_from_dask(
+    ddf: Any,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    weights: str | None = None,
+    *,
+    scheduler: str | None = None,
+) -> dict[str, dict[str, float]]:
+    """Per-variable marginals ``{variable: {state: probability}}`` of a dask frame (distributed value counts).
+
+    Cheaper than the full count table when only aggregate observations are needed (DIMM): each partition
+    becomes one row of weighted state counts, and Dask sums them. Validation and errors as in
+    :func:`count_table_from_dask`.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"A": ["x", "y", "y", "y"]}), npartitions=2)
+    >>> marginals_from_dask(ddf, ["A"], [["x", "y"]], scheduler="sync")
+    {'A': {'x': 0.25, 'y': 0.75}}
+    """
+    require_dask()
+    variables = tuple(variables)
+    states = tuple(tuple(str(s) for s in st) for st in states)
+    _check_frame(ddf, variables, weights)
+    cols = [f"c{j}_{s}" for j, names in enumerate(states) for s in range(len(names))]
+    meta = pd.DataFrame({c: np.zeros(0) for c in [*cols, "total", "n", "bad", "frac"]})
+    per_part = ddf.map_partitions(_marginal_partition, variables, states, weights, meta=meta)
+    sums = per_part.sum().compute(scheduler=scheduler)
+    if sums["bad"] > 0:
+        _raise_pandas_error(ddf, variables, states, weights)
+    if sums["n"] == 0:
+        raise empty_data_error()
+    total = float(sums["total"])
+    if total <= 0:
+        raise zero_weights_error(str(weights))
+    return {
+        var: {name: float(sums[f"c{j}_{s}"]) / total for s, name in enumerate(names)}
+        for j, (var, names) in enumerate(zip(variables, states, strict=True))
+    }
