@@ -42,10 +42,10 @@ from pgmpy_mixture.errors import DataTypeError, missing_dependency
 from pgmpy_mixture.packing import KeyLayout, sum_by_key
 from pgmpy_mixture.validation import (
     check_columns,
-    check_weights,
     empty_data_error,
-    encode_samples,
+    error_witnesses,
     is_probability_table,
+    raise_first_error,
     state_codes,
     zero_weights_error,
 )
@@ -170,63 +170,15 @@ def _marginal_partition(
     return pd.DataFrame([row])
 
 
-def _witnesses(
-    pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
-) -> dict[str, Any]:
-    """The first offending row of each kind in one partition (error path)."""
-    n = pdf.shape[0]
-    out: dict[str, Any] = {"n": n, "range": isinstance(pdf.index, pd.RangeIndex) and pdf.index.step == 1}
-    out["weights_numeric"], out["nonfinite"], out["negative"] = True, None, None
-    if weights is not None:
-        try:
-            w = np.array(_column(pdf, weights).to_numpy(), dtype=np.float64)
-        except (TypeError, ValueError):
-            out["weights_numeric"] = False
-        else:
-            bad = np.flatnonzero(~np.isfinite(w))
-            out["nonfinite"] = int(bad[0]) if bad.size else None
-            bad = np.flatnonzero(w < 0)
-            out["negative"] = (int(bad[0]), float(w[bad[0]])) if bad.size else None
-    positions: set[int] = set()
-    for var, names in zip(variables, states, strict=True):
-        codes, missing = state_codes(_column(pdf, var), names)
-        for mask in (missing, (codes < 0) & ~missing):
-            if mask.any():
-                positions.add(int(np.argmax(mask)))
-    rows = sorted(positions)
-    out["positions"] = rows
-    out["rows"] = pdf.iloc[rows][[{str(c): c for c in pdf.columns}[v] for v in variables]]
-    return out
-
-
 def _raise_pandas_error(ddf: Any, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None):
-    """Find the error pandas would raise on the whole data, from per-partition witnesses computed by Dask."""
+    """Raise the error pandas would raise on the whole data, from per-partition witnesses computed by Dask."""
     import dask
 
     parts = ddf.to_delayed()
-    summaries = dask.compute(*[dask.delayed(_witnesses)(p, variables, states, weights) for p in parts])
-    offsets = np.concatenate([[0], np.cumsum([s["n"] for s in summaries])]).astype(np.int64)
-    if offsets[-1] == 0:
+    found = dask.compute(*[dask.delayed(error_witnesses)(p, variables, states, weights) for p in parts])
+    if sum(w["n"] for w in found) == 0:
         raise empty_data_error()
-    if weights is not None:
-        if not all(s["weights_numeric"] for s in summaries):
-            check_weights(np.array(["not a number"], dtype=object), weights)
-        for key in ("nonfinite", "negative"):
-            for s, off in zip(summaries, offsets, strict=False):
-                if s[key] is not None:
-                    pos, value = (s[key], np.nan) if key == "nonfinite" else s[key]
-                    # replay the pandas check on the offending value alone, at its position in the whole data
-                    check_weights(np.array([value]), weights, position_offset=int(off) + pos, allow_zero_total=True)
-    frames = []
-    for s, off in zip(summaries, offsets, strict=False):
-        rows = s["rows"]
-        if s["range"]:
-            rows = rows.set_axis(pd.Index(np.asarray(s["positions"], dtype=np.int64) + int(off)), axis=0)
-        frames.append(rows)
-    witness = pd.concat(frames, axis=0)
-    witness.columns = [str(c) for c in witness.columns]
-    if witness.shape[0]:
-        encode_samples(witness, variables, states)
+    raise_first_error(found, variables, states, weights)
     raise RuntimeError("Dask flagged a bad row that the pandas validator accepts; please report this")
 
 

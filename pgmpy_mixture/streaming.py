@@ -3,7 +3,9 @@
 Data that do not fit in memory never need to: the discrete methods only use the count table (distinct
 assignments with their total weight), so rows are read a chunk at a time, validated exactly like a pandas frame
 (:func:`pgmpy_mixture.validation.encode_samples`, same errors, rows named by their position in the whole input),
-encoded, reduced to distinct packed keys and merged into a running table.
+encoded, reduced to distinct packed keys and merged into a running table. After a chunk with a bad value the
+rest is still read (only to find offending rows), so the error raised is the one pandas raises on the whole
+input: a bad weight anywhere before a bad state, variables in model order, missing values before unknown states.
 
 Memory bound
 ------------
@@ -43,10 +45,13 @@ from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.errors import DataTypeError, DataValueError, missing_dependency
 from pgmpy_mixture.packing import KeyLayout, sum_by_key
 from pgmpy_mixture.validation import (
+    check_columns,
     check_dataframe,
     empty_data_error,
     encode_samples,
+    error_witnesses,
     is_probability_table,
+    raise_first_error,
     zero_weights_error,
 )
 
@@ -104,6 +109,8 @@ class CountAccumulator:
         self._pending_rows = 0
         self._fractional = False
         self._weight_total = 0.0
+        self._witnesses: list[dict] | None = None
+        self._witness_offset = 0
 
     def add_frame(self, frame: pd.DataFrame) -> None:
         """Validate one chunk like a pandas frame (errors name the row in the whole input) and add it.
@@ -115,9 +122,22 @@ class CountAccumulator:
         if frame.shape[0] == 0:
             return
         frame = check_dataframe(_whole_index(frame, self.n_rows))
-        codes, row_weights = encode_samples(
-            frame, self.variables, self.states, self.weights, position_offset=self.n_rows, allow_zero_total=True
-        )
+        check_columns(frame.columns, self.variables, self.weights)
+        if self._witnesses is not None:  # an earlier chunk had a bad value: only look for the first error
+            self._witnesses.append(error_witnesses(frame, self.variables, self.states, self.weights))
+            self.n_rows += int(frame.shape[0])
+            return
+        try:
+            codes, row_weights = encode_samples(
+                frame, self.variables, self.states, self.weights, position_offset=self.n_rows, allow_zero_total=True
+            )
+        except DataValueError:
+            # A bad value. pandas, seeing the whole input, reports the first bad weight anywhere before any bad
+            # state, and variables in order; so keep reading and collect each chunk's first offending rows.
+            self._witnesses = [error_witnesses(frame, self.variables, self.states, self.weights)]
+            self._witness_offset = self.n_rows
+            self.n_rows += int(frame.shape[0])
+            return
         self.add_codes(codes, row_weights)
 
     def add_codes(self, codes: np.ndarray, weights: np.ndarray | None = None) -> None:
@@ -152,6 +172,11 @@ class CountAccumulator:
 
     def result(self) -> CountTable:
         """The count table of everything added (raises like pandas for empty or all-zero-weight input)."""
+        if self._witnesses is not None:
+            pieces = [{"n": self._witness_offset, "range": True, "weights_numeric": True, "nonfinite": None,
+                       "negative": None, "positions": [], "rows": self._witnesses[0]["rows"].iloc[:0]}]
+            raise_first_error(pieces + self._witnesses, self.variables, self.states, self.weights)
+            raise RuntimeError("a chunk failed validation but no bad value was found again; please report this")
         self._merge()
         if self.n_rows == 0:
             raise empty_data_error()

@@ -309,3 +309,90 @@ def check_probability(name: str, value: float, *, open_low: bool = False) -> flo
     if not np.isfinite(value) or value < 0 or value > 1 or (open_low and value == 0):
         raise ParameterError(f"{name} must lie in {'(0, 1]' if open_low else '[0, 1]'}, got {value}")
     return value
+
+
+def error_witnesses(
+    data: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None = None
+) -> dict:
+    """The first offending row of every kind in one piece of a larger input (chunk or partition).
+
+    Used when the input is seen a piece at a time (streaming, Dask): the pieces' witnesses, in order, are
+    enough for :func:`raise_first_error` to raise exactly the error :func:`encode_samples` raises on the whole
+    input, whose checks run weights first, then variable by variable (missing values before unknown states).
+    Column names are assumed already checked (:func:`check_columns`).
+
+    Returns
+    -------
+    dict
+        ``n`` rows, ``range`` (default index), ``weights_numeric``, ``nonfinite`` (position or None),
+        ``negative`` ((position, value) or None), ``positions`` and ``rows`` (the offending rows' variables).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = error_witnesses(pd.DataFrame({"A": ["x", "q", "q"]}), ["A"], [["x"]])
+    >>> w["positions"], w["rows"]["A"].tolist()
+    ([1], ['q'])
+    """
+    by_name = {str(c): c for c in data.columns}
+    n = int(data.shape[0])
+    out: dict = {"n": n, "range": isinstance(data.index, pd.RangeIndex) and data.index.step == 1}
+    out.update(weights_numeric=True, nonfinite=None, negative=None)
+    if weights is not None:
+        try:
+            w = np.array(data[by_name[weights]].to_numpy(), dtype=np.float64)
+        except (TypeError, ValueError):
+            out["weights_numeric"] = False
+        else:
+            bad = np.flatnonzero(~np.isfinite(w))
+            out["nonfinite"] = int(bad[0]) if bad.size else None
+            bad = np.flatnonzero(w < 0)
+            out["negative"] = (int(bad[0]), float(w[bad[0]])) if bad.size else None
+    positions: set[int] = set()
+    for var, names in zip(variables, states, strict=True):
+        codes, missing = state_codes(data[by_name[var]], names)
+        for mask in (missing, (codes < 0) & ~missing):
+            if mask.any():
+                positions.add(int(np.argmax(mask)))
+    out["positions"] = sorted(positions)
+    out["rows"] = data.iloc[out["positions"]][[by_name[v] for v in variables]]
+    return out
+
+
+def raise_first_error(
+    witnesses: Sequence[dict], variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None = None
+) -> None:
+    """Raise the error :func:`encode_samples` would raise on the concatenation of the pieces.
+
+    Rows of pieces with a default (range) index are named by their position in the whole input; other rows
+    keep their index label. Returns normally when no piece has a bad value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pieces = [pd.DataFrame({"A": ["x", "x"]}), pd.DataFrame({"A": ["x", "q"]})]
+    >>> raise_first_error([error_witnesses(p, ["A"], [["x"]]) for p in pieces], ["A"], [["x"]])
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.UnknownStateError: variable 'A' has state 'q' at row 3, which is not one of \
+the model's states ['x']
+    """
+    offsets = np.concatenate([[0], np.cumsum([w["n"] for w in witnesses])]).astype(np.int64)
+    if weights is not None:
+        if not all(w["weights_numeric"] for w in witnesses):
+            check_weights(np.array(["not a number"], dtype=object), weights)
+        for key in ("nonfinite", "negative"):
+            for w, off in zip(witnesses, offsets, strict=False):
+                if w[key] is not None:
+                    pos, value = (w[key], np.nan) if key == "nonfinite" else w[key]
+                    # the pandas check on the offending value alone, at its position in the whole input
+                    check_weights(np.array([value]), weights, position_offset=int(off) + pos, allow_zero_total=True)
+    frames = []
+    for w, off in zip(witnesses, offsets, strict=False):
+        rows = w["rows"]
+        if w["range"]:
+            rows = rows.set_axis(pd.Index(np.asarray(w["positions"], dtype=np.int64) + int(off)), axis=0)
+        frames.append(rows.set_axis([str(c) for c in rows.columns], axis=1))
+    frames = [f for f in frames if f.shape[0]]
+    if frames:
+        encode_samples(pd.concat(frames, axis=0), variables, states)

@@ -1,0 +1,188 @@
+"""Dask input on a LocalCluster (2 worker processes): the pandas path's count table and errors, exactly."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("dask.distributed")
+
+from pgmpy_mixture.adapters.dask import (  # noqa: E402
+    count_table_from_dask,
+    is_dask_dataframe,
+    marginals_from_dask,
+    require_dask,
+)
+
+from pgmpy_mixture.counts import CountTable  # noqa: E402
+from pgmpy_mixture.errors import DataTypeError, MissingDependencyError  # noqa: E402
+from pgmpy_mixture.ingest import to_count_table, to_marginals  # noqa: E402
+from pgmpy_mixture.packing import KeyLayout  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit="1GiB"
+    ) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def random_problem(seed: int, n_vars: int, n_rows: int, max_card: int = 4):
+    rng = np.random.default_rng(seed)
+    variables = [f"V{i}" for i in range(n_vars)]
+    states = [[f"s{k}" for k in range(int(rng.integers(2, max_card + 1)))] for _ in variables]
+    frame = pd.DataFrame(
+        {v: np.asarray(s, dtype=object)[rng.integers(0, len(s), n_rows)]
+         for v, s in zip(variables, states, strict=True)}
+    )
+    return rng, variables, states, frame
+
+
+def assert_same_table(a: CountTable, b: CountTable) -> None:
+    assert a.variables == b.variables and a.states == b.states
+    np.testing.assert_array_equal(a.codes, b.codes)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert a.n_rows == b.n_rows and a.is_distribution == b.is_distribution
+
+
+def error_of(fn, *args, **kwargs) -> tuple[type, str]:
+    with pytest.raises(ValueError) as info:
+        fn(*args, **kwargs)
+    return type(info.value), str(info.value)
+
+
+@pytest.mark.parametrize(
+    "seed, n_vars, n_rows, npartitions, weighted",
+    [
+        (0, 1, 7, 3, None),
+        (1, 4, 500, 4, None),
+        (2, 6, 2000, 5, "counts"),
+        (3, 3, 300, 3, "probabilities"),
+        (4, 33, 400, 4, None),  # 33 four-state variables (66 bits): two key columns
+    ],
+)
+def test_dask_gives_the_pandas_table_exactly(client, seed, n_vars, n_rows, npartitions, weighted):
+    rng, variables, states, frame = random_problem(seed, n_vars, n_rows, max_card=4)
+    weights = None
+    if weighted == "counts":
+        frame["w"] = rng.integers(0, 6, n_rows)
+        weights = "w"
+    elif weighted == "probabilities":  # dyadic: sums are exact in any order, so equality is exact
+        frame["w"] = rng.integers(1, 3, n_rows) / 1024.0
+        frame.loc[frame.index[-1], "w"] += 1.0 - frame["w"].sum()
+        weights = "w"
+    expected = CountTable.from_frame(frame, variables, states, weights)
+    ddf = dd.from_pandas(frame, npartitions=npartitions)
+    assert is_dask_dataframe(ddf) and not is_dask_dataframe(frame)
+    if seed == 4:
+        states = [[f"s{k}" for k in range(4)] for _ in variables]
+        expected = CountTable.from_frame(frame, variables, states, weights)
+        assert KeyLayout.for_cardinalities([4] * n_vars).n_keys == 2
+    if seed % 2:  # through the dispatcher
+        table, marg = to_count_table(ddf, variables, states, weights), to_marginals(ddf, variables, states, weights)
+    else:
+        table = count_table_from_dask(ddf, variables, states, weights, split_every=2)
+        marg = marginals_from_dask(ddf, variables, states, weights)
+    assert_same_table(table, expected)
+    want = expected.marginals()
+    assert marg.keys() == want.keys()
+    for v in want:
+        assert marg[v] == pytest.approx(want[v], abs=1e-12)
+
+
+def test_parquet_partitions_match_pandas(client, tmp_path):
+    _, variables, states, frame = random_problem(9, 5, 1200)
+    for i in range(4):
+        frame.iloc[i * 300 : (i + 1) * 300].astype("category").to_parquet(tmp_path / f"part-{i}.parquet", index=False)
+    ddf = dd.read_parquet(str(tmp_path / "part-*.parquet"))
+    assert_same_table(count_table_from_dask(ddf, variables, states), CountTable.from_frame(frame, variables, states))
+
+
+def bad_frame(kind: str) -> tuple[pd.DataFrame, str | None]:
+    _, _, _, frame = random_problem(5, 3, 40)
+    frame["w"] = 1.0
+    if kind == "unknown-state":
+        frame.loc[27, "V1"] = "bogus"
+    elif kind == "nan":
+        frame.loc[33, "V2"] = np.nan
+    elif kind == "nan-beats-earlier-unknown":  # pandas checks variables in order, whatever the rows
+        frame.loc[3, "V2"] = "bogus"
+        frame.loc[38, "V0"] = None
+    elif kind == "missing-column":
+        frame = frame.drop(columns="V1")
+    elif kind == "unknown-column":
+        frame["extra"] = "x"
+    elif kind == "negative-weight":
+        frame.loc[5, "V0"] = "bogus"  # weights are checked before states
+        frame.loc[31, "w"] = -1.5
+    elif kind == "infinite-weight":
+        frame.loc[22, "w"] = np.inf
+        frame.loc[30, "w"] = -1.0
+    elif kind == "text-weight":
+        frame["w"] = frame["w"].astype(object)
+        frame.loc[25, "w"] = "heavy"
+    elif kind == "zero-weights":
+        frame["w"] = 0.0
+    elif kind == "missing-weights":
+        frame = frame.drop(columns="w")
+    elif kind == "empty":
+        frame = frame.iloc[:0]
+    return frame, "w"
+
+
+BAD_KINDS = [
+    "unknown-state",
+    "nan",
+    "nan-beats-earlier-unknown",
+    "missing-column",
+    "unknown-column",
+    "negative-weight",
+    "infinite-weight",
+    "text-weight",
+    "zero-weights",
+    "missing-weights",
+    "empty",
+]
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_bad_input_through_dask_gives_the_pandas_error(client, kind):
+    frame, weights = bad_frame(kind)
+    variables = ["V0", "V1", "V2"]
+    _, _, states, _ = random_problem(5, 3, 40)
+    expected = error_of(CountTable.from_frame, frame, variables, states, weights)
+    ddf = dd.from_pandas(frame, npartitions=4 if len(frame) else 1)
+    assert error_of(count_table_from_dask, ddf, variables, states, weights) == expected
+    if kind in ("nan-beats-earlier-unknown", "infinite-weight", "empty"):
+        assert error_of(marginals_from_dask, ddf, variables, states, weights) == expected
+
+
+def test_parquet_files_name_the_row_of_the_concatenation(client, tmp_path):
+    frames = [pd.DataFrame({"A": ["x", "y", "x"]}) for _ in range(3)]
+    frames[2].loc[1, "A"] = "zz"
+    for i, f in enumerate(frames):
+        f.to_parquet(tmp_path / f"p{i}.parquet", index=False)
+    expected = error_of(CountTable.from_frame, pd.concat(frames, ignore_index=True), ["A"], [["x", "y"]])
+    ddf = dd.read_parquet(str(tmp_path / "p*.parquet"))
+    assert error_of(count_table_from_dask, ddf, ["A"], [["x", "y"]]) == expected
+
+
+def test_input_is_not_modified_and_non_dask_is_rejected(client):
+    _, variables, states, frame = random_problem(8, 3, 100)
+    before = frame.copy()
+    count_table_from_dask(dd.from_pandas(frame, npartitions=3), variables, states)
+    pd.testing.assert_frame_equal(frame, before)
+    with pytest.raises(DataTypeError, match="must be a dask DataFrame"):
+        count_table_from_dask(frame, variables, states)
+
+
+def test_without_dask_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.dataframe", None)
+    with pytest.raises(MissingDependencyError, match=r'pip install "pgmpy-mixture\[scale\]"'):
+        require_dask()
+    assert issubclass(MissingDependencyError, ImportError)
