@@ -39,7 +39,7 @@ import pandas as pd
 
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.errors import DataTypeError, missing_dependency
-from pgmpy_mixture.packing import KeyLayout, sum_by_key
+from pgmpy_mixture.packing import KeyLayout, count_table_from_keys, sum_by_key
 from pgmpy_mixture.validation import (
     check_columns,
     empty_data_error,
@@ -145,11 +145,14 @@ def _key_partition(
     keys[bad_state, 0] = BAD_STATE
     flagged = bad_weight != 0
     keys[flagged, 0] = bad_weight[flagged]
-    frac = (np.mod(w, 1.0) != 0.0).astype(np.int64)
-    uniq, w_sum, n_sum, frac_sum = sum_by_key(keys, w, np.ones(len(w), dtype=np.int64), frac)
-    out = {f"k{g}": uniq[:, g] for g in range(layout.n_keys)}
-    out.update(w=w_sum, n=n_sum, frac=frac_sum)
-    return pd.DataFrame(out)
+    out = {}
+    if weights is None:  # the summed weight is the row count
+        uniq, w_sum = sum_by_key(keys, w)
+    else:
+        frac = (np.mod(w, 1.0) != 0.0).astype(np.int64)
+        uniq, w_sum, n_sum, frac_sum = sum_by_key(keys, w, np.ones(len(w), dtype=np.int64), frac)
+        out.update(n=n_sum, frac=frac_sum)
+    return pd.DataFrame({**{f"k{g}": uniq[:, g] for g in range(layout.n_keys)}, "w": w_sum, **out})
 
 
 def _marginal_partition(
@@ -202,7 +205,8 @@ def count_table_from_dask(
     weights : str, optional
         Column of non-negative row weights (counts, or probabilities summing to 1).
     split_every : int, optional
-        Fan-in of Dask's group-by tree reduction.
+        Fan-in of Dask's group-by tree reduction (Dask's default when None); smaller values bound the memory
+        of each combining task (at most ``split_every`` partial tables) at the cost of more tasks.
     scheduler : str, optional
         Passed to ``compute`` (default: the active Dask client or scheduler).
 
@@ -232,26 +236,29 @@ the model's states ['x', 'y']
     states = tuple(tuple(str(s) for s in st) for st in states)
     _check_frame(ddf, variables, weights)
     layout = KeyLayout.for_cardinalities([len(s) for s in states])
+    kcols = [f"k{g}" for g in range(layout.n_keys)]
+    sums = ["w"] if weights is None else ["w", "n", "frac"]
     meta = pd.DataFrame(
-        {**{f"k{g}": np.zeros(0, np.int64) for g in range(layout.n_keys)},
-         "w": np.zeros(0), "n": np.zeros(0, np.int64), "frac": np.zeros(0, np.int64)}
+        {**{k: np.zeros(0, np.int64) for k in kcols}, "w": np.zeros(0),
+         **{c: np.zeros(0, np.int64) for c in sums[1:]}}
     )
     keyed = ddf.map_partitions(_key_partition, variables, states, weights, layout, meta=meta)
-    kcols = [f"k{g}" for g in range(layout.n_keys)]
-    grouped = keyed.groupby(kcols, sort=False)[["w", "n", "frac"]].sum(split_every=split_every)
-    table = grouped.compute(scheduler=scheduler).reset_index()
-    if (table["k0"].to_numpy() < 0).any():
+    grouped = keyed.groupby(kcols, sort=False)[sums].sum(split_every=split_every)
+    table = grouped.compute(scheduler=scheduler)
+    keys = np.stack([table.index.get_level_values(k).to_numpy(np.int64) for k in kcols], axis=1)
+    if (keys[:, 0] < 0).any():
         _raise_pandas_error(ddf, variables, states, weights)
-    n_rows = int(table["n"].sum())
+    w = table["w"].to_numpy(dtype=np.float64)
+    n_rows = int(round(float(w.sum()))) if weights is None else int(table["n"].sum())
     if n_rows == 0:
         raise empty_data_error()
-    w = table["w"].to_numpy(dtype=np.float64)
     if weights is not None and w.sum() <= 0:
         raise zero_weights_error(weights)
     is_distribution = weights is not None and is_probability_table(int(table["frac"].sum()) > 0, float(w.sum()))
-    keys = table[kcols].to_numpy(dtype=np.int64)
-    codes = layout.unpack(keys)
-    return CountTable.from_codes(codes, variables, states, w, is_distribution=is_distribution, n_rows=n_rows)
+    del table
+    return count_table_from_keys(
+        layout, keys, w, variables, states, is_distribution=is_distribution, n_rows=n_rows
+    )
 
 
 def marginals_from_dask(

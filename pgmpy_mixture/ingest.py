@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,34 @@ SUPPORTED = (
 def _is_dask(data: object) -> bool:
     module = type(data).__module__ or ""
     return module.split(".")[0] in ("dask", "dask_expr")
+
+
+def is_dask_frame(data: object) -> bool:
+    """True for a ``dask.dataframe.DataFrame`` (decided without importing Dask).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask_frame(pd.DataFrame())
+    False
+    """
+    return _is_dask(data) and hasattr(data, "map_partitions")
+
+
+def is_chunked_or_distributed(data: object) -> bool:
+    """True for input reduced chunk by chunk or by Dask: an iterator of frames, a list of frames, a dask frame.
+
+    Paths are not included (a string is ambiguous for callers that also take file names of other kinds).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_chunked_or_distributed(iter([pd.DataFrame()])), is_chunked_or_distributed(pd.DataFrame())
+    (True, False)
+    """
+    if is_dask_frame(data) or isinstance(data, Iterator):
+        return True
+    return isinstance(data, (list, tuple)) and len(data) > 0 and all(isinstance(d, pd.DataFrame) for d in data)
 
 
 def _is_paths(data: object) -> bool:

@@ -75,12 +75,6 @@ class KeyLayout:
         """Number of ``int64`` key columns."""
         return len(self.groups)
 
-    def _radix(self, group: tuple[int, ...]) -> np.ndarray:
-        radix = np.ones(len(group), dtype=np.int64)
-        for k in range(len(group) - 2, -1, -1):
-            radix[k] = radix[k + 1] * self.cardinalities[group[k + 1]]
-        return radix
-
     def pack(self, codes: np.ndarray) -> np.ndarray:
         """Keys of shape ``(rows, n_keys)`` for valid codes of shape ``(rows, n_variables)``.
 
@@ -90,11 +84,13 @@ class KeyLayout:
         [[2]]
         """
         codes = np.asarray(codes)
-        keys = np.zeros((codes.shape[0], self.n_keys), dtype=np.int64)
+        keys = np.empty((codes.shape[0], self.n_keys), dtype=np.int64)
         for g, group in enumerate(self.groups):
-            radix = self._radix(group)
-            for k, j in enumerate(group):
-                keys[:, g] += codes[:, j].astype(np.int64) * radix[k]
+            key = codes[:, group[0]].astype(np.int64)
+            for j in group[1:]:  # Horner's scheme: key = key * card_j + code_j
+                key *= self.cardinalities[j]
+                key += codes[:, j]
+            keys[:, g] = key
         return keys
 
     def unpack(self, keys: np.ndarray, dtype: np.dtype | type = np.int64) -> np.ndarray:
@@ -110,8 +106,8 @@ class KeyLayout:
         for g, group in enumerate(self.groups):
             rest = keys[:, g].copy()
             for j in reversed(group):
-                codes[:, j] = rest % self.cardinalities[j]
-                rest //= self.cardinalities[j]
+                rest, digit = np.divmod(rest, self.cardinalities[j])
+                codes[:, j] = digit
         return codes
 
 
@@ -154,3 +150,73 @@ def sum_by_key(keys: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]
         sums.append(total.astype(np.int64) if np.issubdtype(c.dtype, np.integer) else total)
     return (uniq, *sums)
 
+
+
+def merge_sorted(
+    keys: np.ndarray, sums: np.ndarray, new_keys: np.ndarray, new_sums: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add a table of distinct sorted single-column keys into another, keeping it distinct and sorted.
+
+    Matching keys are added in place (``sums`` is modified); new keys are inserted in one pass, so the extra
+    memory is one copy of the result, not a sort of both tables.
+
+    Examples
+    --------
+    >>> k, s = merge_sorted(np.array([1, 5]), np.array([1.0, 1.0]), np.array([0, 5, 9]), np.array([2.0, 3.0, 4.0]))
+    >>> k.tolist(), s.tolist()
+    ([0, 1, 5, 9], [2.0, 1.0, 4.0, 4.0])
+    """
+    pos = np.searchsorted(keys, new_keys)
+    hit = pos < keys.shape[0]
+    hit[hit] = keys[pos[hit]] == new_keys[hit]
+    sums[pos[hit]] += new_sums[hit]
+    if hit.all():
+        return keys, sums
+    fresh = ~hit
+    return np.insert(keys, pos[fresh], new_keys[fresh]), np.insert(sums, pos[fresh], new_sums[fresh])
+
+
+def count_table_from_keys(
+    layout: KeyLayout,
+    keys: np.ndarray,
+    weights: np.ndarray,
+    variables,
+    states,
+    *,
+    is_distribution: bool,
+    n_rows: int,
+):
+    """A :class:`~pgmpy_mixture.counts.CountTable` from distinct keys, without an ``int64`` copy of the codes.
+
+    Rows with zero weight are dropped, the rest sorted by key, which is the lexicographic order of the codes
+    (the order :meth:`CountTable.from_codes` produces), and unpacked into the smallest code dtype.
+
+    Examples
+    --------
+    >>> layout = KeyLayout.for_cardinalities([2, 2])
+    >>> t = count_table_from_keys(layout, np.array([[3], [0]]), np.array([1.0, 2.0]), ["A", "B"],
+    ...                           [["x", "y"], ["u", "v"]], is_distribution=False, n_rows=3)
+    >>> t.codes.tolist(), t.weights.tolist(), t.n_rows
+    ([[0, 0], [1, 1]], [2.0, 1.0], 3)
+    """
+    from pgmpy_mixture.counts import CountTable
+    from pgmpy_mixture.validation import smallest_code_dtype
+
+    keys = np.asarray(keys, dtype=np.int64).reshape(-1, layout.n_keys)
+    weights = np.asarray(weights, dtype=np.float64)
+    keep = weights > 0
+    if not keep.all():
+        keys, weights = keys[keep], weights[keep]
+    order = np.lexsort(keys.T[::-1]) if keys.shape[1] > 1 else np.argsort(keys[:, 0], kind="stable")
+    if not np.array_equal(order, np.arange(order.shape[0])):
+        keys, weights = keys[order], weights[order]
+    del order
+    codes = layout.unpack(keys, dtype=smallest_code_dtype(layout.cardinalities))
+    return CountTable(
+        variables=tuple(variables),
+        states=tuple(tuple(s) for s in states),
+        codes=codes,
+        weights=weights,
+        is_distribution=bool(is_distribution),
+        n_rows=int(n_rows),
+    )

@@ -14,9 +14,10 @@ bits, e.g. ALARM) and ``U`` distinct assignments in the whole input, the peak is
 
 * one chunk as read (pandas frame; categorical/dictionary columns take 1 byte per value, strings more), plus
   ``C * (n + 8 * K + 24)`` bytes for its codes, keys and their sort;
-* the running table: ``U * (8 * K + 8)`` bytes, up to three times that while pending chunk tables are merged
-  (a merge happens when the pending tables outgrow the running table, so each row is merged ``O(log)`` times);
-* the final :class:`CountTable`: ``U * (n + 8)`` bytes.
+* the running table: ``U * 16`` bytes (one key and one weight per distinct assignment when ``K = 1``), twice
+  that while new assignments are inserted (pending chunk tables are merged in place by binary search; with
+  ``K > 1`` they are re-sorted together, about ``U * (8 * K + 8) * 4`` bytes);
+* the final :class:`CountTable`: ``U * (n + 8)`` bytes (built from the keys without a wider copy).
 
 It does not grow with the number of rows, only with the number of distinct assignments, which is at most the
 product of the cardinalities.
@@ -43,7 +44,7 @@ from tqdm.auto import tqdm
 
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.errors import DataTypeError, DataValueError, missing_dependency
-from pgmpy_mixture.packing import KeyLayout, sum_by_key
+from pgmpy_mixture.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
 from pgmpy_mixture.validation import (
     check_columns,
     check_dataframe,
@@ -149,21 +150,31 @@ class CountAccumulator:
         if weights is not None:
             self._fractional = self._fractional or bool(np.any(np.mod(w, 1.0) != 0.0))
             self._weight_total += float(w.sum())
-        keep = w > 0
-        keys, sums = sum_by_key(self.layout.pack(codes[keep]), w[keep])
+        if weights is not None and not (w > 0).all():
+            keep = w > 0
+            codes, w = codes[keep], w[keep]
+        keys, sums = sum_by_key(self.layout.pack(codes), w)
         self.n_rows += n
         self._pending.append((keys, sums))
         self._pending_rows += keys.shape[0]
-        if self._pending_rows >= max(self._keys.shape[0], _MIN_MERGE_ROWS):
+        if self._pending_rows >= max(self._keys.shape[0] // 4, _MIN_MERGE_ROWS):
             self._merge()
 
     def _merge(self) -> None:
         if not self._pending:
             return
-        keys = np.concatenate([self._keys] + [k for k, _ in self._pending])
-        sums = np.concatenate([self._sums] + [s for _, s in self._pending])
+        if self.layout.n_keys == 1:  # sorted single keys: add in place, insert the new ones (one copy)
+            keys, sums = self._keys[:, 0], self._sums
+            for new_keys, new_sums in self._pending:
+                keys, sums = merge_sorted(keys, sums, new_keys[:, 0], new_sums)
+            keys = keys[:, None]
+        else:
+            keys, sums = sum_by_key(
+                np.concatenate([self._keys] + [k for k, _ in self._pending]),
+                np.concatenate([self._sums] + [s for _, s in self._pending]),
+            )
         self._pending, self._pending_rows = [], 0
-        self._keys, self._sums = sum_by_key(keys, sums)
+        self._keys, self._sums = keys, sums
 
     @property
     def n_distinct(self) -> int:
@@ -183,9 +194,10 @@ class CountAccumulator:
         if self.weights is not None and self._weight_total <= 0:
             raise zero_weights_error(self.weights)
         is_distribution = self.weights is not None and is_probability_table(self._fractional, self._weight_total)
-        codes = self.layout.unpack(self._keys, dtype=np.int64)
-        return CountTable.from_codes(
-            codes, self.variables, self.states, self._sums, is_distribution=is_distribution, n_rows=self.n_rows
+        keys, sums = self._keys, self._sums
+        self._keys, self._sums = self._keys[:0], self._sums[:0]
+        return count_table_from_keys(
+            self.layout, keys, sums, self.variables, self.states, is_distribution=is_distribution, n_rows=self.n_rows
         )
 
 

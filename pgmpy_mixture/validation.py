@@ -136,7 +136,7 @@ def state_codes(column: pd.Series, states: Sequence[str]) -> tuple[np.ndarray, n
 
     Returns
     -------
-    codes : ndarray of int64
+    codes : ndarray of signed int (the smallest type holding the codes, see :func:`smallest_code_dtype`)
     missing : ndarray of bool
         True where the value is missing (NaN/None).
 
@@ -148,17 +148,14 @@ def state_codes(column: pd.Series, states: Sequence[str]) -> tuple[np.ndarray, n
     ([1, -1, -1], [False, True, False])
     """
     names = pd.Index([str(s) for s in states])
-    missing = column.isna().to_numpy()
     if isinstance(column.dtype, pd.CategoricalDtype):
-        raw = column.cat.codes.to_numpy().astype(np.int64)
+        raw = column.cat.codes.to_numpy()  # small integers; -1 = missing
         distinct = column.cat.categories
     else:  # hash each distinct value once, then compare only the distinct values' strings
         raw, distinct = pd.factorize(column, use_na_sentinel=True)
-        raw = np.asarray(raw, dtype=np.int64)
-    lookup = np.append(names.get_indexer(pd.Index(distinct).astype(str)), -1).astype(np.int64)
-    codes = lookup[raw]  # raw == -1 (missing) picks the appended -1
-    codes[missing] = -1
-    return codes, missing
+    lookup = np.append(names.get_indexer(pd.Index(distinct).astype(str)), -1).astype(smallest_code_dtype([len(names)]))
+    missing = np.asarray(raw) < 0  # both paths mark missing values (NaN, None, NA) with -1
+    return lookup[raw], missing  # raw == -1 picks the appended -1
 
 
 def _label(value: object) -> object:
@@ -277,7 +274,7 @@ def encode_samples(
         )
     by_name = {str(c): c for c in data.columns}
     dtype = smallest_code_dtype([len(s) for s in states])
-    codes = np.empty((data.shape[0], len(variables)), dtype=dtype)
+    codes = np.empty((data.shape[0], len(variables)), dtype=dtype, order="F")  # column writes are contiguous
     for j, (var, st) in enumerate(zip(variables, states, strict=True)):
         codes[:, j] = encode_column(data[by_name[var]], var, st)
     return codes, row_weights
