@@ -335,12 +335,13 @@ def parquet_rows(paths: Sequence[str | os.PathLike]) -> int | None:
 
 
 def iter_file_chunks(
-    paths: Sequence[str | os.PathLike], chunksize: int = DEFAULT_CHUNKSIZE
+    paths: Sequence[str | os.PathLike], chunksize: int = DEFAULT_CHUNKSIZE, *, csv_options: dict | None = None
 ) -> Iterator[pd.DataFrame]:
     """Read Parquet/CSV files one chunk of at most ``chunksize`` rows at a time.
 
     Parquet is read batch by batch with pyarrow (dictionary-encoded columns arrive as pandas categoricals);
-    CSV with ``pd.read_csv(chunksize=...)`` and pandas' default parsing, as ``pd.read_csv`` would read it.
+    CSV with ``pd.read_csv(chunksize=..., **csv_options)`` (default: pandas' parsing, as ``pd.read_csv`` would
+    read it).
     Each chunk's index is its rows' positions in the concatenation of all files.
 
     Examples
@@ -359,7 +360,7 @@ def iter_file_chunks(
             pq = _parquet()
             batches = (b.to_pandas() for b in pq.ParquetFile(path).iter_batches(batch_size=int(chunksize)))
         else:
-            batches = pd.read_csv(path, chunksize=int(chunksize))
+            batches = pd.read_csv(path, chunksize=int(chunksize), **(csv_options or {}))
         for chunk in batches:
             n = int(chunk.shape[0])
             chunk = chunk.set_axis(pd.RangeIndex(offset, offset + n), axis=0)

@@ -17,7 +17,6 @@ from pgmpy_mixture.adapters.dask import (  # noqa: E402
     marginals_from_dask,
     require_dask,
 )
-
 from pgmpy_mixture.counts import CountTable  # noqa: E402
 from pgmpy_mixture.errors import DataTypeError, MissingDependencyError  # noqa: E402
 from pgmpy_mixture.ingest import to_count_table, to_marginals  # noqa: E402
@@ -186,3 +185,57 @@ def test_without_dask_the_error_names_the_extra(monkeypatch):
     with pytest.raises(MissingDependencyError, match=r'pip install "pgmpy-mixture\[scale\]"'):
         require_dask()
     assert issubclass(MissingDependencyError, ImportError)
+
+
+def test_cli_counts_files_on_a_dask_scheduler(client, tmp_path, capsys):
+    import json
+
+    from pgmpy_mixture.cli import main
+    from pgmpy_mixture.examples import load_example_network
+    from pgmpy_mixture.simulate import random_mixture, sample_frame
+
+    network = load_example_network("cancer")
+    rng = np.random.default_rng(2)
+    spec = random_mixture(network, n_targets=2, max_target_size=1, rng=rng)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 20_000, rng=rng)
+    frame.to_csv(tmp_path / "all.csv", index=False)
+    for i in range(2):
+        frame.iloc[i * 10_000 : (i + 1) * 10_000].to_parquet(tmp_path / f"events-{i}.parquet", index=False)
+    docs = []
+    for extra in (["--data", str(tmp_path / "all.csv")],
+                  ["--data", str(tmp_path / "events-*.parquet"), "--dask", client.scheduler.address]):
+        assert main(["disentangle", "--model", "example:cancer", "--method", "paper", *extra, "--json", "-"]) == 0
+        out = capsys.readouterr().out
+        docs.append(json.loads(out[out.index("\n{") + 1 :]))
+    assert docs[0]["sample_size"] == docs[1]["sample_size"] == 20_000
+    assert docs[0]["components"] == docs[1]["components"]
+
+
+def test_pgmpy_method_takes_dask_frames_and_chunk_iterators(client, monkeypatch):
+    import pgmpy_mixture
+    from pgmpy_mixture.adapters.examples import load_model
+    from pgmpy_mixture.simulate import random_mixture, sample_frame
+
+    model = load_model("example:cancer")
+    network = pgmpy_mixture.adapters.pgmpy.network_from_pgmpy(model)
+    rng = np.random.default_rng(7)
+    spec = random_mixture(network, n_targets=2, max_target_size=1, rng=rng)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 20_000, rng=rng)
+    want = model.disentangle_mixture(frame, method="paper")
+    for data in (dd.from_pandas(frame, npartitions=3), (frame.iloc[i : i + 6000] for i in range(0, 20_000, 6000))):
+        got = model.disentangle_mixture(data, method="paper")
+        assert got.sample_size == want.sample_size == 20_000
+        assert [(c.target, c.weight) for c in got.components] == [(c.target, c.weight) for c in want.components]
+    # marginals= with a dask frame: Dask computes the per-variable marginals handed to disentangle_marginals
+    seen = {}
+
+    def fake_solver(net, marginals, **options):
+        seen["marginals"] = marginals
+        return want
+
+    monkeypatch.setattr(pgmpy_mixture, "disentangle_marginals", fake_solver, raising=False)
+    model.disentangle_mixture(marginals=dd.from_pandas(frame, npartitions=2))
+    expected = CountTable.from_frame(frame, network.variables, network.states).marginals()
+    assert seen["marginals"].keys() == expected.keys()
+    for v in expected:
+        assert seen["marginals"][v] == pytest.approx(expected[v], abs=1e-12)
