@@ -268,19 +268,26 @@ def marginals_from_dask(
     weights: str | None = None,
     *,
     scheduler: str | None = None,
-) -> dict[str, dict[str, float]]:
+    return_sample_size: bool = False,
+):
     """Per-variable marginals ``{variable: {state: probability}}`` of a dask frame (distributed value counts).
 
     Cheaper than the full count table when only aggregate observations are needed (DIMM): each partition
     becomes one row of weighted state counts, and Dask sums them. Validation and errors as in
     :func:`count_table_from_dask`.
 
+    Parameters
+    ----------
+    return_sample_size : bool, default False
+        Also return the sample size behind the marginals: the total weight (the row count without
+        ``weights``), or None when the weights are an exact probability table.
+
     Examples
     --------
     >>> import pandas as pd, dask.dataframe as dd
     >>> ddf = dd.from_pandas(pd.DataFrame({"A": ["x", "y", "y", "y"]}), npartitions=2)
-    >>> marginals_from_dask(ddf, ["A"], [["x", "y"]], scheduler="sync")
-    {'A': {'x': 0.25, 'y': 0.75}}
+    >>> marginals_from_dask(ddf, ["A"], [["x", "y"]], scheduler="sync", return_sample_size=True)
+    ({'A': {'x': 0.25, 'y': 0.75}}, 4.0)
     """
     require_dask()
     variables = tuple(variables)
@@ -297,7 +304,11 @@ def marginals_from_dask(
     total = float(sums["total"])
     if total <= 0:
         raise zero_weights_error(str(weights))
-    return {
+    marginals = {
         var: {name: float(sums[f"c{j}_{s}"]) / total for s, name in enumerate(names)}
         for j, (var, names) in enumerate(zip(variables, states, strict=True))
     }
+    if not return_sample_size:
+        return marginals
+    exact = weights is not None and is_probability_table(float(sums["frac"]) > 0, total)
+    return marginals, (None if exact else total)

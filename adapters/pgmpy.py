@@ -311,7 +311,9 @@ def _disentangle_marginals(network: CausalNetwork, marginals: object, *, method:
     from pgmpy_mixture.ingest import is_dask_frame, to_marginals
 
     if is_dask_frame(marginals):  # mixture samples in Dask: only per-variable value counts are computed (issue 6)
-        marginals = to_marginals(marginals, network.variables, network.states)
+        marginals, size = to_marginals(marginals, network.variables, network.states, return_sample_size=True)
+        if size is not None:
+            options.setdefault("sample_size", size)
     solver = getattr(pgmpy_mixture, "disentangle_marginals", None)
     if solver is None:  # pragma: no cover - present once the DIMM module is installed
         raise ParameterError("marginals= needs pgmpy_mixture.disentangle_marginals, which this build does not have")

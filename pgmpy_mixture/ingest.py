@@ -200,18 +200,25 @@ def to_marginals(
     *,
     chunksize: int = DEFAULT_CHUNKSIZE,
     progress: bool = False,
-) -> dict[str, dict[str, float]]:
+    return_sample_size: bool = False,
+):
     """Per-variable marginals of any source :func:`to_count_table` accepts; a dask frame only runs value counts.
+
+    With ``return_sample_size``, also the sample size behind them (total weight; None for an exact
+    probability table), which DIMM's ``sample_size`` option expects.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> to_marginals(pd.DataFrame({"A": ["x", "y", "y", "y"]}), ["A"], [["x", "y"]])
-    {'A': {'x': 0.25, 'y': 0.75}}
+    >>> to_marginals(pd.DataFrame({"A": ["x", "y", "y", "y"]}), ["A"], [["x", "y"]], return_sample_size=True)
+    ({'A': {'x': 0.25, 'y': 0.75}}, 4.0)
     """
     if _is_dask(data):
         from pgmpy_mixture.adapters.dask import marginals_from_dask
 
-        return marginals_from_dask(data, variables, states, weights)
+        return marginals_from_dask(data, variables, states, weights, return_sample_size=return_sample_size)
     table = to_count_table(data, variables, states, weights, chunksize=chunksize, progress=progress)
-    return marginals_from_counts(table)
+    marginals = marginals_from_counts(table)
+    if not return_sample_size:
+        return marginals
+    return marginals, (None if table.is_distribution else table.total)

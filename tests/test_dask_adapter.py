@@ -86,7 +86,8 @@ def test_dask_gives_the_pandas_table_exactly(client, seed, n_vars, n_rows, npart
         table, marg = to_count_table(ddf, variables, states, weights), to_marginals(ddf, variables, states, weights)
     else:
         table = count_table_from_dask(ddf, variables, states, weights, split_every=2)
-        marg = marginals_from_dask(ddf, variables, states, weights)
+        marg, size = marginals_from_dask(ddf, variables, states, weights, return_sample_size=True)
+        assert size == (None if expected.is_distribution else expected.total)
     assert_same_table(table, expected)
     want = expected.marginals()
     assert marg.keys() == want.keys()
@@ -230,11 +231,12 @@ def test_pgmpy_method_takes_dask_frames_and_chunk_iterators(client, monkeypatch)
     seen = {}
 
     def fake_solver(net, marginals, **options):
-        seen["marginals"] = marginals
+        seen["marginals"], seen["options"] = marginals, options
         return want
 
     monkeypatch.setattr(pgmpy_mixture, "disentangle_marginals", fake_solver, raising=False)
     model.disentangle_mixture(marginals=dd.from_pandas(frame, npartitions=2))
+    assert seen["options"]["sample_size"] == 20_000
     expected = CountTable.from_frame(frame, network.variables, network.states).marginals()
     assert seen["marginals"].keys() == expected.keys()
     for v in expected:
