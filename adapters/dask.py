@@ -46,6 +46,7 @@ from pgmpy_mixture.validation import (
     error_witnesses,
     is_probability_table,
     raise_first_error,
+    smallest_code_dtype,
     state_codes,
     zero_weights_error,
 )
@@ -107,15 +108,15 @@ def _column(pdf: pd.DataFrame, name: str) -> pd.Series:
 def _encode_partition(
     pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Codes (bad values set to 0), bad-state mask, row weights (bad ones set to 0), bad-weight code per row."""
+    """Codes (-1 for a bad value), bad-state mask, row weights (bad ones set to 0), bad-weight code per row."""
     n = pdf.shape[0]
-    codes = np.zeros((n, len(variables)), dtype=np.int64)
+    # column-major, smallest integer type: each column is written and later read contiguously
+    codes = np.empty((n, len(variables)), dtype=smallest_code_dtype([len(s) for s in states]), order="F")
     bad_state = np.zeros(n, dtype=bool)
     for j, (var, names) in enumerate(zip(variables, states, strict=True)):
         c, _ = state_codes(_column(pdf, var), names)
-        bad = c < 0
-        bad_state |= bad
-        codes[:, j] = np.where(bad, 0, c)
+        bad_state |= c < 0
+        codes[:, j] = c
     bad_weight = np.zeros(n, dtype=np.int64)
     if weights is None:
         w = np.ones(n)
@@ -141,7 +142,7 @@ def _key_partition(
 ) -> pd.DataFrame:
     """One partition reduced to distinct keys with summed weight ``w``, rows ``n`` and fractional weights ``frac``."""
     codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
-    keys = layout.pack(codes)
+    keys = layout.pack(codes)  # rows with a bad code get a meaningless key, replaced by a sentinel next
     keys[bad_state, 0] = BAD_STATE
     flagged = bad_weight != 0
     keys[flagged, 0] = bad_weight[flagged]
@@ -162,7 +163,7 @@ def _marginal_partition(
     codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
     row: dict[str, float] = {}
     for j, names in enumerate(states):
-        counts = np.bincount(codes[:, j], weights=w, minlength=len(names))
+        counts = np.bincount(np.maximum(codes[:, j], 0), weights=w, minlength=len(names))
         row.update({f"c{j}_{s}": counts[s] for s in range(len(names))})
     row.update(
         total=float(w.sum()),
