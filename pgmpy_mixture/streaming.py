@@ -15,8 +15,9 @@ bits, e.g. ALARM) and ``U`` distinct assignments in the whole input, the peak is
 * one chunk as read (pandas frame; categorical/dictionary columns take 1 byte per value, strings more), plus
   ``C * (n + 8 * K + 24)`` bytes for its codes, keys and their sort;
 * the running table: ``U * 16`` bytes (one key and one weight per distinct assignment when ``K = 1``), twice
-  that while new assignments are inserted (pending chunk tables are merged in place by binary search; with
-  ``K > 1`` they are re-sorted together, about ``U * (8 * K + 8) * 4`` bytes);
+  that while new assignments are inserted, plus pending chunk tables of at most ``max(U / 4, 2**20)`` rows
+  (they are merged in place by binary search; with ``K > 1`` they are re-sorted together, about
+  ``U * (8 * K + 8) * 4`` bytes);
 * the final :class:`CountTable`: ``U * (n + 8)`` bytes (built from the keys without a wider copy).
 
 It does not grow with the number of rows, only with the number of distinct assignments, which is at most the
