@@ -246,7 +246,10 @@ the model's states ['x', 'y']
     keyed = ddf.map_partitions(_key_partition, variables, states, weights, layout, meta=meta)
     grouped = keyed.groupby(kcols, sort=False)[sums].sum(split_every=split_every)
     table = grouped.compute(scheduler=scheduler)
-    keys = np.stack([table.index.get_level_values(k).to_numpy(np.int64) for k in kcols], axis=1)
+    if layout.n_keys == 1:
+        keys = table.index.to_numpy(dtype=np.int64)[:, None]
+    else:
+        keys = np.stack([table.index.get_level_values(k).to_numpy(np.int64) for k in kcols], axis=1)
     if (keys[:, 0] < 0).any():
         _raise_pandas_error(ddf, variables, states, weights)
     w = table["w"].to_numpy(dtype=np.float64)
@@ -256,7 +259,7 @@ the model's states ['x', 'y']
     if weights is not None and w.sum() <= 0:
         raise zero_weights_error(weights)
     is_distribution = weights is not None and is_probability_table(int(table["frac"].sum()) > 0, float(w.sum()))
-    del table
+    del table, grouped
     return count_table_from_keys(
         layout, keys, w, variables, states, is_distribution=is_distribution, n_rows=n_rows
     )

@@ -103,10 +103,12 @@ class KeyLayout:
         """
         keys = np.asarray(keys, dtype=np.int64).reshape(-1, self.n_keys)
         codes = np.empty((keys.shape[0], len(self.cardinalities)), dtype=dtype)
+        rest = np.empty(keys.shape[0], dtype=np.int64)
+        digit = np.empty(keys.shape[0], dtype=np.int64)
         for g, group in enumerate(self.groups):
-            rest = keys[:, g].copy()
-            for j in reversed(group):
-                rest, digit = np.divmod(rest, self.cardinalities[j])
+            rest[:] = keys[:, g]
+            for j in reversed(group):  # in place: two temporaries in all, whatever the number of variables
+                np.divmod(rest, self.cardinalities[j], out=(rest, digit))
                 codes[:, j] = digit
         return codes
 
@@ -207,11 +209,18 @@ def count_table_from_keys(
     keep = weights > 0
     if not keep.all():
         keys, weights = keys[keep], weights[keep]
-    order = np.lexsort(keys.T[::-1]) if keys.shape[1] > 1 else np.argsort(keys[:, 0], kind="stable")
-    if not np.array_equal(order, np.arange(order.shape[0])):
+    del keep
+    if keys.shape[1] > 1:
+        order = np.lexsort(keys.T[::-1])
+    elif keys.shape[0] > 1 and not (keys[1:, 0] > keys[:-1, 0]).all():  # already sorted: no copy
+        order = np.argsort(keys[:, 0])
+    else:
+        order = None
+    if order is not None:
         keys, weights = keys[order], weights[order]
-    del order
+        del order
     codes = layout.unpack(keys, dtype=smallest_code_dtype(layout.cardinalities))
+    del keys
     return CountTable(
         variables=tuple(variables),
         states=tuple(tuple(s) for s in states),
