@@ -1,0 +1,787 @@
+"""Disentangle a mixture of single-node interventions from per-variable marginals (DIMM, AAAI 2020).
+
+Sinha, Chauhan, Maiti, Poddar, Goel: "Dis-entangling Mixture of Interventions on a Causal Bayesian
+Network Using Aggregate Observations", AAAI 2020. The network (its CPDs) is known; the analyst sees only
+the marginals ``p_mix(j, beta) = P_mix(X_j = beta)`` of a mixture whose components are the observational
+distribution (weight ``pi_phi``) and single-node interventions ``do(X_i = alpha)`` (weights ``pi_{i,alpha}``).
+
+With ``p(j, beta)`` and ``p_{i,alpha}(j, beta)`` the oracle marginals (:mod:`pgmpy_mixture.marginals`),
+equation (3) rearranged (Appendix C.1) is one linear system ``A x = b`` with
+``A[(j, beta), (i, alpha)] = p_{i,alpha}(j, beta) - p(j, beta)`` and ``b(j, beta) = p_mix(j, beta) - p(j, beta)``;
+it is block lower-triangular in a topological order and its diagonal block for node ``j`` is
+``I - a 1^T`` with ``a = p(j, .)`` (equation 5). Assumption 1 (for every node some state is never
+intervened on) makes the weights identifiable (Theorem 1).
+
+Methods
+-------
+``exact``
+    The constructive proof of Theorem 1: node by node in topological order, the solutions of the
+    ``K x K`` system (5) form the line ``L`` of equation (6), ``x = r + s a``; Lemma 1 builds its
+    intersections ``p_k`` with the hyperplanes ``x_k = 0`` and Lemma 2 says exactly one is
+    non-negative. Exact marginals in, exact weights out.
+``dimm``
+    The paper's ``OPT(epsilon)`` (Appendix C, Definition 5) solved with scipy's SLSQP (Appendix C.2):
+    ``min max_j ||A_j x_j - b_j||_2 + lambda ||x||_2`` subject to ``x >= 0``, ``sum x <= 1`` and the relaxed
+    exclusion ``epsilon - min_k x_{j,k} >= 0``; ``lambda = 0.1``, ``epsilon = 1e-5`` (Section 5.1); best
+    objective over random restarts (footnote 9). Kept faithful: it is the baseline.
+``nnls`` (the default for noisy marginals; our design)
+    The estimated marginals are multinomial proportions, so the natural misfit of node ``j`` is
+    Pearson's chi-square ``N sum_beta r_beta^2 / p_mix(j, beta)``. Following Theorem 1's order, each node
+    picks the support of its weights (a subset of its states that leaves at least one state out,
+    Assumption 1) minimising chi-square plus a penalty per non-zero weight (BIC: ``log N``), each
+    support fitted by non-negative least squares; then all chosen weights are re-fitted jointly by
+    weighted NNLS over every equation (the "polish"), and the selection is repeated with the polished
+    ancestors until the supports stop changing. With exact marginals (no sample size) it returns the
+    Theorem 1 solution.
+``em``
+    Appendix D: expectation-maximisation of the mixing weights from joint samples (``data=``), the
+    component likelihoods being truncated CPD products. The log-likelihood is concave in the weights,
+    so EM from the uniform start reaches the maximum.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize, nnls
+
+from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.errors import DataTypeError, ExclusionWarning, ParameterError, PositivityWarning
+from pgmpy_mixture.marginals import InterventionalMarginals, interventional_marginals
+from pgmpy_mixture.network import CausalNetwork
+from pgmpy_mixture.result import Component, MixtureResult
+from pgmpy_mixture.validation import check_choice, check_marginals
+
+METHODS = ("auto", "exact", "dimm", "nnls", "em")
+#: Effective sample size the ``nnls`` method assumes for exact marginals (``sample_size=None``).
+EXACT_SAMPLE_SIZE = 1e12
+
+
+# ---------------------------------------------------------------------------------------------- the system
+@dataclass(frozen=True, eq=False)
+class MarginalSystem:
+    """The linear system ``A x = b`` of Appendix C.1 for one network and one set of mixture marginals.
+
+    Unknowns and equations share the flat ``(variable, state)`` layout of
+    :class:`~pgmpy_mixture.marginals.InterventionalMarginals`: ``x[(i, alpha)] = pi_{i,alpha}``.
+
+    Parameters
+    ----------
+    oracle : InterventionalMarginals
+        Exact ``p(j, beta)`` and ``p_{i,alpha}(j, beta)``.
+    mixture : ndarray, shape (S,)
+        ``p_mix(j, beta)`` (exact or estimated), each variable's block summing to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([0.5, 0.5])})
+    >>> system = MarginalSystem(interventional_marginals(net), np.array([0.7, 0.3]))
+    >>> system.A.tolist(), system.b.round(3).tolist()
+    ([[0.5, -0.5], [-0.5, 0.5]], [0.2, -0.2])
+    """
+
+    oracle: InterventionalMarginals
+    mixture: np.ndarray
+
+    def __post_init__(self) -> None:
+        mixture = np.array(self.mixture, dtype=np.float64)
+        mixture.setflags(write=False)
+        object.__setattr__(self, "mixture", mixture)
+        a_matrix = (self.oracle.interventional - self.oracle.observational[None, :]).T.copy()
+        a_matrix.setflags(write=False)
+        object.__setattr__(self, "A", a_matrix)
+        b = mixture - self.oracle.observational
+        b.setflags(write=False)
+        object.__setattr__(self, "b", b)
+
+    @property
+    def network(self) -> CausalNetwork:
+        """The known network."""
+        return self.oracle.network
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """Start of each variable's block (length n + 1)."""
+        return self.oracle.offsets
+
+    def block(self, j: int) -> slice:
+        """Slice of variable ``j``'s states in the flat layout."""
+        return slice(int(self.offsets[j]), int(self.offsets[j + 1]))
+
+    def residual(self, x: np.ndarray) -> np.ndarray:
+        """``A x - b``: the marginal misfit ``P_mix(model) - P_mix(input)`` of every ``(j, beta)``."""
+        return self.A @ x - self.b
+
+    def node_residual_norms(self, x: np.ndarray) -> np.ndarray:
+        """``||A_j x_j - b_j||_2`` for every node ``j`` (the terms of OPT's max)."""
+        r = self.residual(x)
+        return np.sqrt(np.add.reduceat(r * r, self.offsets[:-1]))
+
+
+def opt_objective(system: MarginalSystem, x: np.ndarray, lam: float = 0.1) -> float:
+    """Objective of OPT(epsilon) (Appendix C, Definition 5): ``max_j ||A_j x_j - b_j|| + lambda ||x||``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([0.5, 0.5])})
+    >>> system = MarginalSystem(interventional_marginals(net), np.array([0.5, 0.5]))
+    >>> opt_objective(system, np.zeros(2))
+    0.0
+    """
+    return float(system.node_residual_norms(x).max() + lam * np.linalg.norm(x))
+
+
+# ---------------------------------------------------------------------------------------------- exact
+def solve_exact(system: MarginalSystem, *, tol: float = 1e-9) -> tuple[np.ndarray, dict[str, Any]]:
+    """Theorem 1's constructive proof: the unique exclusion-satisfying solution, node by node.
+
+    For node ``j`` (topological order) with ``a = p(j, .)`` and ``r`` the right-hand side of
+    equation (4) (the ancestors' weights already known), the solutions of ``(I - a 1^T) x = r`` are
+    the line ``x = r + s a`` (equation 6, ``s = sum x``). Lemma 1: its intersection with ``x_k = 0`` is
+    ``p_k = r - (r_k / a_k) a``. Lemma 2: exactly one ``p_k`` is non-negative; it is the one with the
+    largest ``s_k = -r_k / a_k``, which is how it is found here.
+
+    Parameters
+    ----------
+    system : MarginalSystem
+    tol : float
+        Entries above ``-tol`` count as non-negative (and are clipped to 0).
+
+    Returns
+    -------
+    x : ndarray, shape (S,)
+        ``pi_{i,alpha}``; ``pi_phi = 1 - x.sum()`` (may be negative when no mixture explains the input).
+    info : dict
+        ``zero_probability_states`` (states with ``p(j, beta) = 0``, where identifiability fails).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y", "z"]}, {}, {"A": np.array([.2, .3, .5])})
+    >>> pi = np.array([0.1, 0.3, 0.0])   # state z is never intervened on (Assumption 1)
+    >>> p_mix = 0.6 * np.array([.2, .3, .5]) + pi
+    >>> solve_exact(MarginalSystem(interventional_marginals(net), p_mix))[0].round(12).tolist()
+    [0.1, 0.3, 0.0]
+    """
+    network = system.network
+    x = np.zeros(system.A.shape[1])
+    zero_states: list[tuple[str, str]] = []
+    for j in range(network.n_variables):
+        blk = system.block(j)
+        a = system.oracle.observational[blk]
+        start = int(system.offsets[j])
+        r = system.b[blk] - system.A[blk, :start] @ x[:start]  # equation (4): the ancestors are known
+        positive = a > tol
+        if not positive.all():
+            zero_states += [(network.variables[j], network.states[j][k]) for k in np.flatnonzero(~positive)]
+        # Lemma 1: p_k = r - (r_k / a_k) a lies on L and on H_k.  Lemma 2: the non-negative one has the
+        # largest s_k = -r_k / a_k (every other p_m has m-th entry a_m (s_k - s_m) >= 0 only if s_k >= s_m).
+        s = np.max(-r[positive] / a[positive]) if positive.any() else 0.0
+        xj = r + s * a
+        xj[xj < tol] = np.where(xj[xj < tol] < -tol, xj[xj < tol], 0.0)
+        x[blk] = xj
+    return x, {"zero_probability_states": zero_states}
+
+
+# ---------------------------------------------------------------------------------------------- dimm (SLSQP)
+def solve_dimm(
+    system: MarginalSystem,
+    *,
+    lam: float = 0.1,
+    epsilon: float = 1e-5,
+    n_restarts: int = 10,
+    maxiter: int = 500,
+    ftol: float = 1e-10,
+    rng: np.random.Generator | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """OPT(epsilon) of Appendix C solved by SLSQP from random starts; the best objective wins.
+
+    Parameters
+    ----------
+    system : MarginalSystem
+    lam : float
+        L2 regularisation weight ``lambda`` (paper: 0.1).
+    epsilon : float
+        Relaxation of the exclusion constraint ``min_k x_{j,k} <= epsilon`` (paper: 1e-5).
+    n_restarts : int
+        Number of SLSQP runs from random feasible starts (paper: 60).
+    maxiter, ftol : SLSQP settings.
+    rng : numpy Generator
+
+    Returns
+    -------
+    x : ndarray, shape (S,)
+    info : dict
+        ``objective`` of the best run, ``objectives`` of every run, ``iterations``, ``converged``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([0.5, 0.5])})
+    >>> system = MarginalSystem(interventional_marginals(net), np.array([0.5, 0.5]))
+    >>> x, info = solve_dimm(system, n_restarts=2, rng=np.random.default_rng(0))
+    >>> bool(np.abs(x).max() < 1e-3)
+    True
+    """
+    rng = np.random.default_rng() if rng is None else rng
+    a_matrix, b, offsets = system.A, system.b, system.offsets
+    size = a_matrix.shape[1]
+    node_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+
+    def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+        r = a_matrix @ x - b
+        norms = np.sqrt(np.add.reduceat(r * r, offsets[:-1]))
+        j = int(np.argmax(norms))
+        grad = np.zeros(size)
+        if norms[j] > 0:
+            rows = node_of == j
+            grad += a_matrix[rows].T @ r[rows] / norms[j]
+        xnorm = float(np.linalg.norm(x))
+        if xnorm > 0:
+            grad += lam * x / xnorm
+        return float(norms[j] + lam * xnorm), grad
+
+    def exclusion(x: np.ndarray) -> np.ndarray:  # g_j^eps(x) = eps - min_k x_{j,k} >= 0
+        return epsilon - np.minimum.reduceat(x, offsets[:-1])
+
+    def exclusion_jac(x: np.ndarray) -> np.ndarray:
+        jac = np.zeros((len(offsets) - 1, size))
+        for j in range(len(offsets) - 1):
+            jac[j, offsets[j] + int(np.argmin(x[offsets[j] : offsets[j + 1]]))] = -1.0
+        return jac
+
+    constraints = [
+        {"type": "ineq", "fun": lambda x: np.array([1.0 - x.sum()]), "jac": lambda x: -np.ones((1, size))},
+        {"type": "ineq", "fun": exclusion, "jac": exclusion_jac},
+    ]
+    best_x, best_obj, objectives, iterations, converged = None, np.inf, [], [], []
+    for _ in range(max(1, int(n_restarts))):
+        x0 = rng.dirichlet(np.ones(size + 1))[:size]  # random point of the simplex {x >= 0, sum x <= 1}
+        res = minimize(
+            objective,
+            x0,
+            jac=True,
+            method="SLSQP",
+            bounds=[(0.0, 1.0)] * size,
+            constraints=constraints,
+            options={"maxiter": maxiter, "ftol": ftol},
+        )
+        x = np.clip(res.x, 0.0, None)
+        feasible = x.sum() <= 1 + 1e-6 and np.all(exclusion(x) >= -1e-6)
+        obj = objective(x)[0] if feasible else np.inf
+        objectives.append(obj)
+        iterations.append(int(res.nit))
+        converged.append(bool(res.success))
+        if obj < best_obj:
+            best_x, best_obj = x, obj
+    if best_x is None:
+        raise RuntimeError("SLSQP found no feasible point of OPT(epsilon) in any restart")
+    info = {"objective": best_obj, "objectives": objectives, "iterations": iterations, "converged": converged}
+    return best_x, info
+
+
+# ---------------------------------------------------------------------------------------------- nnls (default)
+def _penalty(penalty: str | float, n: float) -> float:
+    if isinstance(penalty, str):
+        if penalty == "bic":
+            return float(np.log(n))
+        if penalty == "aic":
+            return 2.0
+        raise ParameterError(f"penalty={penalty!r} is not one of ['bic', 'aic'] or a number")
+    value = float(penalty)
+    if not np.isfinite(value) or value < 0:
+        raise ParameterError(f"penalty must be a non-negative number, got {penalty!r}")
+    return value
+
+
+def _supports(k: int, max_enumerate: int) -> list[tuple[int, ...]]:
+    """Candidate supports of one node: every subset leaving at least one state out (Assumption 1)."""
+    if k <= max_enumerate:
+        return [s for size in range(k) for s in itertools.combinations(range(k), size)]
+    return []
+
+
+def _select_node(
+    a_diag: np.ndarray, r: np.ndarray, w: np.ndarray, pen: float, max_enumerate: int
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Best support of one node: min over supports of weighted NNLS chi-square + pen * |support|."""
+    k = len(r)
+    aw, rw = a_diag * w[:, None], r * w
+    best, best_x, best_s = np.inf, np.zeros(k), ()
+    candidates = _supports(k, max_enumerate)
+    if not candidates:  # greedy forward selection for variables with many states
+        current: tuple[int, ...] = ()
+        candidates = [current]
+        while len(current) < k - 1:
+            trials = []
+            for c in range(k):
+                if c in current:
+                    continue
+                s = tuple(sorted(current + (c,)))
+                xs = nnls(aw[:, s], rw)[1] if s else float(rw @ rw) ** 0.5
+                trials.append((xs, s))
+            current = min(trials)[1]
+            candidates.append(current)
+    for s in candidates:
+        if s:
+            xs, rnorm = nnls(aw[:, list(s)], rw)
+        else:
+            xs, rnorm = np.zeros(0), float(np.linalg.norm(rw))
+        score = rnorm * rnorm + pen * np.count_nonzero(xs > 0)
+        if score < best - 1e-12:
+            best, best_s = score, tuple(c for c, v in zip(s, xs, strict=True) if v > 0)
+            best_x = np.zeros(k)
+            best_x[list(s)] = xs
+    return best_x, best_s
+
+
+def _polish(system: MarginalSystem, w: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Joint weighted NNLS of the chosen weights over all equations, with ``sum x <= 1``."""
+    x = np.zeros(system.A.shape[1])
+    if columns.size == 0:
+        return x
+    aw = system.A[:, columns] * w[:, None]
+    bw = system.b * w
+    sol, _ = nnls(aw, bw, maxiter=50 * columns.size)
+    if sol.sum() > 1.0:
+        res = minimize(
+            lambda z: (0.5 * float(np.sum((aw @ z - bw) ** 2)), aw.T @ (aw @ z - bw)),
+            sol / sol.sum(),
+            jac=True,
+            method="SLSQP",
+            bounds=[(0.0, None)] * columns.size,
+            constraints=[
+                {"type": "ineq", "fun": lambda z: np.array([1.0 - z.sum()]), "jac": lambda z: -np.ones((1, z.size))}
+            ],
+            options={"maxiter": 500, "ftol": 1e-14},
+        )
+        sol = np.clip(res.x, 0.0, None)
+    x[columns] = sol
+    return x
+
+
+def chi_square_weights(mixture: np.ndarray, sample_size: float) -> np.ndarray:
+    """Row weights ``sqrt(N / p_mix(j, beta))`` making squared residuals Pearson chi-square terms.
+
+    Examples
+    --------
+    >>> chi_square_weights(np.array([0.25, 0.75]), 100).round(3).tolist()
+    [20.0, 11.547]
+    """
+    floor = 0.5 / sample_size
+    return np.sqrt(sample_size / np.maximum(mixture, floor))
+
+
+def solve_nnls(
+    system: MarginalSystem,
+    *,
+    sample_size: float | None = None,
+    penalty: str | float = "bic",
+    max_passes: int = 5,
+    max_enumerate: int = 8,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Our default for estimated marginals: per-node support selection in Theorem 1's order, then a joint polish.
+
+    Parameters
+    ----------
+    system : MarginalSystem
+    sample_size : float, optional
+        Number of samples behind the marginals (sets the noise scale). ``None``: the marginals are
+        exact (:data:`EXACT_SAMPLE_SIZE` is used).
+    penalty : {"bic", "aic"} or float
+        Chi-square cost of one more non-zero weight: ``log N`` (BIC, default), 2 (AIC) or a number.
+    max_passes : int
+        Selection-polish passes (stops earlier when the supports no longer change).
+    max_enumerate : int
+        Variables with at most this many states try every support; larger ones select greedily.
+
+    Returns
+    -------
+    x : ndarray, shape (S,)
+    info : dict
+        ``chi_square`` of the final fit, ``passes``, ``support_size``, ``penalty``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y", "z"]}, {}, {"A": np.array([.2, .3, .5])})
+    >>> p_mix = 0.7 * np.array([.2, .3, .5]) + np.array([0.0, 0.3, 0.0]) + np.array([0.004, -0.002, -0.002])
+    >>> x, info = solve_nnls(MarginalSystem(interventional_marginals(net), p_mix), sample_size=1000)
+    >>> x.round(2).tolist()
+    [0.0, 0.3, 0.0]
+    """
+    n_eff = EXACT_SAMPLE_SIZE if sample_size is None else float(sample_size)
+    pen = _penalty(penalty, n_eff)
+    w = chi_square_weights(system.mixture, n_eff)
+    network = system.network
+    x = np.zeros(system.A.shape[1])
+    supports: list[tuple[int, ...]] | None = None
+    passes = 0
+    for passes in range(1, max(1, int(max_passes)) + 1):  # noqa: B007
+        new_supports = []
+        seq = x.copy()
+        for j in range(network.n_variables):
+            blk = system.block(j)
+            start = int(system.offsets[j])
+            # In pass 1 the ancestors come from this sweep; later passes use the polished ancestors.
+            ancestors = seq[:start] if passes == 1 else x[:start]
+            r = system.b[blk] - system.A[blk, :start] @ ancestors
+            xj, s = _select_node(system.A[blk, blk], r, w[blk], pen, max_enumerate)
+            seq[blk] = xj
+            new_supports.append(s)
+        columns = np.array(
+            [int(system.offsets[j]) + c for j, s in enumerate(new_supports) for c in s], dtype=np.int64
+        )
+        x = _polish(system, w, columns)
+        if new_supports == supports:
+            break
+        supports = new_supports
+    r = system.residual(x) * w
+    info = {
+        "chi_square": float(r @ r),
+        "passes": passes,
+        "support_size": int(np.count_nonzero(x)),
+        "penalty": pen,
+        "sample_size": n_eff,
+    }
+    return x, info
+
+
+# ---------------------------------------------------------------------------------------------- em
+def all_targets(network: CausalNetwork) -> np.ndarray:
+    """Encoded targets of the observational component and every ``do(X_i = alpha)``: shape (S + 1, n).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+    >>> all_targets(net).tolist()
+    [[-1], [0], [1]]
+    """
+    cards = network.cardinalities
+    size = int(cards.sum())
+    targets = np.full((size + 1, network.n_variables), -1, dtype=np.int64)
+    node_of = np.repeat(np.arange(network.n_variables), cards)
+    targets[np.arange(1, size + 1), node_of] = np.arange(size) - network._offsets[node_of]
+    return targets
+
+
+def solve_em(
+    network: CausalNetwork,
+    counts: CountTable,
+    *,
+    max_iter: int = 5000,
+    tol: float = 1e-9,
+    init: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Appendix D: EM for the weights of the observational and all single-node interventional components.
+
+    E step: responsibilities ``gamma ∝ pi_c P_c(x)``; M step: ``pi_c = mean gamma`` (weighted by counts).
+    The component likelihoods ``P_c(x)`` are truncated CPD products (Definition 1).
+
+    Parameters
+    ----------
+    network : CausalNetwork
+    counts : CountTable
+        Joint mixture samples over the network's variables.
+    max_iter : int
+    tol : float
+        Stop when the mean log-likelihood improves by less than ``tol``.
+    init : ndarray, shape (S + 1,), optional
+        Starting weights (observational first); uniform by default.
+
+    Returns
+    -------
+    weights : ndarray, shape (S + 1,)
+        ``[pi_phi, pi_{(i, alpha)} in flat order]``.
+    info : dict
+        ``log_likelihood`` (mean per sample), ``iterations``, ``converged``, ``impossible_rows``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+    >>> table = CountTable.from_codes(np.array([[0]] * 3 + [[1]]), ["A"], [["x", "y"]])
+    >>> w, info = solve_em(net, table)
+    >>> round(float(w[1] - w[2]), 3)   # P_mix(x) - P_mix(y) = pi_x - pi_y
+    0.5
+    """
+    if counts.variables != network.variables:
+        counts = counts.reorder(network.variables)
+    targets = all_targets(network)
+    log_lik = network.log_likelihood(targets, counts.codes)
+    top = log_lik.max(axis=0)
+    possible = np.isfinite(top)
+    lik = np.exp(log_lik[:, possible] - top[possible])
+    weights = counts.weights[possible]
+    total = weights.sum()
+    pi = np.full(targets.shape[0], 1.0 / targets.shape[0]) if init is None else np.array(init, dtype=float)
+    previous = -np.inf
+    converged = False
+    iteration = 0
+    for iteration in range(1, int(max_iter) + 1):  # noqa: B007
+        mix = pi @ lik
+        value = float(weights @ (np.log(mix) + top[possible])) / total
+        if value - previous < tol:
+            converged = True
+            break
+        previous = value
+        pi = pi * (lik @ (weights / mix)) / total  # E and M steps in one: pi_c <- pi_c mean(P_c(x) / P_mix(x))
+    info = {
+        "log_likelihood": value,
+        "iterations": iteration,
+        "converged": converged,
+        "impossible_rows": int(np.count_nonzero(~possible)),
+    }
+    return pi / pi.sum(), info
+
+
+# ---------------------------------------------------------------------------------------------- public entry
+_OPTIONS = {
+    "exact": {"tol"},
+    "dimm": {"lam", "epsilon", "n_restarts", "maxiter", "ftol"},
+    "nnls": {"penalty", "max_passes", "max_enumerate"},
+    "em": {"max_iter", "tol"},
+}
+#: p-value below which the chi-square test says no exclusion-satisfying mixture explains noisy marginals.
+EXCLUSION_P_VALUE = 1e-4
+#: Largest marginal misfit tolerated for exact marginals (``sample_size=None``).
+EXACT_RESIDUAL_TOLERANCE = 1e-6
+
+
+def as_network(model: object) -> CausalNetwork:
+    """Return ``model`` as a :class:`CausalNetwork`, converting a pgmpy model through the adapter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+    >>> as_network(net) is net
+    True
+    """
+    if isinstance(model, CausalNetwork):
+        return model
+    if type(model).__module__.split(".")[0] == "pgmpy":
+        from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy  # lazy: the core never imports pgmpy
+
+        return network_from_pgmpy(model)
+    raise DataTypeError(
+        f"model must be a CausalNetwork or a pgmpy DiscreteBayesianNetwork, got {type(model).__name__}"
+    )
+
+
+def flat_labels(network: CausalNetwork) -> list[tuple[str, str]]:
+    """``(variable, state)`` of each flat position (topological order, states in order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])})
+    >>> flat_labels(net)
+    [('A', 'x'), ('A', 'y')]
+    """
+    return [(v, s) for v, st in zip(network.variables, network.states, strict=True) for s in st]
+
+
+def _components(network: CausalNetwork, x: np.ndarray, min_weight: float) -> tuple[list[Component], float]:
+    """Components with weight above ``min_weight``, renormalised to sum 1, and the dropped mass."""
+    full = np.concatenate([[max(1.0 - float(np.clip(x, 0, None).sum()), 0.0)], np.clip(x, 0.0, None)])
+    full /= full.sum()
+    keep = full > min_weight
+    if not keep.any():
+        keep[int(np.argmax(full))] = True
+    dropped = float(full[~keep].sum())
+    kept = np.where(keep, full, 0.0)
+    kept /= kept.sum()
+    labels: list[dict[str, str]] = [{}] + [{v: s} for v, s in flat_labels(network)]
+    return [Component(labels[c], kept[c]) for c in np.flatnonzero(keep)], dropped
+
+
+def _exclusion_check(system: MarginalSystem, sample_size: float | None) -> tuple[str | None, dict[str, float]]:
+    """Is there an exclusion-satisfying mixture that explains the marginals (within noise)?"""
+    if sample_size is None:
+        x, _ = solve_exact(system)
+        total = float(x.sum())
+        if total <= 1.0 + EXACT_RESIDUAL_TOLERANCE and x.min() >= -EXACT_RESIDUAL_TOLERANCE:
+            return None, {"exact_weight_total": total}
+        fitted, _ = solve_nnls(system)
+        residual = float(np.abs(system.residual(fitted)).max())
+        if residual <= EXACT_RESIDUAL_TOLERANCE:
+            return None, {"exact_weight_total": total}
+        return (
+            "no mixture of the observational distribution and single-node interventions that leaves one state "
+            f"of every variable out explains the marginals: Theorem 1's weights sum to {total:.6g} > 1 and the "
+            f"best valid mixture misses a marginal by {residual:.3g}"
+        ), {"exact_weight_total": total, "exclusion_residual": residual}
+    from scipy.stats import chi2
+
+    x, info = solve_nnls(system, sample_size=sample_size)
+    df = max(1, int(np.sum(system.network.cardinalities - 1)) - info["support_size"])
+    p_value = float(chi2.sf(info["chi_square"], df))
+    details = {"exclusion_chi_square": info["chi_square"], "exclusion_df": float(df), "exclusion_p_value": p_value}
+    if p_value >= EXCLUSION_P_VALUE:
+        return None, details
+    residual = float(np.abs(system.residual(x)).max())
+    details["exclusion_residual"] = residual
+    return (
+        "no exclusion-satisfying mixture of single-node interventions explains the marginals within sampling "
+        f"noise (N={sample_size:g}): chi-square {info['chi_square']:.4g} on {df} degrees of freedom, "
+        f"p={p_value:.2g}, largest marginal misfit {residual:.3g}"
+    ), details
+
+
+def disentangle_marginals(
+    model: object,
+    marginals: object = None,
+    *,
+    method: str = "auto",
+    data: object = None,
+    sample_size: float | None = None,
+    random_state: int | np.random.Generator | None = None,
+    min_weight: float | None = None,
+    oracle: InterventionalMarginals | None = None,
+    **options: Any,
+) -> MixtureResult:
+    """Recover the mixing weights of single-node interventions from per-variable marginals (DIMM, AAAI 2020).
+
+    Parameters
+    ----------
+    model : CausalNetwork or pgmpy.models.DiscreteBayesianNetwork
+        The known causal network (CPDs included).
+    marginals : dict, pandas Series or DataFrame
+        ``P_mix(X_j = beta)`` for every variable: ``{variable: {state: probability}}``, a Series indexed
+        by ``(variable, state)`` or a ``variable, state, probability`` table; see
+        :func:`~pgmpy_mixture.validation.check_marginals` (sums must be 1 within 1e-6). Optional for
+        ``method="em"`` (then computed from ``data``).
+    method : {"auto", "exact", "dimm", "nnls", "em"}
+        ``"auto"`` is ``"nnls"``. See the module docstring.
+    data : pandas DataFrame or CountTable, optional
+        Joint mixture samples (state names), required by ``"em"``.
+    sample_size : float, optional
+        Number of samples behind estimated marginals (``nnls`` noise scale and the exclusion test);
+        ``None`` means the marginals are exact (taken from ``data`` when given).
+    random_state : int or numpy Generator, optional
+        Seeds the random restarts of ``"dimm"``.
+    min_weight : float, optional
+        Components with a smaller weight are left out of the result (and the rest renormalised);
+        default ``1e-9`` for exact marginals, ``1e-6`` otherwise.
+    oracle : InterventionalMarginals, optional
+        Precomputed oracle marginals of ``model`` (saves their computation on repeated calls).
+    **options
+        Method settings: ``exact``: ``tol``; ``dimm``: ``lam`` (0.1), ``epsilon`` (1e-5), ``n_restarts`` (10),
+        ``maxiter``, ``ftol``; ``nnls``: ``penalty`` ("bic"), ``max_passes``, ``max_enumerate``;
+        ``em``: ``max_iter``, ``tol``.
+
+    Returns
+    -------
+    MixtureResult
+        One-entry or empty targets, weights summing to 1. ``diagnostics`` holds ``residual`` (largest
+        marginal misfit), ``objective`` (OPT's objective with lambda = 0.1), ``seconds``, ``weights``
+        (every ``pi_{i,alpha}``, keyed by ``(variable, state)``) and method-specific values.
+
+    Warns
+    -----
+    ExclusionWarning
+        When no exclusion-satisfying mixture explains the marginals (exactly, or within sampling noise
+        when ``sample_size`` is given); the message carries the residual.
+    PositivityWarning
+        When some state has zero observational probability (Theorem 1 then does not identify its weight).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+    ...     {"A": np.array([0.4, 0.6]), "B": np.array([[0.9, 0.1], [0.3, 0.7]])})
+    >>> # 70 % observational, 30 % do(A=a0): P_mix(A=a0) = 0.7 * 0.4 + 0.3, P_mix(B=b0) = 0.7 * 0.54 + 0.3 * 0.9
+    >>> marginals = {"A": {"a0": 0.58, "a1": 0.42}, "B": {"b0": 0.648, "b1": 0.352}}
+    >>> result = disentangle_marginals(net, marginals, method="exact")
+    >>> [(c.label, round(c.weight, 6)) for c in result]
+    [('observational', 0.7), ('do(A=a0)', 0.3)]
+    """
+    started = time.perf_counter()
+    check_choice("method", method, METHODS)
+    network = as_network(model)
+    resolved = "nnls" if method == "auto" else method
+    unknown = sorted(set(options) - _OPTIONS[resolved])
+    if unknown:
+        known = sorted(_OPTIONS[resolved])
+        raise ParameterError(f"unknown option(s) {unknown} for method {resolved!r}; known: {known}")
+    counts = None
+    if data is not None:
+        if isinstance(data, CountTable):
+            counts = data
+        else:
+            counts = CountTable.from_frame(data, network.variables, network.states)
+        if counts.variables != network.variables:
+            counts = counts.reorder(network.variables)
+        if sample_size is None and not counts.is_distribution:
+            sample_size = counts.total
+    if resolved == "em" and counts is None:
+        raise ParameterError("method='em' needs joint samples: pass data=<DataFrame of samples>")
+    if marginals is None:
+        if counts is None:
+            raise ParameterError("marginals are required (only method='em' can work from data alone)")
+        flat = np.concatenate([counts.marginal(v) for v in network.variables])
+    else:
+        flat = check_marginals(marginals, network.variables, network.states)
+    if sample_size is not None:
+        sample_size = float(sample_size)
+        if not np.isfinite(sample_size) or sample_size <= 0:
+            raise ParameterError(f"sample_size must be a positive number, got {sample_size}")
+    if oracle is None:
+        oracle = interventional_marginals(network)
+    elif oracle.network is not network:
+        raise ParameterError("oracle was computed for a different network")
+    system = MarginalSystem(oracle, flat)
+    warn_list: list[str] = []
+    zero = [lab for lab, p in zip(flat_labels(network), oracle.observational, strict=True) if p <= 1e-12]
+    if zero:
+        msg = f"states with zero observational probability (their weights are not identifiable): {zero[:10]}"
+        warnings.warn(msg, PositivityWarning, stacklevel=2)
+        warn_list.append(msg)
+    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
+    if resolved == "exact":
+        x, info = solve_exact(system, **options)
+    elif resolved == "dimm":
+        x, info = solve_dimm(system, rng=rng, **options)
+    elif resolved == "nnls":
+        x, info = solve_nnls(system, sample_size=sample_size, **options)
+    else:
+        full, info = solve_em(network, counts, **options)
+        x = full[1:]
+    message, check = _exclusion_check(system, sample_size)
+    if message is not None:
+        warnings.warn(message, ExclusionWarning, stacklevel=2)
+        warn_list.append(message)
+    if min_weight is None:
+        min_weight = 1e-9 if sample_size is None else 1e-6
+    components, dropped = _components(network, x, float(min_weight))
+    info = {k: v for k, v in info.items() if k not in ("objectives",)}
+    diagnostics = {
+        "residual": float(np.abs(system.residual(x)).max()),
+        "objective": opt_objective(system, x, 0.1),
+        "seconds": time.perf_counter() - started,
+        "oracle_seconds": oracle.seconds,
+        "weights": dict(zip(flat_labels(network), x.tolist(), strict=True)),
+        "observational_weight": 1.0 - float(x.sum()),
+        "dropped_weight": dropped,
+        **info,
+        **check,
+    }
+    settings = {"method": resolved, "sample_size": sample_size, "min_weight": float(min_weight), **options}
+    return MixtureResult(
+        components,
+        method=resolved,
+        network=network,
+        sample_size=sample_size,
+        options=settings,
+        warnings=tuple(warn_list),
+        diagnostics=diagnostics,
+    )
