@@ -7,6 +7,7 @@ The core (this package) speaks numpy and the oracle interface of
 
 from pgmpy_mixture.adapters import pgmpy as _pgmpy_adapter
 from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.dimm import disentangle_marginals
 from pgmpy_mixture.network import CausalNetwork
 from pgmpy_mixture.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
 from pgmpy_mixture.result import Component, MixtureResult
@@ -26,4 +27,5 @@ __all__ = [
     "EmpiricalOracle",
     "ExactOracle",
     "MixtureResult",
+    "disentangle_marginals",
 ]

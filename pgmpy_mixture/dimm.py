@@ -200,6 +200,7 @@ def solve_dimm(
     maxiter: int = 500,
     ftol: float = 1e-10,
     rng: np.random.Generator | None = None,
+    progress: bool = False,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """OPT(epsilon) of Appendix C solved by SLSQP from random starts; the best objective wins.
 
@@ -214,6 +215,8 @@ def solve_dimm(
         Number of SLSQP runs from random feasible starts (paper: 60).
     maxiter, ftol : SLSQP settings.
     rng : numpy Generator
+    progress : bool
+        Show a tqdm bar over the restarts.
 
     Returns
     -------
@@ -262,7 +265,9 @@ def solve_dimm(
         {"type": "ineq", "fun": exclusion, "jac": exclusion_jac},
     ]
     best_x, best_obj, objectives, iterations, converged = None, np.inf, [], [], []
-    for _ in range(max(1, int(n_restarts))):
+    from tqdm.auto import tqdm
+
+    for _ in tqdm(range(max(1, int(n_restarts))), desc="DIMM restarts", disable=not progress):
         x0 = rng.dirichlet(np.ones(size + 1))[:size]  # random point of the simplex {x >= 0, sum x <= 1}
         res = minimize(
             objective,
@@ -301,6 +306,17 @@ def _penalty(penalty: str | float, n: float) -> float:
     return value
 
 
+def _rnnls(a: np.ndarray, b: np.ndarray, ridge: float) -> tuple[np.ndarray, float]:
+    """Non-negative ridge least squares: ``min ||a x - b||^2 + ridge ||x||^2``, ``x >= 0``; returns x and that value."""
+    if a.shape[1] == 0:
+        return np.zeros(0), float(b @ b)
+    if ridge > 0:
+        a = np.vstack([a, np.sqrt(ridge) * np.eye(a.shape[1])])
+        b = np.concatenate([b, np.zeros(a.shape[1])])
+    sol, rnorm = nnls(a, b, maxiter=50 * a.shape[1])
+    return sol, float(rnorm * rnorm)
+
+
 def _supports(k: int, max_enumerate: int) -> list[tuple[int, ...]]:
     """Candidate supports of one node: every subset leaving at least one state out (Assumption 1)."""
     if k <= max_enumerate:
@@ -309,7 +325,7 @@ def _supports(k: int, max_enumerate: int) -> list[tuple[int, ...]]:
 
 
 def _select_node(
-    a_diag: np.ndarray, r: np.ndarray, w: np.ndarray, pen: float, max_enumerate: int
+    a_diag: np.ndarray, r: np.ndarray, w: np.ndarray, pen: float, max_enumerate: int, ridge: float = 0.0
 ) -> tuple[np.ndarray, tuple[int, ...]]:
     """Best support of one node: min over supports of weighted NNLS chi-square + pen * |support|."""
     k = len(r)
@@ -325,16 +341,12 @@ def _select_node(
                 if c in current:
                     continue
                 s = tuple(sorted(current + (c,)))
-                xs = nnls(aw[:, s], rw)[1] if s else float(rw @ rw) ** 0.5
-                trials.append((xs, s))
+                trials.append((_rnnls(aw[:, list(s)], rw, ridge)[1], s))
             current = min(trials)[1]
             candidates.append(current)
     for s in candidates:
-        if s:
-            xs, rnorm = nnls(aw[:, list(s)], rw)
-        else:
-            xs, rnorm = np.zeros(0), float(np.linalg.norm(rw))
-        score = rnorm * rnorm + pen * np.count_nonzero(xs > 0)
+        xs, value = _rnnls(aw[:, list(s)], rw, ridge)
+        score = value + pen * np.count_nonzero(xs > 0)
         if score < best - 1e-12:
             best, best_s = score, tuple(c for c, v in zip(s, xs, strict=True) if v > 0)
             best_x = np.zeros(k)
@@ -342,17 +354,20 @@ def _select_node(
     return best_x, best_s
 
 
-def _polish(system: MarginalSystem, w: np.ndarray, columns: np.ndarray) -> np.ndarray:
+def _polish(system: MarginalSystem, w: np.ndarray, columns: np.ndarray, ridge: float = 0.0) -> np.ndarray:
     """Joint weighted NNLS of the chosen weights over all equations, with ``sum x <= 1``."""
     x = np.zeros(system.A.shape[1])
     if columns.size == 0:
         return x
     aw = system.A[:, columns] * w[:, None]
     bw = system.b * w
-    sol, _ = nnls(aw, bw, maxiter=50 * columns.size)
+    sol, _ = _rnnls(aw, bw, ridge)
     if sol.sum() > 1.0:
         res = minimize(
-            lambda z: (0.5 * float(np.sum((aw @ z - bw) ** 2)), aw.T @ (aw @ z - bw)),
+            lambda z: (
+                0.5 * float(np.sum((aw @ z - bw) ** 2) + ridge * z @ z),
+                aw.T @ (aw @ z - bw) + ridge * z,
+            ),
             sol / sol.sum(),
             jac=True,
             method="SLSQP",
@@ -367,6 +382,63 @@ def _polish(system: MarginalSystem, w: np.ndarray, columns: np.ndarray) -> np.nd
     return x
 
 
+def _joint_stepwise(
+    system: MarginalSystem, w: np.ndarray, x: np.ndarray, pen: float, max_steps: int, n_try: int = 5,
+    ridge: float = 0.0,
+) -> tuple[np.ndarray, int]:
+    """Stepwise search over the joint support: remove or add one weight while chi-square + pen * |support| drops.
+
+    A node's weights are informed by its descendants' marginals too; the sequential selection only saw the
+    node's own marginal. Removals are scored by an exact refit; additions by the exact refit of the
+    ``n_try`` columns most correlated with the weighted residual. Supports keep one state of every
+    variable out (Assumption 1).
+    """
+    aw, bw = system.A * w[:, None], system.b * w
+    offsets = system.offsets
+    node_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    cards = np.diff(offsets)
+
+    def fit(cols: np.ndarray) -> tuple[np.ndarray, float]:
+        out = np.zeros(aw.shape[1])
+        if cols.size == 0:
+            return out, float(bw @ bw)
+        sol, value = _rnnls(aw[:, cols], bw, ridge)
+        out[cols] = sol
+        return out, value
+
+    support = np.flatnonzero(x > 0)
+    x, rss = fit(support)
+    steps = 0
+    col_norm2 = np.einsum("ij,ij->j", aw, aw)
+    for steps in range(1, int(max_steps) + 1):  # noqa: B007
+        best_score, best = 0.0, None
+        for c in support:
+            trial = support[support != c]
+            xt, rt = fit(trial)
+            score = rt - rss - pen  # < 0: removing c pays
+            if score < best_score - 1e-12:
+                best_score, best = score, (trial, xt, rt)
+        counts = np.bincount(node_of[support], minlength=len(cards))
+        allowed = np.ones(aw.shape[1], dtype=bool)
+        allowed[support] = False
+        allowed &= counts[node_of] < cards[node_of] - 1
+        corr = aw.T @ (bw - aw @ x) - ridge * x
+        gain = np.where(allowed & (corr > 0), corr * corr / np.maximum(col_norm2, 1e-300), 0.0)
+        for c in np.argsort(-gain)[:n_try]:
+            if gain[c] <= pen:
+                break
+            trial = np.sort(np.append(support, c))
+            xt, rt = fit(trial)
+            score = rt - rss + pen * (np.count_nonzero(xt) - np.count_nonzero(x))
+            if score < best_score - 1e-12:
+                best_score, best = score, (trial, xt, rt)
+        if best is None:
+            break
+        support, x, rss = best
+        support = np.flatnonzero(x > 0)
+    return x, steps
+
+
 def chi_square_weights(mixture: np.ndarray, sample_size: float) -> np.ndarray:
     """Row weights ``sqrt(N / p_mix(j, beta))`` making squared residuals Pearson chi-square terms.
 
@@ -379,46 +451,17 @@ def chi_square_weights(mixture: np.ndarray, sample_size: float) -> np.ndarray:
     return np.sqrt(sample_size / np.maximum(mixture, floor))
 
 
-def solve_nnls(
+def _solve_nnls_fixed_core(
     system: MarginalSystem,
-    *,
-    sample_size: float | None = None,
-    penalty: str | float = "bic",
-    max_passes: int = 5,
-    max_enumerate: int = 8,
+    n_eff: float,
+    pen: float,
+    max_passes: int,
+    max_enumerate: int,
+    joint: bool,
+    max_steps: int,
+    ridge: float,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Our default for estimated marginals: per-node support selection in Theorem 1's order, then a joint polish.
-
-    Parameters
-    ----------
-    system : MarginalSystem
-    sample_size : float, optional
-        Number of samples behind the marginals (sets the noise scale). ``None``: the marginals are
-        exact (:data:`EXACT_SAMPLE_SIZE` is used).
-    penalty : {"bic", "aic"} or float
-        Chi-square cost of one more non-zero weight: ``log N`` (BIC, default), 2 (AIC) or a number.
-    max_passes : int
-        Selection-polish passes (stops earlier when the supports no longer change).
-    max_enumerate : int
-        Variables with at most this many states try every support; larger ones select greedily.
-
-    Returns
-    -------
-    x : ndarray, shape (S,)
-    info : dict
-        ``chi_square`` of the final fit, ``passes``, ``support_size``, ``penalty``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y", "z"]}, {}, {"A": np.array([.2, .3, .5])})
-    >>> p_mix = 0.7 * np.array([.2, .3, .5]) + np.array([0.0, 0.3, 0.0]) + np.array([0.004, -0.002, -0.002])
-    >>> x, info = solve_nnls(MarginalSystem(interventional_marginals(net), p_mix), sample_size=1000)
-    >>> x.round(2).tolist()
-    [0.0, 0.3, 0.0]
-    """
-    n_eff = EXACT_SAMPLE_SIZE if sample_size is None else float(sample_size)
-    pen = _penalty(penalty, n_eff)
+    """Selection in Theorem 1's order, joint polish and stepwise search for one penalty ``pen``."""
     w = chi_square_weights(system.mixture, n_eff)
     network = system.network
     x = np.zeros(system.A.shape[1])
@@ -433,24 +476,108 @@ def solve_nnls(
             # In pass 1 the ancestors come from this sweep; later passes use the polished ancestors.
             ancestors = seq[:start] if passes == 1 else x[:start]
             r = system.b[blk] - system.A[blk, :start] @ ancestors
-            xj, s = _select_node(system.A[blk, blk], r, w[blk], pen, max_enumerate)
+            xj, s = _select_node(system.A[blk, blk], r, w[blk], pen, max_enumerate, ridge)
             seq[blk] = xj
             new_supports.append(s)
         columns = np.array(
             [int(system.offsets[j]) + c for j, s in enumerate(new_supports) for c in s], dtype=np.int64
         )
-        x = _polish(system, w, columns)
+        x = _polish(system, w, columns, ridge)
         if new_supports == supports:
             break
         supports = new_supports
+    steps = 0
+    if joint:
+        x, steps = _joint_stepwise(system, w, x, pen, max_steps, ridge=ridge)
+        if x.sum() > 1.0:
+            x = _polish(system, w, np.flatnonzero(x > 0), ridge)
     r = system.residual(x) * w
     info = {
         "chi_square": float(r @ r),
         "passes": passes,
+        "stepwise_moves": steps,
         "support_size": int(np.count_nonzero(x)),
         "penalty": pen,
         "sample_size": n_eff,
     }
+    return x, info
+
+
+#: Penalties tried, largest first, by ``penalty="adaptive"`` (after ``log N``).
+ADAPTIVE_LADDER = (8.0, 6.0, 4.0, 3.0, 2.0, 1.0)
+#: ``penalty="adaptive"`` accepts the first fit whose chi-square test has at least this p-value.
+ADAPTIVE_P_VALUE = 0.05
+
+
+def solve_nnls(
+    system: MarginalSystem,
+    *,
+    sample_size: float | None = None,
+    penalty: str | float = "bic",
+    max_passes: int = 5,
+    max_enumerate: int = 8,
+    joint: bool = True,
+    max_steps: int = 200,
+    ridge: float = 0.0,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Our default for estimated marginals: per-node support selection in Theorem 1's order, joint polish.
+
+    Parameters
+    ----------
+    system : MarginalSystem
+    sample_size : float, optional
+        Number of samples behind the marginals (sets the noise scale). ``None``: the marginals are
+        exact (:data:`EXACT_SAMPLE_SIZE` is used).
+    penalty : {"adaptive", "bic", "aic"} or float
+        Chi-square cost of one more non-zero weight: ``log N`` (BIC, default), 2 (AIC) or a number.
+        ``"adaptive"`` starts from BIC and lowers the penalty along :data:`ADAPTIVE_LADDER`
+        until the fit passes a chi-square goodness-of-fit test (p >= :data:`ADAPTIVE_P_VALUE`, degrees of
+        freedom = independent equations minus non-zero weights): sparse truths keep BIC's sparsity,
+        dense truths are not under-fitted (on ALARM it was not better than BIC).
+    max_passes : int
+        Selection-polish passes (stops earlier when the supports no longer change).
+    max_enumerate : int
+        Variables with at most this many states try every support; larger ones select greedily.
+    joint : bool
+        Finish with a stepwise search over the joint support (adds or removes one weight at a time
+        while the penalised chi-square of all equations drops), so that descendants' marginals inform
+        their ancestors' weights.
+    max_steps : int
+        Largest number of stepwise moves.
+    ridge : float
+        Optional ridge term ``ridge * ||x||^2`` added to the chi-square (0: none).
+
+    Returns
+    -------
+    x : ndarray, shape (S,)
+    info : dict
+        ``chi_square`` of the final fit, ``passes``, ``support_size``, ``penalty``, ``p_value``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y", "z"]}, {}, {"A": np.array([.2, .3, .5])})
+    >>> p_mix = 0.7 * np.array([.2, .3, .5]) + np.array([0.0, 0.3, 0.0]) + np.array([0.004, -0.002, -0.002])
+    >>> x, info = solve_nnls(MarginalSystem(interventional_marginals(net), p_mix), sample_size=1000)
+    >>> x.round(2).tolist()
+    [0.0, 0.3, 0.0]
+    """
+    from scipy.stats import chi2
+
+    n_eff = EXACT_SAMPLE_SIZE if sample_size is None else float(sample_size)
+    equations = int(np.sum(system.network.cardinalities - 1))
+    if penalty == "adaptive":
+        ladder = [float(np.log(n_eff))] + [p for p in ADAPTIVE_LADDER if p < np.log(n_eff)]
+        if sample_size is None:
+            ladder = ladder[:1]
+    else:
+        ladder = [_penalty(penalty, n_eff)]
+    for pen in ladder:
+        x, info = _solve_nnls_fixed_core(system, n_eff, pen, max_passes, max_enumerate, joint, max_steps, ridge)
+        df = max(1, equations - info["support_size"])
+        info["p_value"] = float(chi2.sf(info["chi_square"], df))
+        if info["p_value"] >= ADAPTIVE_P_VALUE:
+            break
     return x, info
 
 
@@ -547,7 +674,7 @@ def solve_em(
 _OPTIONS = {
     "exact": {"tol"},
     "dimm": {"lam", "epsilon", "n_restarts", "maxiter", "ftol"},
-    "nnls": {"penalty", "max_passes", "max_enumerate"},
+    "nnls": {"penalty", "max_passes", "max_enumerate", "joint", "max_steps", "ridge"},
     "em": {"max_iter", "tol"},
 }
 #: p-value below which the chi-square test says no exclusion-satisfying mixture explains noisy marginals.
@@ -647,6 +774,7 @@ def disentangle_marginals(
     random_state: int | np.random.Generator | None = None,
     min_weight: float | None = None,
     oracle: InterventionalMarginals | None = None,
+    progress: bool = False,
     **options: Any,
 ) -> MixtureResult:
     """Recover the mixing weights of single-node interventions from per-variable marginals (DIMM, AAAI 2020).
@@ -674,6 +802,8 @@ def disentangle_marginals(
         default ``1e-9`` for exact marginals, ``1e-6`` otherwise.
     oracle : InterventionalMarginals, optional
         Precomputed oracle marginals of ``model`` (saves their computation on repeated calls).
+    progress : bool
+        Show a tqdm progress bar over the SLSQP restarts of ``"dimm"`` (the only slow method).
     **options
         Method settings: ``exact``: ``tol``; ``dimm``: ``lam`` (0.1), ``epsilon`` (1e-5), ``n_restarts`` (10),
         ``maxiter``, ``ftol``; ``nnls``: ``penalty`` ("bic"), ``max_passes``, ``max_enumerate``;
@@ -750,7 +880,7 @@ def disentangle_marginals(
     if resolved == "exact":
         x, info = solve_exact(system, **options)
     elif resolved == "dimm":
-        x, info = solve_dimm(system, rng=rng, **options)
+        x, info = solve_dimm(system, rng=rng, progress=progress, **options)
     elif resolved == "nnls":
         x, info = solve_nnls(system, sample_size=sample_size, **options)
     else:
