@@ -607,6 +607,7 @@ def solve_em(
     max_iter: int = 5000,
     tol: float = 1e-9,
     init: np.ndarray | None = None,
+    canonical: bool = True,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Appendix D: EM for the weights of the observational and all single-node interventional components.
 
@@ -620,9 +621,15 @@ def solve_em(
         Joint mixture samples over the network's variables.
     max_iter : int
     tol : float
-        Stop when the mean log-likelihood improves by less than ``tol``.
+        Stop when the mean log-likelihood improves by less than ``tol``. Iterations are accelerated by
+        SQUAREM extrapolation (each accepted step is followed by a plain EM step).
     init : ndarray, shape (S + 1,), optional
         Starting weights (observational first); uniform by default.
+    canonical : bool
+        The joint likelihood does not identify the weights of a root node ``R``: ``P = sum_a p(R=a)
+        P_{R,a}``, so mass moves freely between ``pi_phi`` and ``pi_{R,.}`` along ``p(R, .)``. With
+        ``canonical`` the returned weights are the representative satisfying Assumption 1 (the most mass
+        moved back to ``pi_phi``, leaving one state of every root at 0); the likelihood is unchanged.
 
     Returns
     -------
@@ -650,17 +657,43 @@ def solve_em(
     weights = counts.weights[possible]
     total = weights.sum()
     pi = np.full(targets.shape[0], 1.0 / targets.shape[0]) if init is None else np.array(init, dtype=float)
-    previous = -np.inf
+    pi = pi / pi.sum()
+
+    def em_step(p: np.ndarray) -> np.ndarray:  # E and M steps in one: pi_c <- pi_c * mean(P_c(x) / P_mix(x))
+        return p * (lik @ (weights / (p @ lik))) / total
+
+    def mean_log_likelihood(p: np.ndarray) -> float:
+        return float(weights @ (np.log(p @ lik) + top[possible])) / total
+
+    value = mean_log_likelihood(pi)
     converged = False
     iteration = 0
-    for iteration in range(1, int(max_iter) + 1):  # noqa: B007
-        mix = pi @ lik
-        value = float(weights @ (np.log(mix) + top[possible])) / total
-        if value - previous < tol:
+    while iteration < int(max_iter):
+        # SQUAREM (Varadhan & Roland 2008): two EM steps, an extrapolated step, and a stabilising EM step;
+        # plain EM steps are kept whenever the extrapolation does not increase the likelihood.
+        p1 = em_step(pi)
+        p2 = em_step(p1)
+        iteration += 2
+        r, v = p1 - pi, p2 - 2 * p1 + pi
+        step = -np.sqrt(r @ r) / max(np.sqrt(v @ v), 1e-300)
+        candidate = p2
+        if step < -1:
+            trial = pi - 2 * step * r + step * step * v
+            if trial.min() >= 0:
+                trial = em_step(trial / trial.sum())
+                iteration += 1
+                if mean_log_likelihood(trial) >= mean_log_likelihood(p2):
+                    candidate = trial
+        new_value = mean_log_likelihood(candidate)
+        pi = candidate
+        if new_value - value < tol:
+            value = max(value, new_value)
             converged = True
             break
-        previous = value
-        pi = pi * (lik @ (weights / mix)) / total  # E and M steps in one: pi_c <- pi_c mean(P_c(x) / P_mix(x))
+        value = new_value
+    pi = pi / pi.sum()
+    if canonical:
+        pi = _exclusion_representative(network, pi)
     info = {
         "log_likelihood": value,
         "iterations": iteration,
@@ -670,12 +703,27 @@ def solve_em(
     return pi / pi.sum(), info
 
 
+def _exclusion_representative(network: CausalNetwork, pi: np.ndarray) -> np.ndarray:
+    """Move mass from each root's interventions back to ``pi_phi`` along ``p(R, .)`` until one weight is 0."""
+    pi = pi.copy()
+    for j, pars in enumerate(network.parents):
+        if pars:
+            continue
+        blk = slice(1 + int(network._offsets[j]), 1 + int(network._offsets[j + 1]))
+        a = network.cpds[j]
+        t = float(np.min(pi[blk] / np.maximum(a, 1e-300)))
+        if t > 0:
+            pi[blk] = np.clip(pi[blk] - t * a, 0.0, None)
+            pi[0] += t
+    return pi / pi.sum()
+
+
 # ---------------------------------------------------------------------------------------------- public entry
 _OPTIONS = {
     "exact": {"tol"},
     "dimm": {"lam", "epsilon", "n_restarts", "maxiter", "ftol"},
     "nnls": {"penalty", "max_passes", "max_enumerate", "joint", "max_steps", "ridge"},
-    "em": {"max_iter", "tol"},
+    "em": {"max_iter", "tol", "canonical"},
 }
 #: p-value below which the chi-square test says no exclusion-satisfying mixture explains noisy marginals.
 EXCLUSION_P_VALUE = 1e-4
