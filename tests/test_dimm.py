@@ -176,7 +176,8 @@ def test_em_recovers_weights_from_joint_samples():
 def test_unexplainable_marginals_warn_with_residual():
     a = np.array([0.5, 0.5])
     net = pgmpy_mixture.CausalNetwork.from_tables(
-        ["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]}, {"A": a, "B": np.array([[0.9, 0.1], [0.1, 0.9]])}
+        ["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+        {"A": a, "B": np.array([[0.9, 0.1], [0.1, 0.9]])},
     )
     # P_mix(A) = (1, 0) needs do(A=a0) with weight 1, which forces P_mix(B) = (0.9, 0.1); (0.1, 0.9) is impossible.
     marginals = {"A": {"a0": 1.0, "a1": 0.0}, "B": {"b0": 0.1, "b1": 0.9}}

@@ -60,7 +60,7 @@ def test_alarm_all_pairs_blocks_and_structure():
     diff = m.interventional - m.observational[None, :]
     assert np.all(diff[unaffected] == 0.0)
     # the intervened variable is a point mass on the forced state
-    for pos, (var, state) in enumerate(m.labels):
+    for var, state in m.labels:
         assert m.marginal(var, do=(var, state))[net.state_code(var, state)] == pytest.approx(1.0)
     # a descendant actually moves (LVFAILURE -> STROKEVOLUME)
     assert np.abs(m.marginal("STROKEVOLUME", do=("LVFAILURE", "TRUE")) - m.marginal("STROKEVOLUME")).max() > 0.01
