@@ -650,20 +650,42 @@ def solve_em(
     if counts.variables != network.variables:
         counts = counts.reorder(network.variables)
     targets = all_targets(network)
-    log_lik = network.log_likelihood(targets, counts.codes)
-    top = log_lik.max(axis=0)
+    # Component likelihoods by the truncated factorisation (Definition 1): P_{i,alpha}(x) = 1[x_i = alpha]
+    # P(x) / P(x_i | pa_i). Each row has one non-zero per variable (alpha = x_i) plus P_phi(x): stored as
+    # the (rows, n) ratios ``ratio`` and the observational column ``base``, scaled per row by ``top``.
+    codes = counts.codes.astype(np.int64)
+    cond = network.conditional_probabilities(codes)
+    zero = cond <= 0.0
+    log_cond = np.log(np.where(zero, 1.0, cond))
+    log_all = log_cond.sum(axis=1)
+    n_zero = zero.sum(axis=1)
+    log_ratio = log_all[:, None] - log_cond  # log prod_{k != i} P(x_k | pa_k), ignoring zero factors
+    ratio_ok = (n_zero[:, None] == 0) | ((n_zero[:, None] == 1) & zero)
+    log_ratio = np.where(ratio_ok, log_ratio, -np.inf)
+    log_base = np.where(n_zero == 0, log_all, -np.inf)
+    top = np.maximum(log_ratio.max(axis=1), log_base)
     possible = np.isfinite(top)
-    lik = np.exp(log_lik[:, possible] - top[possible])
+    ratio = np.exp(log_ratio[possible] - top[possible, None])
+    base = np.exp(log_base[possible] - top[possible])
+    column = (network._offsets[:-1][None, :] + codes[possible]) + 1  # position of do(X_i = x_i) in pi
     weights = counts.weights[possible]
+    top = top[possible]
     total = weights.sum()
-    pi = np.full(targets.shape[0], 1.0 / targets.shape[0]) if init is None else np.array(init, dtype=float)
+    size = targets.shape[0]
+    pi = np.full(size, 1.0 / size) if init is None else np.array(init, dtype=float)
     pi = pi / pi.sum()
 
+    def mixture(p: np.ndarray) -> np.ndarray:
+        return p[0] * base + np.einsum("un,un->u", p[column], ratio)
+
     def em_step(p: np.ndarray) -> np.ndarray:  # E and M steps in one: pi_c <- pi_c * mean(P_c(x) / P_mix(x))
-        return p * (lik @ (weights / (p @ lik))) / total
+        share = weights / mixture(p)
+        grad = np.bincount(column.ravel(), weights=(ratio * share[:, None]).ravel(), minlength=size)
+        grad[0] = share @ base
+        return p * grad / total
 
     def mean_log_likelihood(p: np.ndarray) -> float:
-        return float(weights @ (np.log(p @ lik) + top[possible])) / total
+        return float(weights @ (np.log(mixture(p)) + top)) / total
 
     value = mean_log_likelihood(pi)
     converged = False
