@@ -174,13 +174,21 @@ def _positivity_messages(network: CausalNetwork) -> list[str]:
 
 
 def _levels(support: np.ndarray) -> np.ndarray:
-    """Depth of each group in the strict-subset order given by ``support[i', i] = C[i', i] > 0``."""
+    """Depth of each group in the strict-subset order given by ``support[i', i] = C[i', i] > 0``.
+
+    Only earlier groups count (``i' < i``), so the relation is acyclic; the depths are found by relaxing
+    ``depth[i] = 1 + max depth[i']`` over the support until nothing changes (longest path, vectorised).
+    """
     q = support.shape[0]
+    edges = np.triu(support, k=1)
     depth = np.zeros(q, dtype=np.int64)
-    for i in range(1, q):
-        earlier = np.flatnonzero(support[:i, i])
-        if earlier.size:
-            depth[i] = depth[earlier].max() + 1
+    if not edges.any():
+        return depth
+    for _ in range(q):
+        reach = np.where(edges, depth[:, None] + 1, 0).max(axis=0)
+        if np.array_equal(reach, depth):
+            break
+        depth = reach
     return depth
 
 
@@ -459,11 +467,16 @@ def disentangle_paper(oracle: DistributionOracle, *, epsilon: float = 0.01, prog
     * if no value of the new variable is absent from every kept target, the value whose lifts weigh
       least is dropped and each group is rescaled to ``mu_i``.
 
-    Where the paper is silent we chose: pruning happens before the "no absent value" rule; the
-    excluded value of each variable is the smallest absent code; the final weights are rescaled to
-    sum to 1 (the pruned weight is in ``diagnostics["pruned_weight"]``). The authors' code prunes
-    at an absolute 1e-3 whereas the paper's Section 5 uses ``epsilon = 0.01``: we follow the paper.
+    Where the paper is silent we chose: pruning happens after all groups of a step are solved and
+    before the "no absent value" rule; the excluded value of each variable is the smallest absent code;
+    the final weights are rescaled to sum to 1 (the pruned weight is in ``diagnostics["pruned_weight"]``).
     ``P_mix`` is the relative frequency of each setting (zero counts are not smoothed).
+
+    Differences from the authors' public code (``general_mixture_solver.py``), where we follow the paper's
+    text: the code prunes at an absolute 1e-3 (Section 5 says ``epsilon = 0.01``); it prunes each group's
+    lifts before solving the next group (we prune after the step); when a parent's remaining weight falls
+    below the threshold it scales the lifts up to absorb it (we drop it and renormalise at the end); and it
+    zeroes the lightest value's lifts without rescaling them to ``mu_i`` at that point.
 
     Parameters
     ----------

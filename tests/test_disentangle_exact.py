@@ -83,7 +83,9 @@ def test_exact_recovery_through_probability_table(params):
 @given(st.integers(0, 2**32 - 1), st.sampled_from(["er", "sf", "chain"]))
 def test_exact_recovery_at_100_nodes(seed, graph):
     network, spec = random_instance(seed, 100, graph, 5, 32, max_in_degree=3)
-    result = disentangle_exact(ExactOracle(network, spec.targets, spec.weights))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = disentangle_exact(ExactOracle(network, spec.targets, spec.weights))
     assert_recovered(result, network, spec)
 
 

@@ -19,7 +19,7 @@ from pgmpy_mixture.adapters.examples import load_example
 from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy, network_to_pgmpy, structure_from_pgmpy
 from pgmpy_mixture.errors import DataTypeError, ModelError, ParameterError
 from pgmpy_mixture.network import CausalNetwork
-from pgmpy_mixture.simulate import random_network
+from pgmpy_mixture.simulate import mixture_distribution, random_mixture, random_network, sample_frame
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", FutureWarning)
@@ -214,3 +214,177 @@ def test_version_warning_outside_tested_range(monkeypatch):
 def test_marginals_and_data_together_is_rejected():
     with pytest.raises(ParameterError, match="marginals"):
         two_node_model().disentangle_mixture(pd.DataFrame({"A": ["a0"], "B": ["b0"]}), marginals={"A": {}})
+
+
+# ------------------------------------------------------------------------------------ the plugin method
+def _exact_frame(net: CausalNetwork, spec) -> pd.DataFrame:
+    """The exact mixture distribution as a frame of state names with a probability column ``p``."""
+    table = mixture_distribution(net, spec.targets, spec.weights)
+    frame = pd.DataFrame(
+        {v: np.asarray(net.states[i], dtype=object)[table.codes[:, i]] for i, v in enumerate(table.variables)}
+    )
+    frame["p"] = table.weights
+    return frame
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(2, 6),
+    states=st.integers(2, 4),
+    graph=st.sampled_from(["er", "chain", "dense"]),
+    seed=st.integers(0, 10_000),
+)
+def test_method_recovers_exact_mixture_through_pgmpy(n, states, graph, seed):
+    net = random_network(n, n_states=states, graph=graph, rng=seed)
+    spec = random_mixture(net, rng=seed + 1)
+    model = network_to_pgmpy(net)
+    frame = _exact_frame(net, spec).sample(frac=1.0, random_state=seed)  # row order must not matter
+    frame = frame[list(frame.columns[::-1])]  # nor column order
+    before = frame.copy(deep=True)
+    result = model.disentangle_mixture(frame, weights="p")
+    pd.testing.assert_frame_equal(frame, before)
+    truth = {frozenset(c.target.items()): c.weight for c in spec.components(net)}
+    got = {frozenset(c.target.items()): c.weight for c in result.components if c.weight > 1e-9}
+    assert set(got) == set(truth)
+    for key, weight in truth.items():
+        assert got[key] == pytest.approx(weight, abs=1e-9)
+    assert result.sample_size is None
+    assert result.options["method"] == "exact"
+
+
+def test_counts_and_repeated_rows_give_the_same_answer():
+    net = random_network(4, n_states=3, graph="chain", rng=3)
+    spec = random_mixture(net, n_targets=4, max_target_size=1, rng=4)
+    frame, _ = sample_frame(net, spec.targets, spec.weights, 20_000, rng=5)
+    model = network_to_pgmpy(net)
+    counts = frame.astype(str).value_counts().rename("n").reset_index()
+    a = model.disentangle_mixture(frame)
+    b = model.disentangle_mixture(counts, weights="n")
+    assert a.sample_size == b.sample_size == 20_000
+    assert [c.target for c in a.components] == [c.target for c in b.components]
+    np.testing.assert_allclose(a.weights, b.weights, atol=1e-12)
+
+
+def test_observational_samples_fit_the_cpds_even_without_cpds():
+    net = random_network(4, n_states=2, graph="chain", rng=11)
+    spec = random_mixture(net, n_targets=3, max_target_size=1, rng=12)
+    mix, _ = sample_frame(net, spec.targets, spec.weights, 100_000, rng=13)
+    obs, _ = sample_frame(net, [{}], [1.0], 100_000, rng=14)
+    bare = DiscreteBayesianNetwork(network_to_pgmpy(net).edges())
+    bare.add_nodes_from(net.variables)
+    mix_str, obs_str = mix.astype(str), obs.astype(str)
+    result = bare.disentangle_mixture(mix_str, observational=obs_str, method="paper")
+    assert "fitted from observational samples" in result.options["cpds"]
+    assert result.options["observational_samples"] == 100_000
+    assert any("fitted from observational samples" in w for w in result.warnings)
+    assert result.network.states == net.states  # states sorted from the data: s0 < s1 as in the model
+    truth = {frozenset(c.target.items()) for c in spec.components(net)}
+    found = {frozenset(c.target.items()) for c in result.components if c.weight > 0.02}
+    assert truth == found
+    # the same through a model that has CPDs: its states and structure are used, the CPDs refitted
+    refit = network_to_pgmpy(net).disentangle_mixture(mix_str, observational=obs_str, method="paper", delta=1e-3)
+    assert refit.options["delta"] == 1e-3
+    assert {frozenset(c.target.items()) for c in refit.components if c.weight > 0.02} == truth
+
+
+def test_count_table_input_and_options_are_passed_through():
+    net = random_network(3, n_states=2, graph="chain", rng=1)
+    spec = random_mixture(net, n_targets=2, max_target_size=1, rng=2)
+    table = mixture_distribution(net, spec.targets, spec.weights)
+    result = network_to_pgmpy(net).disentangle_mixture(table, method="exact", tolerance=1e-11)
+    assert result.options["method"] == "exact"
+    with pytest.raises(ParameterError, match="no_such_option"):
+        network_to_pgmpy(net).disentangle_mixture(table, no_such_option=1)
+
+
+# ------------------------------------------------------------------------------------ MixtureInference
+def _brute_force(net: CausalNetwork, targets, weights, query, evidence):
+    """P(query | evidence) and P(component | evidence) by enumerating every full assignment."""
+    settings_ = np.array(list(itertools.product(*[range(len(s)) for s in net.states])), dtype=np.int64)
+    per_component = net.interventional_probability(net.encode_targets(targets), settings_)  # (m, cells)
+    keep = np.ones(len(settings_), dtype=bool)
+    for var, state in evidence.items():
+        keep &= settings_[:, net.index(var)] == net.state_code(var, state)
+    joint = np.asarray(weights)[:, None] * per_component[:, keep]
+    posterior = joint.sum(axis=1) / joint.sum()
+    qi = [net.index(v) for v in query]
+    cards = [len(net.states[i]) for i in qi]
+    table = np.zeros(cards)
+    np.add.at(table, tuple(settings_[keep][:, i] for i in qi), joint.sum(axis=0))
+    return table / table.sum(), posterior
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(2, 5), seed=st.integers(0, 10_000), data=st.data())
+def test_mixture_inference_matches_brute_force(n, seed, data):
+    from pgmpy_mixture.adapters.pgmpy import MixtureInference
+    from pgmpy_mixture.result import MixtureResult
+
+    net = random_network(n, n_states=[2, 3, 2, 3, 2][:n], graph="dense", rng=seed)
+    spec = random_mixture(net, n_targets=min(4, 2 ** n), rng=seed + 7)
+    components = spec.components(net)
+    result = MixtureResult(components, method="exact", network=net)
+    infer = MixtureInference(network_to_pgmpy(net), result)
+    variables = list(net.variables)
+    shuffled = data.draw(st.permutations(variables))
+    n_query = data.draw(st.integers(1, n))
+    query, rest = shuffled[:n_query], shuffled[n_query:]
+    evidence = {v: net.states[net.index(v)][data.draw(st.integers(0, len(net.states[net.index(v)]) - 1))]
+                for v in rest[: data.draw(st.integers(0, len(rest)))]}
+    ordered = result.components
+    expected, posterior = _brute_force(net, [c.target for c in ordered], [c.weight for c in ordered], query, evidence)
+    if not np.isfinite(posterior).all():
+        with pytest.raises(ValueError, match="probability zero"):
+            infer.query(query, evidence)
+        return
+    factor = infer.query(query, evidence)
+    assert list(factor.variables) == query
+    np.testing.assert_allclose(factor.values, expected, atol=1e-12)
+    for var, state_names in factor.state_names.items():
+        assert list(state_names) == list(net.states[net.index(var)])
+    np.testing.assert_allclose(infer.component_posterior(evidence).to_numpy(), posterior, atol=1e-12)
+    marginals = infer.query(query, evidence, joint=False)
+    for k, var in enumerate(query):
+        axes = tuple(a for a in range(len(query)) if a != k)
+        np.testing.assert_allclose(marginals[var].values, expected.sum(axis=axes), atol=1e-12)
+
+
+def test_mixture_inference_is_a_pgmpy_inference_and_checks_input():
+    from pgmpy.inference.base import Inference
+
+    from pgmpy_mixture.adapters.pgmpy import MixtureInference
+    from pgmpy_mixture.errors import UnknownStateError, UnknownVariableError
+    from pgmpy_mixture.result import Component, MixtureResult
+
+    model = two_node_model()
+    infer = MixtureInference(model)
+    assert isinstance(infer, Inference)
+    with pytest.raises(ParameterError, match="disentangle"):
+        infer.query(["B"])
+    infer.set_result(MixtureResult([Component({}, 0.5), Component({"A": "a1"}, 0.5)], "exact"))
+    with pytest.raises(UnknownVariableError, match="'C'"):
+        infer.query(["C"])
+    with pytest.raises(UnknownStateError, match="'zz'"):
+        infer.component_posterior({"A": "zz"})
+    with pytest.raises(ParameterError, match="both queried and given"):
+        infer.query(["A"], {"A": "a0"})
+    # the observational component alone explains A=a0
+    assert infer.component_posterior({"A": "a0"}).tolist() == [1.0, 0.0]
+    broken = two_node_model()
+    broken.add_cpds(TabularCPD("A", 2, [[0.5], [0.6]], state_names={"A": ["a0", "a1"]}))
+    with pytest.raises(ModelError, match="check_model"):
+        MixtureInference(broken)
+
+
+def test_mixture_inference_disentangles_and_answers_queries():
+    from pgmpy_mixture.adapters.pgmpy import MixtureInference
+
+    net = random_network(4, n_states=3, graph="er", rng=21)
+    spec = random_mixture(net, n_targets=4, rng=22)
+    model = network_to_pgmpy(net)
+    infer = MixtureInference(model)
+    result = infer.disentangle(_exact_frame(net, spec), weights="p")
+    assert infer.result_ is result
+    posterior = infer.component_posterior({})
+    np.testing.assert_allclose(posterior.to_numpy(), result.weights, atol=1e-12)
+    assert list(posterior.index) == [c.label for c in result.components]
