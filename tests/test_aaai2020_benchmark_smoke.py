@@ -23,6 +23,6 @@ def test_aaai2020_alarm_tiny_grid(tmp_path):
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "| N_ivn | method | MSE | MAE | MABRE | Delta | time (s) | MSE / dimm MSE |" in completed.stdout
     rows = list(csv.DictReader(open(tmp_path / "aaai2020_alarm.csv")))
-    assert {r["method"] for r in rows} == {"dimm", "nnls", "em", "exact"}
-    assert len(rows) == 8 and all(float(r["mse"]) >= 0 for r in rows)
+    assert {r["method"] for r in rows} == {"dimm", "bayes", "nnls", "em", "exact"}
+    assert len(rows) == 10 and all(float(r["mse"]) >= 0 for r in rows)
     assert (tmp_path / "aaai2020_mae_vs_samples.png").stat().st_size > 0

@@ -18,6 +18,7 @@ from pgmpy_mixture.dimm import (
     disentangle_marginals,
     flat_labels,
     opt_objective,
+    solve_bayes,
     solve_dimm,
     solve_em,
     solve_exact,
@@ -111,7 +112,7 @@ def test_exact_recovery_on_alarm(alarm, seed, n_ivn):
     np.testing.assert_allclose(solve_exact(system)[0], x, atol=1e-9)
     np.testing.assert_allclose(solve_nnls(system)[0], x, atol=1e-7)
     result = disentangle_marginals(net, as_dict(net, p_mix), oracle=oracle)
-    assert result.method == "nnls"
+    assert result.method == "exact"
     assert result.diagnostics["residual"] < 1e-8
     assert sum(c.weight for c in result) == pytest.approx(1.0)
 
@@ -139,6 +140,14 @@ def test_noisy_marginals_nnls_beats_exact_and_dimm_runs(alarm):
     x_nnls, info = solve_nnls(system, sample_size=100_000)
     assert np.mean((x_nnls - x) ** 2) < mse_exact
     assert info["support_size"] <= 20
+    x_bayes, info = solve_bayes(system, sample_size=100_000)
+    assert np.mean((x_bayes - x) ** 2) < mse_exact / 5
+    assert 0 < info["rho"] < 0.5 and x_bayes.min() >= 0 and x_bayes.sum() <= 1
+    assert np.all(np.minimum.reduceat(x_bayes, net._offsets[:-1]) == 0)  # Assumption 1 holds in the estimate
+    flat = system.mixture
+    result = disentangle_marginals(net, as_dict(net, flat), sample_size=100_000, oracle=oracle)
+    assert result.method == "bayes"
+    np.testing.assert_allclose([result.diagnostics["weights"][lab] for lab in flat_labels(net)], x_bayes)
 
 
 def test_dimm_solution_is_feasible_for_opt_epsilon():
@@ -236,6 +245,10 @@ def test_marginal_forms_agree_and_input_is_not_modified():
         disentangle_marginals(net, GOOD, method="exact", lam=0.3)
     with pytest.raises(ParameterError, match="needs joint samples"):
         disentangle_marginals(net, GOOD, method="em")
+    with pytest.raises(ParameterError, match="sample_size"):
+        disentangle_marginals(net, GOOD, method="bayes")
+    with pytest.raises(ParameterError, match="sample_size"):
+        disentangle_marginals(net, GOOD, sample_size=-3)
     with pytest.raises(TypeError, match="CausalNetwork"):
         disentangle_marginals("model", GOOD)
 
@@ -257,3 +270,16 @@ def test_pgmpy_model_and_method_dispatch():
     for result in (via_core, via_method):
         got = {c.label: round(c.weight, 9) for c in result}
         assert got == {"observational": 0.7, "do(B=b2)": 0.3}
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 100_000), n=st.integers(2, 6))
+def test_bayes_on_huge_samples_approaches_the_truth(seed, n):
+    """With (nearly) exact marginals the model average concentrates on Theorem 1's solution."""
+    rng = np.random.default_rng(seed)
+    net = random_network(n, n_states=3, rng=rng)
+    x, phi = random_weights(net, rng, int(rng.integers(0, 2 * n + 1)))
+    oracle = interventional_marginals(net)
+    system = MarginalSystem(oracle, exact_mixture_marginals(net, x, phi))
+    est, _ = solve_bayes(system, sample_size=1e10)
+    assert np.abs(est - x).max() < 1e-3
