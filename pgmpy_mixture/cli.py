@@ -179,6 +179,10 @@ def side_by_side(true_components: Sequence[Any], result: Any) -> str:
     return "\n".join(lines)
 
 
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) > 1 else f"{value:.4f}"
+
+
 def _print_result(result: Any, out) -> None:
     print(repr(result), file=out)
 
@@ -235,7 +239,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     print(f"method {result.method!r}, {elapsed:.2f} s\n", file=out)
     print(side_by_side(truth, result), file=out)
     scores = evaluate(truth, result, network=network)
-    print("\n" + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()), file=out)
+    print("\n" + ", ".join(f"{k} {_number(v)}" for k, v in scores.items()), file=out)
     for w in result.warnings:
         print(f"warning: {w}", file=out)
     return 0

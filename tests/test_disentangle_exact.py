@@ -198,3 +198,18 @@ def test_negative_tolerance_is_rejected():
     network, spec = random_instance(1, 2, "chain", 3, 2)
     with pytest.raises(ParameterError, match="tolerance"):
         disentangle_exact(ExactOracle(network, spec.targets, spec.weights), tolerance=-1.0)
+
+
+def test_entry_point_warns_on_positivity_but_still_runs_exact():
+    p_b = np.array([[0.6, 0.4, 0.0], [0.2, 0.5, 0.3], [0.3, 0.3, 0.4]])
+    network = _two_node_network(p_b)
+    targets = network.encode_targets([{}, {"A": "a1"}, {"A": "a2", "B": "b1"}])
+    weights = np.array([0.5, 0.3, 0.2])
+    cells = np.array([[a, b] for a in range(3) for b in range(3)])
+    probs = ExactOracle(network, targets, weights).mixture_probability(cells)
+    table = CountTable.from_codes(cells, network.variables, network.states, probs, is_distribution=True)
+    with pytest.warns(PositivityWarning, match="'B'|B=b2"):
+        result = disentangle_mixture(network, table, method="exact")
+    assert result.options["method"] == "exact"
+    got = {tuple(sorted(c.target.items())): c.weight for c in result}
+    assert got[()] == pytest.approx(0.5) and got[(("A", "a1"),)] == pytest.approx(0.3)
