@@ -75,6 +75,21 @@ def read_data(spec: str, *, weights: str | None = None) -> Any:
     return reader(spec, weights=weights)
 
 
+def read_marginals(path: str) -> pd.DataFrame:
+    """Read a ``variable,state,probability`` CSV of mixture marginals (states kept as text).
+
+    Examples
+    --------
+    >>> read_marginals("missing.csv")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: marginals file 'missing.csv' does not exist
+    """
+    if not Path(path).exists():
+        raise ParameterError(f"marginals file {path!r} does not exist")
+    return pd.read_csv(path, dtype={"variable": str, "state": str})
+
+
 def parse_options(items: Sequence[str] | None) -> dict[str, Any]:
     """Turn ``["epsilon=0.01", "progress=true"]`` into ``{"epsilon": 0.01, "progress": True}``.
 
@@ -250,9 +265,18 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     model = _load(args.model)
     options = parse_options(args.option)
-    data = read_data(args.data, weights=args.weights)
-    result = model.disentangle_mixture(data, weights=args.weights, method=args.method, progress=args.progress,
-                                       **options)
+    if (args.data is None) == (getattr(args, "marginals", None) is None):
+        raise ParameterError("pass exactly one of --data (samples) and --marginals (a variable,state,probability CSV)")
+    if args.data is None:  # aggregate observations (DIMM, AAAI 2020)
+        marginals = read_marginals(args.marginals)
+        if args.sample_size is not None:
+            options["sample_size"] = args.sample_size
+        result = model.disentangle_mixture(marginals=marginals, method=args.method, progress=args.progress,
+                                           **options)
+    else:
+        data = read_data(args.data, weights=args.weights)
+        result = model.disentangle_mixture(data, weights=args.weights, method=args.method,
+                                           progress=args.progress, **options)
     _print_result(result, out)
     if args.json:
         text = json.dumps(result_to_dict(result), indent=2)
@@ -337,7 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     dis = sub.add_parser("disentangle", help="recover the interventions behind a data file")
     _add_model(dis)
-    dis.add_argument("--data", required=True, help="CSV file of samples (columns = model variables)")
+    dis.add_argument("--data", default=None, help="CSV file of samples (columns = model variables)")
+    dis.add_argument("--marginals", default=None,
+                     help="instead of --data: CSV of mixture marginals with columns variable,state,probability")
+    dis.add_argument("--sample-size", type=float, default=None, dest="sample_size",
+                     help="with --marginals: number of samples behind the marginals (omit for exact marginals)")
     dis.add_argument("--weights", default=None, help="column of counts or probabilities per row")
     _add_method(dis)
     dis.add_argument("--json", default=None, metavar="OUT", help="also write the result as JSON (- for stdout)")

@@ -283,3 +283,23 @@ def test_bayes_on_huge_samples_approaches_the_truth(seed, n):
     system = MarginalSystem(oracle, exact_mixture_marginals(net, x, phi))
     est, _ = solve_bayes(system, sample_size=1e10)
     assert np.abs(est - x).max() < 1e-3
+
+
+def test_cli_disentangle_marginals_csv(tmp_path, capsys):
+    from pgmpy_mixture.cli import main
+
+    net = load_example_network("asia")
+    oracle = interventional_marginals(net)
+    x = np.zeros(int(net.cardinalities.sum()))
+    pos = oracle.position("either", "yes")
+    x[pos] = 0.25
+    flat = 0.75 * oracle.observational + x @ oracle.interventional
+    rows = [(v, s, p) for (v, s), p in zip(flat_labels(net), flat, strict=True)]
+    path = tmp_path / "marginals.csv"
+    pd.DataFrame(rows, columns=["variable", "state", "probability"]).to_csv(path, index=False)
+    assert main(["disentangle", "--model", "example:asia", "--marginals", str(path), "--json", "-"]) == 0
+    text = capsys.readouterr().out
+    assert "do(either=yes)" in text and "0.25" in text
+    assert main(["disentangle", "--model", "example:asia", "--marginals", str(path), "--sample-size", "1e5"]) == 0
+    assert "bayes" in capsys.readouterr().out
+    assert main(["disentangle", "--model", "example:asia"]) == 2  # neither --data nor --marginals
