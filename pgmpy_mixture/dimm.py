@@ -38,12 +38,14 @@ Methods
     Assumption 1) minimising chi-square plus a penalty per non-zero weight (BIC: ``log N``), each
     support fitted by non-negative least squares; then all chosen weights are re-fitted jointly by
     weighted NNLS over every equation (the "polish"), and the selection is repeated with the polished
-    ancestors until the supports stop changing. With exact marginals (no sample size) it returns the
-    Theorem 1 solution.
+    ancestors until the supports stop changing; a stepwise search over the joint support follows. With
+    exact marginals (no sample size) it returns the Theorem 1 solution.
 ``em``
     Appendix D: expectation-maximisation of the mixing weights from joint samples (``data=``), the
-    component likelihoods being truncated CPD products. The log-likelihood is concave in the weights,
-    so EM from the uniform start reaches the maximum.
+    component likelihoods being truncated CPD products (SQUAREM-accelerated). The log-likelihood is
+    concave in the weights, so EM from the uniform start reaches the maximum; the weights of root nodes
+    are not identified by the joint distribution (``P = sum_a p(R = a) P_{R,a}``), and the returned
+    representative is the one satisfying Assumption 1.
 """
 
 from __future__ import annotations
