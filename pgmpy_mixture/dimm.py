@@ -1000,8 +1000,10 @@ def disentangle_marginals(
     random_state : int or numpy Generator, optional
         Seeds the random restarts of ``"dimm"``.
     min_weight : float, optional
-        Components with a smaller weight are left out of the result (and the rest renormalised);
-        default ``1e-9`` for exact marginals, ``1e-6`` otherwise.
+        Components with a smaller weight are left out of the result (and the rest renormalised; the
+        dropped mass is ``diagnostics["dropped_weight"]`` and every weight stays in
+        ``diagnostics["weights"]``); default ``1e-9`` for exact marginals, ``1e-3`` (the paper's threshold,
+        Section 5.4) for estimated ones.
     oracle : InterventionalMarginals, optional
         Precomputed oracle marginals of ``model`` (saves their computation on repeated calls).
     progress : bool
@@ -1100,7 +1102,7 @@ def disentangle_marginals(
         warnings.warn(message, ExclusionWarning, stacklevel=2)
         warn_list.append(message)
     if min_weight is None:
-        min_weight = 1e-9 if sample_size is None else 1e-6
+        min_weight = 1e-9 if sample_size is None else 1e-3
     components, dropped = _components(network, x, float(min_weight))
     info = {k: v for k, v in info.items() if k not in ("objectives", "inclusion")}
     diagnostics = {
