@@ -303,3 +303,17 @@ def test_cli_disentangle_marginals_csv(tmp_path, capsys):
     assert main(["disentangle", "--model", "example:asia", "--marginals", str(path), "--sample-size", "1e5"]) == 0
     assert "bayes" in capsys.readouterr().out
     assert main(["disentangle", "--model", "example:asia"]) == 2  # neither --data nor --marginals
+
+
+def test_dense_noisy_mixture_raises_no_exclusion_warning(alarm):
+    net, oracle = alarm
+    rng = np.random.default_rng(11)
+    x, phi = random_weights(net, rng, 68, phi=0.2)
+    codes, _ = sample_mixture(net, all_targets(net), np.concatenate([[phi], x]), 100_000, rng=rng)
+    table = CountTable.from_codes(codes, net.variables, net.states)
+    marginals = as_dict(net, np.concatenate([table.marginal(v) for v in net.variables]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ExclusionWarning)
+        result = disentangle_marginals(net, marginals, sample_size=100_000, oracle=oracle)
+    assert result.method == "bayes" and not result.warnings
+    assert len(result) > 20
