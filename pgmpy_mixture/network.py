@@ -114,7 +114,9 @@ class CausalNetwork:
                 raise ModelError(f"CPD of {var!r} does not sum to 1 over the states of {var!r}")
             # Tables read from files are rounded (sums off by ~1e-8); renormalise so that P(V) is an exact
             # distribution and prefix marginals (CPD products) agree with sums over full assignments.
-            cpd = np.array(cpd, dtype=np.float64) / sums[..., None]
+            cpd = np.array(cpd, dtype=np.float64)
+            if np.max(np.abs(sums - 1.0)) > 1e-13:
+                cpd /= sums[..., None]
             cpd.setflags(write=False)
             normalised.append(cpd)
             flat.append(cpd.reshape(-1))
