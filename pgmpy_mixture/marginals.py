@@ -18,13 +18,12 @@ On ALARM (37 nodes, 105 states) all 106 distributions x 37 marginals take well u
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.errors import ModelError, ParameterError
+from pgmpy_mixture.errors import DataTypeError, ModelError, ParameterError
 from pgmpy_mixture.network import CausalNetwork
 
 #: Largest number of float64 entries held by the batched frontier tensor (about 128 MB).
@@ -237,16 +236,12 @@ def descendants(network: CausalNetwork) -> np.ndarray:
     return reach
 
 
-def interventional_marginals(
-    network: CausalNetwork, interventions: Mapping[str, object] | None = None, *, max_entries: int | None = None
-) -> InterventionalMarginals:
+def interventional_marginals(network: CausalNetwork, *, max_entries: int | None = None) -> InterventionalMarginals:
     """Exact marginals of every variable under no intervention and under every ``do(X_i = alpha)``.
 
     Parameters
     ----------
     network : CausalNetwork
-    interventions : None
-        Reserved; all single-node interventions are always computed.
     max_entries : int, optional
         Memory budget (float64 entries) of the batched frontier tensor; defaults to
         :data:`MAX_TENSOR_ENTRIES`. The batch of distributions is split to respect it.
@@ -265,8 +260,10 @@ def interventional_marginals(
     """
     import time
 
-    if interventions is not None:
-        raise ParameterError("interventions must be None: all single-node interventions are computed")
+    if not isinstance(network, CausalNetwork):
+        raise DataTypeError(f"network must be a CausalNetwork, got {type(network).__name__}")
+    if max_entries is not None and int(max_entries) < 1:
+        raise ParameterError(f"max_entries must be a positive integer, got {max_entries!r}")
     start = time.perf_counter()
     budget = MAX_TENSOR_ENTRIES if max_entries is None else int(max_entries)
     order, largest = _elimination_order(network)

@@ -317,3 +317,14 @@ def test_dense_noisy_mixture_raises_no_exclusion_warning(alarm):
         result = disentangle_marginals(net, marginals, sample_size=100_000, oracle=oracle)
     assert result.method == "bayes" and not result.warnings
     assert len(result) > 20
+
+
+def test_zero_probability_state_warns_positivity():
+    from pgmpy_mixture.errors import PositivityWarning
+
+    net = pgmpy_mixture.CausalNetwork.from_tables(
+        ["A"], {"A": ["a0", "a1", "a2"]}, {}, {"A": np.array([0.5, 0.5, 0.0])}
+    )
+    with pytest.warns(PositivityWarning, match="'A', 'a2'"):
+        result = disentangle_marginals(net, {"A": {"a0": 0.5, "a1": 0.5, "a2": 0.0}}, method="exact")
+    assert result.targets == [{}] and result.warnings

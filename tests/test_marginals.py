@@ -90,5 +90,7 @@ def test_frame_and_errors():
     assert frame.loc[("V0", "s1"), "do(V0=s1)"] == 1.0
     with pytest.raises(ValueError, match="not in the network"):
         m.marginal("nope")
-    with pytest.raises(ValueError, match="interventions"):
-        interventional_marginals(net, {"V0": "s0"})
+    with pytest.raises(ValueError, match="max_entries"):
+        interventional_marginals(net, max_entries=0)
+    with pytest.raises(TypeError, match="CausalNetwork"):
+        interventional_marginals("alarm")
