@@ -136,12 +136,29 @@ def count_large_input(spec: str, model: Any, *, weights: str | None, chunksize: 
             ddf = dd.read_parquet(paths)
         else:
             ddf = dd.read_csv(paths, **CSV_CHUNK_OPTIONS)
-        cluster = LocalCluster(dashboard_address=None) if dask == "local" else None
-        with Client(cluster if cluster is not None else dask):
+        if dask == "local":
+            with LocalCluster(dashboard_address=None) as cluster, Client(cluster):
+                return to_count_table(ddf, variables, states, weights)
+        with Client(dask):
             return to_count_table(ddf, variables, states, weights)
     paths = resolve_paths(spec)
     chunks = iter_file_chunks(paths, chunksize, csv_options=CSV_CHUNK_OPTIONS)
     return count_chunks(chunks, variables, states, weights, progress=progress, total=parquet_rows(paths))
+
+
+def read_marginals(path: str) -> pd.DataFrame:
+    """Read a ``variable,state,probability`` CSV of mixture marginals (states kept as text).
+
+    Examples
+    --------
+    >>> read_marginals("missing.csv")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: marginals file 'missing.csv' does not exist
+    """
+    if not Path(path).exists():
+        raise ParameterError(f"marginals file {path!r} does not exist")
+    return pd.read_csv(path, dtype={"variable": str, "state": str})
 
 
 def parse_options(items: Sequence[str] | None) -> dict[str, Any]:
@@ -319,15 +336,24 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     model = _load(args.model)
     options = parse_options(args.option)
-    weights = args.weights
-    if is_large_input(args.data) or getattr(args, "dask", None) is not None:  # counted chunk by chunk (issue 6)
-        data = count_large_input(args.data, model, weights=weights, chunksize=args.chunksize,
-                                 progress=args.progress or sys.stderr.isatty(), dask=args.dask)
-        weights = None  # already applied: the count table's weights
+    if (args.data is None) == (getattr(args, "marginals", None) is None):
+        raise ParameterError("pass exactly one of --data (samples) and --marginals (a variable,state,probability CSV)")
+    if args.data is None:  # aggregate observations (DIMM, AAAI 2020)
+        marginals = read_marginals(args.marginals)
+        if args.sample_size is not None:
+            options["sample_size"] = args.sample_size
+        result = model.disentangle_mixture(marginals=marginals, method=args.method, progress=args.progress,
+                                           **options)
     else:
-        data = read_data(args.data, weights=args.weights)
-    result = model.disentangle_mixture(data, weights=weights, method=args.method, progress=args.progress,
-                                       **options)
+        weights = args.weights
+        if is_large_input(args.data) or getattr(args, "dask", None) is not None:  # counted chunk by chunk (issue 6)
+            data = count_large_input(args.data, model, weights=weights, chunksize=args.chunksize,
+                                     progress=args.progress or sys.stderr.isatty(), dask=args.dask)
+            weights = None  # already applied: the count table's weights
+        else:
+            data = read_data(args.data, weights=args.weights)
+        result = model.disentangle_mixture(data, weights=weights, method=args.method,
+                                           progress=args.progress, **options)
     _print_result(result, out)
     if args.json:
         text = json.dumps(result_to_dict(result), indent=2)
@@ -412,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dis = sub.add_parser("disentangle", help="recover the interventions behind a data file")
     _add_model(dis)
-    dis.add_argument("--data", required=True,
+    dis.add_argument("--data", default=None,
                      help="samples (columns = model variables): a CSV file, or Parquet/CSV files too large for "
                           "memory as a file, directory or quoted glob ('events-*.parquet'), counted chunk by chunk")
     dis.add_argument("--chunksize", type=int, default=1_000_000,
@@ -420,6 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("--dask", default=None, metavar="SCHEDULER",
                      help="count large input with Dask: 'local' or a scheduler address such as tcp://host:8786 "
                           '(needs pip install "pgmpy-mixture[scale]")')
+    dis.add_argument("--marginals", default=None,
+                     help="instead of --data: CSV of mixture marginals with columns variable,state,probability")
+    dis.add_argument("--sample-size", type=float, default=None, dest="sample_size",
+                     help="with --marginals: number of samples behind the marginals (omit for exact marginals)")
     dis.add_argument("--weights", default=None, help="column of counts or probabilities per row")
     _add_method(dis)
     dis.add_argument("--json", default=None, metavar="OUT", help="also write the result as JSON (- for stdout)")

@@ -487,8 +487,9 @@ def sample_mixture(
 
     Each row first draws its hidden component from ``weights``; then every variable, in topological order,
     is drawn for all rows at once by the inverse CDF of its CPD given the row's parents, and overwritten
-    by the intervened state in the rows whose component intervenes on it. Rows are produced in chunks of
-    ``chunk_size`` so the working memory stays bounded.
+    by the intervened state in the rows whose component intervenes on it (rows are grouped by component
+    inside a chunk, so this is one slice assignment per component, and scattered back to their places).
+    Rows are produced in chunks of ``chunk_size`` so the working memory stays bounded.
 
     Parameters
     ----------
@@ -524,9 +525,12 @@ def sample_mixture(
     m = codes_t.shape[0]
     label_dtype = smallest_code_dtype([m])
     labels = rng.choice(m, size=n_samples, p=w).astype(label_dtype)
-    out = np.empty((n_samples, n), dtype=smallest_code_dtype(list(network.cardinalities)))
+    code_dtype = smallest_code_dtype(list(network.cardinalities))
+    out = np.empty((n_samples, n), dtype=code_dtype)
     cums = _cumulative_tables(network)
-    intervened = [np.flatnonzero(codes_t[:, i] != NOT_INTERVENED).size > 0 for i in range(n)]
+    # per variable: the components that intervene on it, and the forced state codes
+    forcing = [(np.flatnonzero(codes_t[:, i] != NOT_INTERVENED), codes_t[:, i]) for i in range(n)]
+    any_intervention = bool(np.any(codes_t != NOT_INTERVENED))
     cards = [int(c) for c in network.cardinalities]
     strides = []  # row index into cpd.reshape(-1, card): row-major over the parents, first parent slowest
     for pars in network.parents:
@@ -536,22 +540,28 @@ def sample_mixture(
         strides.append(stride)
     for start in range(0, n_samples, chunk_size):
         stop = min(start + chunk_size, n_samples)
-        lab = labels[start:stop].astype(np.intp)
-        block = np.empty((stop - start, n), dtype=np.int64)
+        rows = stop - start
+        if any_intervention:
+            # rows grouped by component, so an intervention overwrites one contiguous slice per component
+            order = np.argsort(labels[start:stop], kind="stable")
+            bounds = np.searchsorted(labels[start:stop][order], np.arange(m + 1))
+        block = np.empty((n, rows), dtype=code_dtype)  # one contiguous row per variable
         for i in range(n):
-            config = np.zeros(stop - start, dtype=np.int64)
+            config = np.zeros(rows, dtype=np.int64)
             for p, stride in zip(network.parents[i], strides[i], strict=True):
-                config += block[:, p] * int(stride)
-            u = rng.random(stop - start)
-            value = np.zeros(stop - start, dtype=np.int64)
+                config += block[p].astype(np.int64) * int(stride)
+            u = rng.random(rows)
+            value = np.zeros(rows, dtype=code_dtype)
             for boundary in cums[i]:
                 value += u >= boundary[config]
-            if intervened[i]:
-                forced = codes_t[lab, i]
-                hit = forced != NOT_INTERVENED
-                value[hit] = forced[hit]
-            block[:, i] = value
-        out[start:stop] = block
+            components, forced = forcing[i]
+            for c in components:
+                value[bounds[c] : bounds[c + 1]] = forced[c]
+            block[i] = value
+        if any_intervention:
+            out[start:stop][order] = block.T
+        else:
+            out[start:stop] = block.T
     return out, labels
 
 

@@ -241,3 +241,22 @@ def test_pgmpy_method_takes_dask_frames_and_chunk_iterators(client, monkeypatch)
     assert seen["marginals"].keys() == expected.keys()
     for v in expected:
         assert seen["marginals"][v] == pytest.approx(expected[v], abs=1e-12)
+
+
+def test_disentangle_marginals_takes_a_dask_frame(client):
+    from pgmpy_mixture import disentangle_marginals
+    from pgmpy_mixture.examples import load_example_network
+    from pgmpy_mixture.simulate import sample_frame
+
+    network = load_example_network("cancer")
+    targets = [{}, {"Smoker": "True"}, {"Pollution": "high"}]
+    frame, _ = sample_frame(network, targets, [0.6, 0.25, 0.15], 50_000, rng=np.random.default_rng(3))
+    table = CountTable.from_frame(frame, network.variables, network.states)
+    want = disentangle_marginals(network, table.marginals(), sample_size=table.total)
+    got = disentangle_marginals(network, dd.from_pandas(frame, npartitions=3))
+    assert got.sample_size == want.sample_size == 50_000
+    assert [c.target for c in got.components] == [c.target for c in want.components]
+    np.testing.assert_allclose([c.weight for c in got.components], [c.weight for c in want.components], atol=1e-9)
+    # chunk iterators as joint samples for EM
+    em = disentangle_marginals(network, method="em", data=iter([frame.iloc[:20_000], frame.iloc[20_000:]]))
+    assert em.sample_size == 50_000
