@@ -21,6 +21,8 @@ Steps
    * the observational component is the one that differs from all others at the fewest nodes (an interventional
      component differs from another interventional one at the union of their targets, from the observational
      one only at its own targets); each component's targets are its changes against the observational one.
+     With two components (or a tie) this is not identifiable: the heaviest tied component is taken, with an
+     ``EstimationWarning``.
 4. A DAG estimate (``estimate_dag``): with the order fixed, the parents of ``j`` are the predecessors whose pooled
    regression coefficient (over components where ``j`` is not a target) is significant (Wald test).
 
@@ -395,9 +397,19 @@ def identify_targets(
         lr, thr = change_statistics(weights, means, covs, n, j, order[:pos], alpha)
         changes[:, :, j] = lr > thr
         strength += np.log1p(lr)
-    counts = changes.sum(axis=2)
-    key = [(int(counts[k].sum()), float(strength[k].sum())) for k in range(K)]
-    observational = int(min(range(K), key=lambda k: key[k]))
+    counts = changes.sum(axis=2).sum(axis=1)
+    tied = np.flatnonzero(counts == counts.min())
+    # ties (always with two components: each differs from the other at the same nodes) cannot be settled by the
+    # mixture; the heaviest tied component is taken (observational data are usually the majority) with a warning
+    observational = int(tied[np.argmax(np.asarray(weights)[tied])])
+    if len(tied) > 1:
+        import warnings
+
+        warnings.warn(
+            f"the observational component is not identifiable from the mixture: components {tied.tolist()} differ "
+            f"from the others at equally few nodes; taking the heaviest, {observational}",
+            EstimationWarning, stacklevel=2,
+        )
     targets = [frozenset(np.flatnonzero(changes[observational, k]).tolist()) for k in range(K)]
     return observational, targets, changes, order
 
