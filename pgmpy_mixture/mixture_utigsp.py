@@ -60,6 +60,7 @@ __all__ = [
     "estimate_dag",
     "gaussian_log_density",
     "fit_mixture_utigsp",
+    "select_and_identify",
 ]
 
 
@@ -501,14 +502,35 @@ def fit_mixture_utigsp(
         check_n_components(n_components, n, d)
         candidates = np.array([int(n_components)])
     models, ll, bic = fit_candidate_mixtures(data, candidates, n_init, random_state, reg_covar)
+    return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns)
+
+
+def select_and_identify(
+    data: np.ndarray, models: list, loglik: np.ndarray, bic: np.ndarray, candidates: np.ndarray,
+    selection: str = "cutoff", cutoff_ratio: float = 0.07, alpha: float | None = None, columns: list | None = None,
+) -> GaussianMixtureFit:
+    """Steps 2-3 on already fitted candidates (from :func:`fit_candidate_mixtures`): choose the count, identify
+    the observational component and the targets. Lets one compare selection rules without refitting.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(300, 2))
+    >>> models, ll, bic = fit_candidate_mixtures(X, [1, 2])
+    >>> select_and_identify(X, models, ll, bic, np.array([1, 2]), "bic").n_components
+    1
+    """
+    candidates = np.asarray(candidates)
+    if selection not in ("cutoff", "bic"):
+        raise ParameterError(f"selection must be 'cutoff' or 'bic', got {selection!r}")
     if len(candidates) == 1:
         chosen = 0
     elif selection == "cutoff":
-        chosen = int(np.flatnonzero(candidates == select_by_cutoff(ll, candidates, cutoff_ratio))[0])
+        chosen = int(np.flatnonzero(candidates == select_by_cutoff(loglik, candidates, cutoff_ratio))[0])
     else:
         chosen = int(np.argmin(bic))
     gm = models[chosen]
-    return _finish(data, columns, gm.weights_, gm.means_, gm.covariances_, ll, bic, candidates, alpha)
+    columns = columns if columns is not None else [f"X{i}" for i in range(data.shape[1])]
+    return _finish(data, columns, gm.weights_, gm.means_, gm.covariances_, loglik, bic, candidates, alpha)
 
 
 def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha) -> GaussianMixtureFit:
