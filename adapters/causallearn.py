@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import io
 import random
 
 import numpy as np
@@ -103,6 +105,8 @@ class MixtureSplitter(BaseEstimator):
         Level of the mechanism-change tests (None: BIC threshold).
     reg_covar : float
     random_state : int, optional
+    max_targets : int, optional
+        Keep at most this many (the strongest) targets per component (prior knowledge).
 
     Attributes
     ----------
@@ -121,7 +125,7 @@ class MixtureSplitter(BaseEstimator):
 
     def __init__(self, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
                  cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
-                 random_state: int | None = 0):
+                 random_state: int | None = 0, max_targets: int | None = None):
         self.n_components = n_components
         self.k_max = k_max
         self.selection = selection
@@ -130,6 +134,7 @@ class MixtureSplitter(BaseEstimator):
         self.alpha = alpha
         self.reg_covar = reg_covar
         self.random_state = random_state
+        self.max_targets = max_targets
 
     def fit(self, X, y=None) -> MixtureSplitter:
         """Fit the mixture; ``X`` is a numpy array (n, d) or a DataFrame (column names are kept)."""
@@ -137,7 +142,7 @@ class MixtureSplitter(BaseEstimator):
         fit = fit_mixture_utigsp(
             data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
             cutoff_ratio=self.cutoff_ratio, n_init=self.n_init, alpha=self.alpha, reg_covar=self.reg_covar,
-            random_state=self.random_state,
+            random_state=self.random_state, max_targets=self.max_targets,
         )
         self._set_fit(fit, names, data)
         return self
@@ -218,7 +223,9 @@ class MixtureSplitter(BaseEstimator):
         if method == "cdnod":
             from causallearn.search.ConstraintBased.CDNOD import cdnod
 
-            cg = cdnod(data, labels.astype(float).reshape(-1, 1), alpha=alpha, show_progress=False, **kwargs)
+            # cdnod ignores show_progress and writes tqdm bars to stderr: silence them
+            with contextlib.redirect_stderr(io.StringIO()):
+                cg = cdnod(data, labels.astype(float).reshape(-1, 1), alpha=alpha, show_progress=False, **kwargs)
             return adjacency_to_graph(graph_to_adjacency(cg.G)[:d, :d], names), targets
         if method == "pc":
             return self._jci_pc(data, labels, names, alpha, **kwargs), targets

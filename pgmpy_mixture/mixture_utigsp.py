@@ -378,9 +378,12 @@ def _improve_order(order, cost, max_rounds: int = 50) -> list[int]:
 
 def identify_targets(
     weights: np.ndarray, means: np.ndarray, covs: np.ndarray, n: int, order: Sequence[int] | None = None,
-    alpha: float | None = None,
+    alpha: float | None = None, max_targets: int | None = None,
 ) -> tuple[int, list[frozenset], np.ndarray, list[int]]:
     """Observational component, targets of every component, the change tensor and the order (module docstring).
+
+    ``max_targets`` (optional prior knowledge, e.g. 1 for single-target interventions as in the Sachs design)
+    keeps only the strongest changes (largest ``LR / threshold``) of each component against the observational one.
 
     Examples
     --------
@@ -394,9 +397,11 @@ def identify_targets(
     order = list(order) if order is not None else estimate_order(weights, means, covs, n, alpha)
     changes = np.zeros((K, K, d), dtype=bool)
     strength = np.zeros((K, K))
+    ratio = np.zeros((K, K, d))
     for pos, j in enumerate(order):
         lr, thr = change_statistics(weights, means, covs, n, j, order[:pos], alpha)
         changes[:, :, j] = lr > thr
+        ratio[:, :, j] = lr / np.where(thr > 0, thr, 1.0)
         strength += np.log1p(lr)
     counts = changes.sum(axis=2).sum(axis=1)
     tied = np.flatnonzero(counts == counts.min())
@@ -412,6 +417,11 @@ def identify_targets(
             EstimationWarning, stacklevel=2,
         )
     targets = [frozenset(np.flatnonzero(changes[observational, k]).tolist()) for k in range(K)]
+    if max_targets is not None:
+        if max_targets < 0:
+            raise ParameterError(f"max_targets must be >= 0, got {max_targets}")
+        targets = [frozenset(sorted(t, key=lambda j, k=k: -ratio[observational, k, j])[:max_targets])
+                   for k, t in enumerate(targets)]
     return observational, targets, changes, order
 
 
@@ -452,7 +462,7 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
 def fit_mixture_utigsp(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
-    random_state: int | None = 0,
+    random_state: int | None = 0, max_targets: int | None = None,
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -474,6 +484,8 @@ def fit_mixture_utigsp(
     reg_covar : float
         Added to covariance diagonals (scikit-learn).
     random_state : int, optional
+    max_targets : int, optional
+        Keep at most this many (the strongest) targets per component (prior knowledge; see ``identify_targets``).
 
     Returns
     -------
@@ -502,12 +514,14 @@ def fit_mixture_utigsp(
         check_n_components(n_components, n, d)
         candidates = np.array([int(n_components)])
     models, ll, bic = fit_candidate_mixtures(data, candidates, n_init, random_state, reg_covar)
-    return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns)
+    return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
+                               max_targets)
 
 
 def select_and_identify(
     data: np.ndarray, models: list, loglik: np.ndarray, bic: np.ndarray, candidates: np.ndarray,
     selection: str = "cutoff", cutoff_ratio: float = 0.07, alpha: float | None = None, columns: list | None = None,
+    max_targets: int | None = None,
 ) -> GaussianMixtureFit:
     """Steps 2-3 on already fitted candidates (from :func:`fit_candidate_mixtures`): choose the count, identify
     the observational component and the targets. Lets one compare selection rules without refitting.
@@ -530,14 +544,16 @@ def select_and_identify(
         chosen = int(np.argmin(bic))
     gm = models[chosen]
     columns = columns if columns is not None else [f"X{i}" for i in range(data.shape[1])]
-    return _finish(data, columns, gm.weights_, gm.means_, gm.covariances_, loglik, bic, candidates, alpha)
+    return _finish(data, columns, gm.weights_, gm.means_, gm.covariances_, loglik, bic, candidates, alpha,
+                   max_targets)
 
 
-def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha) -> GaussianMixtureFit:
+def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha, max_targets=None) -> GaussianMixtureFit:
     import warnings
 
     n = data.shape[0]
-    observational, targets, changes, order = identify_targets(weights, means, covs, n, alpha=alpha)
+    observational, targets, changes, order = identify_targets(weights, means, covs, n, alpha=alpha,
+                                                              max_targets=max_targets)
     empty = [k for k in range(len(weights)) if k != observational and not targets[k]]
     if empty:
         warnings.warn(

@@ -127,3 +127,23 @@ def test_graph_roundtrip():
     adj = np.triu(rng.random((5, 5)) < 0.5, k=1)
     adj[0, 1] = adj[1, 0] = True
     assert np.array_equal(graph_to_adjacency(adjacency_to_graph(adj, list("vwxyz"))), adj)
+
+
+@pytest.mark.slow
+def test_benchmark_scripts_smoke(tmp_path):
+    """Both benchmark scripts run as a user would (tiny grid; Sachs skips cleanly without the data)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(root / "benchmarks" / "neurips2024_simulation.py"), "--nodes", "3",
+                           "--log2-samples", "10", "--runs", "1", "--no-strength", "--n-init", "1",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "| selection | targets | d | log2M |" in done.stdout
+    assert (tmp_path / "neurips2024_simulation.csv").exists()
+    done = subprocess.run([sys.executable, str(root / "benchmarks" / "sachs.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=900, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert ("skipping" in done.stdout) or ("oracle split" in done.stdout)

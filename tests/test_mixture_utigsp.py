@@ -205,3 +205,58 @@ def test_metric_values():
     assert target_jaccard([set(), {0}], [{0}], [1], [0]) == 1.0
     assert target_jaccard([set(), {0}, {1}], [{0}], [1], [0]) == 0.5
     assert weight_error([0.5, 0.5], [1.0], [0], [0]) == 0.5
+
+
+# ---------------------------------------------------------------- max_targets prior and the shared-SEM mixture
+def test_max_targets_keeps_strongest():
+    sim = simulate_linear_mixture(n_nodes=4, n_samples=10, targets=[[0, 2], [1], [3]], kind="soft", random_state=2)
+    _, full, _, _ = identify_targets(sim.weights, sim.means, sim.covariances, 10**6)
+    assert full == sim.targets
+    _, one, _, _ = identify_targets(sim.weights, sim.means, sim.covariances, 10**6, max_targets=1)
+    assert [len(t) for t in one] == [0, 1, 1, 1] and all(a <= b for a, b in zip(one, full, strict=True))
+    with pytest.raises(ParameterError):
+        identify_targets(sim.weights, sim.means, sim.covariances, 10**6, max_targets=-1)
+
+
+def test_shared_sem_mixture_recovers_soft_targets():
+    """Soft interventions (edges kept, mean shift 3, 1000 rows per component, overlapping components: ARI about
+    0.73): the sparse-shift EM at the true count finds the observational component, the weights and nearly all
+    single targets (at most one spurious extra target)."""
+    from pgmpy_mixture.shared_sem_mixture import fit_shared_sem_mixture
+
+    sim = simulate_linear_mixture(n_nodes=4, n_samples=5000, targets="all", kind="soft", mean_shift=3.0,
+                                  variance_scale=1.0, random_state=5)
+    fit = _fit_shared(fit_shared_sem_mixture, sim.data, n_components=5)
+    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    assert target_jaccard(sim.targets, fit.targets, rows, cols) >= 0.85
+    assert weight_error(sim.weights, fit.weights, rows, cols) < 0.05
+    assert cols[list(rows).index(0)] == fit.observational
+    # the implied moments are the fitted SEM's: covariances symmetric positive definite
+    assert np.all(np.linalg.eigvalsh(fit.covariances) > 0)
+
+
+def _fit_shared(fn, data, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(data, random_state=0, n_init=2, **kw)
+
+
+@pytest.mark.slow
+def test_shared_sem_beats_unconstrained_on_soft_interventions():
+    """Over 6 data sets of overlapping soft interventions the sparse-shift EM identifies targets better (mean
+    Jaccard) than the unconstrained mixture, and its labels are no worse (measured: 0.78 vs 0.48; ARI 0.74 vs 0.71).
+    """
+    from pgmpy_mixture.shared_sem_mixture import fit_shared_sem_mixture
+
+    scores = {fit_mixture_utigsp: [], fit_shared_sem_mixture: []}
+    aris = {fit_mixture_utigsp: [], fit_shared_sem_mixture: []}
+    for seed in range(5, 11):
+        sim = simulate_linear_mixture(n_nodes=4, n_samples=5000, targets="all", kind="soft", mean_shift=3.0,
+                                      variance_scale=1.0, random_state=seed)
+        for fn in scores:
+            fit = _fit_shared(fn, sim.data, n_components=5)
+            rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+            scores[fn].append(target_jaccard(sim.targets, fit.targets, rows, cols))
+            aris[fn].append(adjusted_rand(sim.labels, fit.predict(sim.data)))
+    assert np.mean(scores[fit_shared_sem_mixture]) > np.mean(scores[fit_mixture_utigsp]) + 0.15
+    assert np.mean(aris[fit_shared_sem_mixture]) >= np.mean(aris[fit_mixture_utigsp]) - 0.01
