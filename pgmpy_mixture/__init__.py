@@ -5,10 +5,16 @@ The core (this package) speaks numpy and the oracle interface of
 :mod:`pgmpy_mixture.adapters`.
 """
 
+from pgmpy_mixture.adapters import pgmpy as _pgmpy_adapter
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.network import CausalNetwork
 from pgmpy_mixture.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
 from pgmpy_mixture.result import Component, MixtureResult
+
+# Importing the package attaches ``disentangle_mixture`` to pgmpy's DiscreteBayesianNetwork (guarded: an
+# attribute pgmpy defines itself is never overwritten). The adapter import above is the one place the
+# package itself touches pgmpy; the core modules never import it.
+_pgmpy_adapter.register()
 
 __version__ = "0.1.0"
 

@@ -83,6 +83,10 @@ class CausalNetwork:
     _flat_cpds: tuple = field(init=False, repr=False, compare=False)
     _strides: tuple = field(init=False, repr=False, compare=False)
     _offsets: np.ndarray = field(init=False, repr=False, compare=False)
+    _cpd_all: np.ndarray = field(init=False, repr=False, compare=False)
+    _cpd_start: np.ndarray = field(init=False, repr=False, compare=False)
+    _parent_pad: np.ndarray = field(init=False, repr=False, compare=False)
+    _stride_pad: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.variables)
@@ -118,6 +122,20 @@ class CausalNetwork:
         object.__setattr__(self, "_flat_cpds", tuple(flat))
         object.__setattr__(self, "_strides", tuple(strides))
         object.__setattr__(self, "_offsets", np.concatenate([[0], np.cumsum(cards)]).astype(np.int64))
+        # all CPDs in one flat array; parents padded to the largest in-degree (stride 0 on padding), so that
+        # conditional_probabilities gathers every column at once instead of looping over variables
+        width = max([len(p) for p in self.parents] + [1])
+        parent_pad = np.zeros((n, width), dtype=np.int64)
+        stride_pad = np.zeros((n, width), dtype=np.int64)
+        for i, (pars, stride) in enumerate(zip(self.parents, strides, strict=True)):
+            parent_pad[i, : len(pars)] = pars
+            stride_pad[i, : len(pars)] = stride
+        object.__setattr__(self, "_cpd_all", np.concatenate(flat))
+        object.__setattr__(
+            self, "_cpd_start", np.concatenate([[0], np.cumsum([f.size for f in flat])[:-1]]).astype(np.int64)
+        )
+        object.__setattr__(self, "_parent_pad", parent_pad)
+        object.__setattr__(self, "_stride_pad", stride_pad)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -264,15 +282,14 @@ class CausalNetwork:
         >>> net.conditional_probabilities(np.array([[1, 0]])).tolist()
         [[0.7, 0.2]]
         """
-        settings = np.asarray(settings)
-        q, j = settings.shape
-        out = np.empty((q, j), dtype=np.float64)
-        for i in range(j):
-            flat_index = settings[:, i].astype(np.int64, copy=True)
-            for p, stride in zip(self.parents[i], self._strides[i], strict=True):
-                flat_index += settings[:, p].astype(np.int64) * stride
-            out[:, i] = self._flat_cpds[i][flat_index]
-        return out
+        settings = np.asarray(settings, dtype=np.int64)
+        j = settings.shape[1]
+        flat_index = settings + self._cpd_start[None, :j]
+        for k in range(self._parent_pad.shape[1]):
+            stride = self._stride_pad[:j, k]
+            if stride.any():
+                flat_index += settings[:, self._parent_pad[:j, k]] * stride[None, :]
+        return self._cpd_all[flat_index]
 
     def interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
         """``P_t(v)`` for every target ``t`` and every prefix setting ``v`` (UAI 2021, Section 2).

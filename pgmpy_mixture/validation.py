@@ -92,7 +92,12 @@ def encode_column(column: pd.Series, variable: str, states: Sequence[str]) -> np
         row = column.index[int(np.argmax(missing))]
         raise DataValueError(f"variable {variable!r} has a missing value (NaN) at row {row!r}")
     names = [str(s) for s in states]
-    codes = pd.Categorical(column.astype(str), categories=names).codes.astype(np.int64)
+    index = pd.Index(names)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # map the categories once, then the integer codes
+        lookup = index.get_indexer(column.cat.categories.astype(str))
+        codes = lookup[column.cat.codes.to_numpy()].astype(np.int64)
+    else:
+        codes = index.get_indexer(column.astype(str).to_numpy()).astype(np.int64)
     unknown = codes < 0
     if unknown.any():
         pos = int(np.argmax(unknown))

@@ -1,0 +1,82 @@
+"""Smoke runs of the benchmark scripts on tiny grids (slow: run with ``pytest -m slow`` / ``tox -e slow``).
+
+Each script runs as a subprocess, exactly as a user would, writing into a temporary ``--out``; the tests
+check the exit status and the files and tables it produced, never timings.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
+
+pytestmark = pytest.mark.slow
+
+
+def run_script(name: str, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / name), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed
+
+
+def test_uai2021_simulation_tiny_grid(tmp_path):
+    out = run_script(
+        "uai2021_simulation.py",
+        "--nodes", "3,4", "--graphs", "sf,er", "--log2-samples", "6,12", "--instances", "2",
+        "--infinite", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert "| graph | N | M | method | recall |" in out.stdout
+    assert (tmp_path / "uai2021_simulation.md").read_text().count("| sf |") == 6  # 2 N x 3 sizes
+    assert (tmp_path / "uai2021_figure1.png").stat().st_size > 10_000
+    with (tmp_path / "uai2021_simulation.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2 * 2 * 2 * 3  # graphs x N x instances x sizes
+    assert all(row["error"] == "" for row in rows)
+    for row in rows:
+        assert 0.0 <= float(row["recall"]) <= 1.0
+    # at M = inf with the true network, small networks are recovered (up to targets pruned by epsilon)
+    infinite = [float(r["recall"]) for r in rows if r["M"] == "inf"]
+    assert sum(infinite) / len(infinite) > 0.8
+
+
+def test_uai2021_simulation_sweep_and_side_by_side(tmp_path):
+    out = run_script(
+        "uai2021_simulation.py",
+        "--sweep-only", "--sweep-nodes", "3,5", "--sweep-log2-samples", "10", "--graphs", "sf",
+        "--instances", "1", "--methods", "paper:epsilon=0.01,paper:epsilon=0.05", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert "paper:epsilon=0.05" in out.stdout
+    assert (tmp_path / "uai2021_sweep.png").exists()
+    assert not (tmp_path / "uai2021_simulation.md").exists()
+
+
+def test_exact_timing_tiny_grid(tmp_path):
+    out = run_script(
+        "exact_timing.py", "--nodes", "6,12", "--targets", "4,8", "--states", "2,3", "--out", str(tmp_path)
+    )
+    assert "All runs exact" in out.stdout and ": True." in out.stdout
+    assert (tmp_path / "exact_timing.md").read_text().count("| yes |") == 8
+
+
+def test_sampler_speed_tiny(tmp_path):
+    out = run_script(
+        "sampler_speed.py", "--network", "random:6", "--rows", "3000", "--repeats", "1", "--out", str(tmp_path)
+    )
+    assert "| observational |" in out.stdout and "| mixture (" in out.stdout
+    # the two samplers draw the same distribution: marginal total variation is small at 3000 rows
+    for line in out.stdout.splitlines():
+        if line.startswith("| observational") or line.startswith("| mixture"):
+            assert float(line.rstrip(" |").split("|")[-1]) < 0.08
+    assert (tmp_path / "sampler_speed.md").exists()
