@@ -107,6 +107,8 @@ class MixtureSplitter(BaseEstimator):
     random_state : int, optional
     max_targets : int, optional
         Keep at most this many (the strongest) targets per component (prior knowledge).
+    covariance_type : str
+        scikit-learn covariance type used for clustering ("full", the paper's; "diag" clusters Sachs better).
 
     Attributes
     ----------
@@ -125,7 +127,7 @@ class MixtureSplitter(BaseEstimator):
 
     def __init__(self, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
                  cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
-                 random_state: int | None = 0, max_targets: int | None = None):
+                 random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full"):
         self.n_components = n_components
         self.k_max = k_max
         self.selection = selection
@@ -135,6 +137,7 @@ class MixtureSplitter(BaseEstimator):
         self.reg_covar = reg_covar
         self.random_state = random_state
         self.max_targets = max_targets
+        self.covariance_type = covariance_type
 
     def fit(self, X, y=None) -> MixtureSplitter:
         """Fit the mixture; ``X`` is a numpy array (n, d) or a DataFrame (column names are kept)."""
@@ -142,7 +145,7 @@ class MixtureSplitter(BaseEstimator):
         fit = fit_mixture_utigsp(
             data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
             cutoff_ratio=self.cutoff_ratio, n_init=self.n_init, alpha=self.alpha, reg_covar=self.reg_covar,
-            random_state=self.random_state, max_targets=self.max_targets,
+            random_state=self.random_state, max_targets=self.max_targets, covariance_type=self.covariance_type,
         )
         self._set_fit(fit, names, data)
         return self

@@ -61,6 +61,7 @@ __all__ = [
     "gaussian_log_density",
     "fit_mixture_utigsp",
     "select_and_identify",
+    "full_moments",
 ]
 
 
@@ -170,9 +171,13 @@ def check_n_components(k: int, n: int, d: int, name: str = "n_components") -> No
 
 def fit_candidate_mixtures(
     X: np.ndarray, candidates: Sequence[int], n_init: int = 3, random_state: int | None = 0,
-    reg_covar: float = 1e-6, max_iter: int = 300, progress: bool = False,
+    reg_covar: float = 1e-6, max_iter: int = 300, progress: bool = False, covariance_type: str = "full",
 ) -> tuple[list, np.ndarray, np.ndarray]:
-    """Fit scikit-learn ``GaussianMixture`` (full covariance, ``n_init`` k-means starts) for each candidate ``k``.
+    """Fit scikit-learn ``GaussianMixture`` (``n_init`` k-means starts) for each candidate ``k``.
+
+    ``covariance_type`` is scikit-learn's ("full" as in the paper; "diag" has far fewer parameters and clusters
+    the Sachs conditions better; the component moments used afterwards are always full, see
+    :func:`select_and_identify`).
 
     Returns the fitted models, the per-sample average log-likelihood and the BIC of each.
 
@@ -191,7 +196,7 @@ def fit_candidate_mixtures(
     with threadpool_limits(limits=1):
         for k in tqdm(candidates, desc="Gaussian mixtures", disable=not progress or len(candidates) < 2):
             gm = GaussianMixture(
-                n_components=int(k), covariance_type="full", n_init=n_init, random_state=random_state,
+                n_components=int(k), covariance_type=covariance_type, n_init=n_init, random_state=random_state,
                 reg_covar=reg_covar, max_iter=max_iter,
             ).fit(X)
             models.append(gm)
@@ -462,7 +467,7 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
 def fit_mixture_utigsp(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
-    random_state: int | None = 0, max_targets: int | None = None,
+    random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -486,6 +491,9 @@ def fit_mixture_utigsp(
     random_state : int, optional
     max_targets : int, optional
         Keep at most this many (the strongest) targets per component (prior knowledge; see ``identify_targets``).
+    covariance_type : str
+        scikit-learn's covariance type for the clustering ("full" as in the paper, or "diag", "tied",
+        "spherical"); the reported component moments are full covariances either way.
 
     Returns
     -------
@@ -513,7 +521,10 @@ def fit_mixture_utigsp(
     else:
         check_n_components(n_components, n, d)
         candidates = np.array([int(n_components)])
-    models, ll, bic = fit_candidate_mixtures(data, candidates, n_init, random_state, reg_covar)
+    if covariance_type not in ("full", "diag", "tied", "spherical"):
+        raise ParameterError(f"covariance_type must be 'full', 'diag', 'tied' or 'spherical', got {covariance_type!r}")
+    models, ll, bic = fit_candidate_mixtures(data, candidates, n_init, random_state, reg_covar,
+                                             covariance_type=covariance_type)
     return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
                                max_targets)
 
@@ -544,8 +555,31 @@ def select_and_identify(
         chosen = int(np.argmin(bic))
     gm = models[chosen]
     columns = columns if columns is not None else [f"X{i}" for i in range(data.shape[1])]
-    return _finish(data, columns, gm.weights_, gm.means_, gm.covariances_, loglik, bic, candidates, alpha,
-                   max_targets)
+    if gm.covariance_type == "full":
+        weights, means, covs = gm.weights_, gm.means_, gm.covariances_
+    else:
+        weights, means, covs = full_moments(data, gm.predict_proba(data), gm.reg_covar)
+    return _finish(data, columns, weights, means, covs, loglik, bic, candidates, alpha, max_targets)
+
+
+def full_moments(data: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6):
+    """Weights, means and full covariances of the components given responsibilities (one full-covariance M-step).
+
+    Examples
+    --------
+    >>> w, m, c = full_moments(np.array([[0.0, 0.0], [2.0, 2.0]]), np.array([[1.0, 0.0], [1.0, 0.0]]), 0.0)
+    >>> w.tolist(), m[0].tolist(), c[0].tolist()
+    ([1.0, 0.0], [1.0, 1.0], [[1.0, 1.0], [1.0, 1.0]])
+    """
+    counts = resp.sum(axis=0)
+    safe = np.maximum(counts, 1e-12)
+    means = (resp.T @ data) / safe[:, None]
+    d = data.shape[1]
+    covs = np.empty((resp.shape[1], d, d))
+    for k in range(resp.shape[1]):
+        centred = data - means[k]
+        covs[k] = (centred * resp[:, k : k + 1]).T @ centred / safe[k] + reg_covar * np.eye(d)
+    return counts / counts.sum(), means, covs
 
 
 def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha, max_targets=None) -> GaussianMixtureFit:

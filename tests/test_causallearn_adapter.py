@@ -11,13 +11,13 @@ import pytest
 pytest.importorskip("causallearn")
 pytest.importorskip("sklearn")
 
+from sklearn.base import clone  # noqa: E402
+
 from pgmpy_mixture.adapters.causallearn import (  # noqa: E402
     MixtureSplitter,
     adjacency_to_graph,
     graph_to_adjacency,
 )
-from sklearn.base import clone  # noqa: E402
-
 from pgmpy_mixture.errors import ParameterError  # noqa: E402
 from pgmpy_mixture.gaussian_metrics import icpdag, shd  # noqa: E402
 from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture  # noqa: E402
