@@ -200,10 +200,11 @@ def fit_shared_sem(
 def fit_shared_sem_mixture(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "bic",
     cutoff_ratio: float = 0.07, n_init: int = 3, random_state: int | None = 0, penalty_scale: float = 1.0,
-    max_iter: int = 200, alpha: float | None = None,
+    max_iter: int = 200, alpha: float | None = None, init_covariance_type: str = "full",
 ) -> GaussianMixtureFit:
-    """Fit sparse-shift SEM mixtures (initialised from scikit-learn ``GaussianMixture``) for each candidate count,
-    choose the count by BIC (default) or the paper's cutoff on the log-likelihood curve.
+    """Fit sparse-shift SEM mixtures (initialised from scikit-learn ``GaussianMixture`` with covariance type
+    ``init_covariance_type``) for each candidate count, choose the count by BIC (default) or the paper's cutoff on
+    the log-likelihood curve.
 
     Returns the same :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit` as Mixture-UTIGSP (component
     moments implied by the fitted SEMs; ``targets`` are the selected mechanism changes).
@@ -227,7 +228,8 @@ def fit_shared_sem_mixture(
     else:
         check_n_components(n_components, n, d)
         candidates = np.array([int(n_components)])
-    models, _, _ = fit_candidate_mixtures(data, candidates, n_init, random_state)
+    models, _, _ = fit_candidate_mixtures(data, candidates, n_init, random_state,
+                                          covariance_type=init_covariance_type)
     fits = [fit_shared_sem(data, gm.predict_proba(data), max_iter=max_iter, penalty_scale=penalty_scale,
                            alpha=alpha) for gm in models]
     ll = np.array([f.loglik / n for f in fits])
