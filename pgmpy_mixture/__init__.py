@@ -5,7 +5,9 @@ The core (this package) speaks numpy and the oracle interface of
 :mod:`pgmpy_mixture.adapters`.
 """
 
+from pgmpy_mixture import metrics, simulate
 from pgmpy_mixture.adapters import pgmpy as _pgmpy_adapter
+from pgmpy_mixture.api import available_methods, disentangle_mixture, register_method
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.network import CausalNetwork
 from pgmpy_mixture.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
@@ -26,4 +28,9 @@ __all__ = [
     "EmpiricalOracle",
     "ExactOracle",
     "MixtureResult",
+    "available_methods",
+    "disentangle_mixture",
+    "metrics",
+    "register_method",
+    "simulate",
 ]

@@ -59,7 +59,8 @@ class CausalNetwork:
         Parent indices of each variable (each smaller than the variable's own index).
     cpds : tuple of numpy.ndarray
         ``cpds[i]`` has shape ``(*[card of each parent], card_i)``: the last axis is the
-        variable itself, earlier axes follow ``parents[i]``. Stored read-only.
+        variable itself, earlier axes follow ``parents[i]``. Each distribution must sum to 1 within
+        1e-6; it is stored renormalised (exactly 1 up to rounding), as a read-only copy.
 
     Examples
     --------
@@ -97,7 +98,7 @@ class CausalNetwork:
         if len(set(self.variables)) != n:
             raise ModelError("variable names must be distinct")
         cards = [len(s) for s in self.states]
-        flat, strides = [], []
+        flat, strides, normalised = [], [], []
         for i, (var, pars, cpd) in enumerate(zip(self.variables, self.parents, self.cpds, strict=True)):
             if cards[i] < 1 or len(set(self.states[i])) != cards[i]:
                 raise ModelError(f"variable {var!r} needs distinct state names")
@@ -111,12 +112,19 @@ class CausalNetwork:
             sums = cpd.sum(axis=-1)
             if not np.allclose(sums, 1.0, atol=1e-6):
                 raise ModelError(f"CPD of {var!r} does not sum to 1 over the states of {var!r}")
+            # Tables read from files are rounded (sums off by ~1e-8); renormalise so that P(V) is an exact
+            # distribution and prefix marginals (CPD products) agree with sums over full assignments.
+            cpd = np.array(cpd, dtype=np.float64)
+            if np.max(np.abs(sums - 1.0)) > 1e-13:
+                cpd /= sums[..., None]
             cpd.setflags(write=False)
+            normalised.append(cpd)
             flat.append(cpd.reshape(-1))
             stride = np.ones(len(pars), dtype=np.int64)
             for k in range(len(pars) - 2, -1, -1):
                 stride[k] = stride[k + 1] * cards[pars[k + 1]]
             strides.append(stride * cards[i])
+        object.__setattr__(self, "cpds", tuple(normalised))
         object.__setattr__(self, "_index", {v: i for i, v in enumerate(self.variables)})
         object.__setattr__(self, "_state_index", tuple({s: k for k, s in enumerate(st)} for st in self.states))
         object.__setattr__(self, "_flat_cpds", tuple(flat))

@@ -388,3 +388,20 @@ def test_mixture_inference_disentangles_and_answers_queries():
     posterior = infer.component_posterior({})
     np.testing.assert_allclose(posterior.to_numpy(), result.weights, atol=1e-12)
     assert list(posterior.index) == [c.label for c in result.components]
+
+
+def test_marginals_dispatch_point_hands_the_converted_network_to_the_marginals_solver(monkeypatch):
+    from pgmpy_mixture.result import Component, MixtureResult
+
+    calls = {}
+
+    def fake_solver(network, marginals, *, method, progress, **options):
+        calls.update(network=network, marginals=marginals, method=method, progress=progress, options=options)
+        return MixtureResult([Component({}, 1.0)], method="fake", network=network)
+
+    monkeypatch.setattr(pgmpy_mixture, "disentangle_marginals", fake_solver, raising=False)
+    marginals = {"A": {"a0": 0.4, "a1": 0.6}, "B": {"b0": 0.5, "b1": 0.3, "b2": 0.2}}
+    result = two_node_model().disentangle_mixture(marginals=marginals, method="exact", epsilon=1e-5)
+    assert result.method == "fake"
+    assert isinstance(calls["network"], CausalNetwork) and calls["network"].variables == ("A", "B")
+    assert calls["marginals"] is marginals and calls["method"] == "exact" and calls["options"] == {"epsilon": 1e-5}
