@@ -136,6 +136,31 @@ def table(rows) -> str:
     return "\n".join(lines)
 
 
+def plot_curves(candidates, ll, bic, dll, dbic, models, dmodels, X, true_labels, path: Path) -> None:
+    """Log-likelihood, BIC and ARI against k for full and diagonal covariances (the paper's selection curve)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing: no figure")
+        return
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    for label, curve_ll, curve_bic, ms in (("full", ll, bic, models), ("diag", dll, dbic, dmodels)):
+        axes[0].plot(candidates, curve_ll, "o-", label=label)
+        axes[1].plot(candidates, curve_bic, "o-", label=label)
+        axes[2].plot(candidates, [adjusted_rand(true_labels, m.predict(X)) for m in ms], "o-", label=label)
+    for ax, title in zip(axes, ["average log-likelihood", "BIC", "ARI vs true conditions"], strict=True):
+        ax.axvline(6, color="grey", ls="--")
+        ax.set_title(title)
+        ax.set_xlabel("number of components k")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"figure: {path}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--full", action="store_true")
@@ -224,6 +249,7 @@ def main(argv=None) -> int:
             + "\n".join(f"- {r['name']}: {r['targets']}" for r in rows))
     print(text)
     (out / "sachs.md").write_text(text + "\n")
+    plot_curves(candidates, ll, bic, dll, dbic, models, dmodels, X, true_labels, out / "sachs_selection.png")
     return 0
 
 
