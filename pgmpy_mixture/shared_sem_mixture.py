@@ -21,7 +21,7 @@ current moments (sparsest mechanism shift), re-estimated after each EM round. Th
 Examples
 --------
 >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
->>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, kind="soft", random_state=0)
+>>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=0)
 >>> fit = fit_shared_sem_mixture(sim.data, n_components=4, random_state=0)
 >>> sorted(sorted(t) for t in fit.targets)
 [[], [0], [1], [2]]
