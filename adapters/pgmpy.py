@@ -235,8 +235,12 @@ def network_to_pgmpy(network: CausalNetwork) -> DiscreteBayesianNetwork:
 
 # ---------------------------------------------------------------------------------------- the method
 def _count_table(data: object, variables: Sequence[str], states: Sequence[Sequence[str]],
-                 weights: str | None, name: str = "data") -> CountTable:
+                 weights: str | None, name: str = "data", progress: bool = False) -> CountTable:
     """Reduce user data to the sufficient statistic (the one place new input types plug in)."""
+    from pgmpy_mixture.ingest import is_chunked_or_distributed, to_count_table
+
+    if is_chunked_or_distributed(data):  # iterator/list of pandas chunks or a dask DataFrame (issue 6)
+        return to_count_table(data, variables, states, weights, progress=progress)
     if isinstance(data, pd.DataFrame):
         from pgmpy_mixture.validation import check_dataframe
 
@@ -304,7 +308,12 @@ def _disentangle_marginals(network: CausalNetwork, marginals: object, *, method:
     provided by the DIMM module.
     """
     import pgmpy_mixture
+    from pgmpy_mixture.ingest import is_dask_frame, to_marginals
 
+    if is_dask_frame(marginals):  # mixture samples in Dask: only per-variable value counts are computed (issue 6)
+        marginals, size = to_marginals(marginals, network.variables, network.states, return_sample_size=True)
+        if size is not None:
+            options.setdefault("sample_size", size)
     solver = getattr(pgmpy_mixture, "disentangle_marginals", None)
     if solver is None:  # pragma: no cover - present once the DIMM module is installed
         raise ParameterError("marginals= needs pgmpy_mixture.disentangle_marginals, which this build does not have")
@@ -332,7 +341,9 @@ def disentangle_mixture(
     ----------
     data : pandas.DataFrame
         Mixture samples: one column per model variable, values are state names. With ``weights``,
-        one row per distinct assignment.
+        one row per distinct assignment. Data larger than memory: an iterator of DataFrame chunks
+        (``pd.read_csv(..., chunksize=...)``) or a ``dask.dataframe.DataFrame`` (counted by Dask, rows never
+        collected), see :func:`pgmpy_mixture.ingest.to_count_table`; a CountTable is used as is.
     weights : str, optional
         Name of a column of non-negative row weights: counts (the sample size is their sum) or
         probabilities (not whole numbers, summing to 1: then the table is the exact mixture
@@ -342,7 +353,8 @@ def disentangle_mixture(
         smoothing so positivity holds) instead of taken from the model; works on a model without CPDs.
     marginals : mapping or pandas.Series, optional
         Per-variable marginals of the mixture instead of samples (aggregate observations; single-node
-        interventions), see :func:`pgmpy_mixture.disentangle_marginals`.
+        interventions), see :func:`pgmpy_mixture.disentangle_marginals`. A dask DataFrame of mixture samples
+        is reduced to its marginals by Dask.
     method : str, default "auto"
         Algorithm, see :func:`pgmpy_mixture.api.disentangle_mixture`.
     progress : bool, default False
@@ -377,11 +389,16 @@ def disentangle_mixture(
         return _disentangle_marginals(network, marginals, method=method, progress=progress, **options)
     if data is None:
         raise DataTypeError("data must be a pandas DataFrame of mixture samples, got None")
-    if not isinstance(data, pd.DataFrame | CountTable):
-        raise DataTypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    from pgmpy_mixture.ingest import is_chunked_or_distributed
+
+    if not isinstance(data, pd.DataFrame | CountTable) and not is_chunked_or_distributed(data):
+        raise DataTypeError(
+            "data must be a pandas DataFrame (or a CountTable, an iterator of DataFrame chunks, a dask DataFrame), "
+            f"got {type(data).__name__}"
+        )
     delta = options.pop("delta", None) if observational is not None else None
     network, info, notes = _network_for(self, data, observational, delta)
-    table = _count_table(data, network.variables, network.states, weights)
+    table = _count_table(data, network.variables, network.states, weights, progress=progress)
     from pgmpy_mixture.api import disentangle_mixture as core_disentangle
 
     result = core_disentangle(network, table, method=method, progress=progress, **options)

@@ -9,6 +9,7 @@ from pgmpy_mixture import metrics, simulate
 from pgmpy_mixture.adapters import pgmpy as _pgmpy_adapter
 from pgmpy_mixture.api import available_methods, disentangle_mixture, register_method
 from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.dimm import disentangle_marginals
 from pgmpy_mixture.network import CausalNetwork
 from pgmpy_mixture.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
 from pgmpy_mixture.result import Component, MixtureResult
@@ -29,6 +30,7 @@ __all__ = [
     "ExactOracle",
     "MixtureResult",
     "available_methods",
+    "disentangle_marginals",
     "disentangle_mixture",
     "metrics",
     "register_method",

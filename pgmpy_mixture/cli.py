@@ -1,7 +1,9 @@
 """The ``pgmpy-mixture`` command line: ``demo``, ``disentangle`` and ``simulate``.
 
 Models are given as ``example:NAME`` (a network bundled with pgmpy, read offline) or a path to a
-``.bif``/``.bif.gz`` file. Data files are CSV with one column per model variable holding state names.
+``.bif``/``.bif.gz`` file. Data files are CSV with one column per model variable holding state names; data
+larger than memory are Parquet/CSV files given as a glob, directory or ``.parquet`` file, reduced chunk by chunk
+(or by a Dask cluster with ``--dask``) to the count table.
 
 Examples
 --------
@@ -73,6 +75,90 @@ def read_data(spec: str, *, weights: str | None = None) -> Any:
     """
     reader = DATA_READERS.get(Path(spec).suffix.lower(), read_csv)
     return reader(spec, weights=weights)
+
+
+#: Read options matching :func:`read_csv` for CSV files counted chunk by chunk (``--data`` globs, directories).
+CSV_CHUNK_OPTIONS: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+
+
+def is_large_input(spec: str) -> bool:
+    """True when ``--data`` is counted chunk by chunk: a glob, a directory or a Parquet file.
+
+    Examples
+    --------
+    >>> is_large_input("events-*.parquet"), is_large_input("events.parquet"), is_large_input("data.csv")
+    (True, True, False)
+    """
+    import glob as _glob
+
+    from pgmpy_mixture.streaming import file_format
+
+    if _glob.has_magic(spec) or Path(spec).is_dir():
+        return True
+    try:
+        return file_format(spec) == "parquet"
+    except ValueError:
+        return False
+
+
+def count_large_input(spec: str, model: Any, *, weights: str | None, chunksize: int, progress: bool,
+                      dask: str | None = None) -> Any:
+    """Reduce Parquet/CSV files (glob, directory, file) to the model's count table, chunk by chunk or with Dask.
+
+    ``dask``: ``"local"`` (a LocalCluster on this machine) or a scheduler address (``tcp://host:8786``); the
+    files are then read and counted by the cluster's workers (they must see the same paths).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from pgmpy_mixture.adapters.examples import load_model
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> model = load_model("example:cancer")
+    >>> frame = pd.DataFrame({v: [model.states[v][0]] * 4 for v in model.nodes()})
+    >>> frame.to_csv(d / "part-0.csv", index=False)
+    >>> count_large_input(str(d / "part-*.csv"), model, weights=None, chunksize=3, progress=False).n_rows
+    4
+    """
+    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+    from pgmpy_mixture.ingest import to_count_table
+    from pgmpy_mixture.streaming import count_chunks, iter_file_chunks, parquet_rows, resolve_paths
+
+    network = network_from_pgmpy(model)
+    variables, states = network.variables, network.states
+    if dask is not None:
+        from pgmpy_mixture.adapters.dask import require_dask
+
+        dd = require_dask()
+        from dask.distributed import Client, LocalCluster
+
+        paths = [str(p) for p in resolve_paths(spec)]
+        if all(p.lower().endswith((".parquet", ".parq", ".pq")) for p in paths):
+            ddf = dd.read_parquet(paths)
+        else:
+            ddf = dd.read_csv(paths, **CSV_CHUNK_OPTIONS)
+        if dask == "local":
+            with LocalCluster(dashboard_address=None) as cluster, Client(cluster):
+                return to_count_table(ddf, variables, states, weights)
+        with Client(dask):
+            return to_count_table(ddf, variables, states, weights)
+    paths = resolve_paths(spec)
+    chunks = iter_file_chunks(paths, chunksize, csv_options=CSV_CHUNK_OPTIONS)
+    return count_chunks(chunks, variables, states, weights, progress=progress, total=parquet_rows(paths))
+
+
+def read_marginals(path: str) -> pd.DataFrame:
+    """Read a ``variable,state,probability`` CSV of mixture marginals (states kept as text).
+
+    Examples
+    --------
+    >>> read_marginals("missing.csv")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: marginals file 'missing.csv' does not exist
+    """
+    if not Path(path).exists():
+        raise ParameterError(f"marginals file {path!r} does not exist")
+    return pd.read_csv(path, dtype={"variable": str, "state": str})
 
 
 def parse_options(items: Sequence[str] | None) -> dict[str, Any]:
@@ -250,9 +336,24 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     model = _load(args.model)
     options = parse_options(args.option)
-    data = read_data(args.data, weights=args.weights)
-    result = model.disentangle_mixture(data, weights=args.weights, method=args.method, progress=args.progress,
-                                       **options)
+    if (args.data is None) == (getattr(args, "marginals", None) is None):
+        raise ParameterError("pass exactly one of --data (samples) and --marginals (a variable,state,probability CSV)")
+    if args.data is None:  # aggregate observations (DIMM, AAAI 2020)
+        marginals = read_marginals(args.marginals)
+        if args.sample_size is not None:
+            options["sample_size"] = args.sample_size
+        result = model.disentangle_mixture(marginals=marginals, method=args.method, progress=args.progress,
+                                           **options)
+    else:
+        weights = args.weights
+        if is_large_input(args.data) or getattr(args, "dask", None) is not None:  # counted chunk by chunk (issue 6)
+            data = count_large_input(args.data, model, weights=weights, chunksize=args.chunksize,
+                                     progress=args.progress or sys.stderr.isatty(), dask=args.dask)
+            weights = None  # already applied: the count table's weights
+        else:
+            data = read_data(args.data, weights=args.weights)
+        result = model.disentangle_mixture(data, weights=weights, method=args.method,
+                                           progress=args.progress, **options)
     _print_result(result, out)
     if args.json:
         text = json.dumps(result_to_dict(result), indent=2)
@@ -337,7 +438,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     dis = sub.add_parser("disentangle", help="recover the interventions behind a data file")
     _add_model(dis)
-    dis.add_argument("--data", required=True, help="CSV file of samples (columns = model variables)")
+    dis.add_argument("--data", default=None,
+                     help="samples (columns = model variables): a CSV file, or Parquet/CSV files too large for "
+                          "memory as a file, directory or quoted glob ('events-*.parquet'), counted chunk by chunk")
+    dis.add_argument("--chunksize", type=int, default=1_000_000,
+                     help="rows per chunk when counting large input (default 1000000)")
+    dis.add_argument("--dask", default=None, metavar="SCHEDULER",
+                     help="count large input with Dask: 'local' or a scheduler address such as tcp://host:8786 "
+                          '(needs pip install "pgmpy-mixture[scale]")')
+    dis.add_argument("--marginals", default=None,
+                     help="instead of --data: CSV of mixture marginals with columns variable,state,probability")
+    dis.add_argument("--sample-size", type=float, default=None, dest="sample_size",
+                     help="with --marginals: number of samples behind the marginals (omit for exact marginals)")
     dis.add_argument("--weights", default=None, help="column of counts or probabilities per row")
     _add_method(dis)
     dis.add_argument("--json", default=None, metavar="OUT", help="also write the result as JSON (- for stdout)")

@@ -5,6 +5,12 @@ the total weight of the rows that had it. Samples, GROUP BY counts and exact
 probability tables all reduce to it, so algorithms never touch raw rows and the
 memory they need is bounded by the number of distinct assignments (at most
 ``min(rows, prod(cardinalities))`` rows of small integer codes plus one float).
+
+Memory bound: a table with ``U`` distinct assignments of ``n`` variables takes ``U * (n * b + 8)`` bytes,
+``b`` the bytes of the smallest integer type holding the largest cardinality (1 for up to 127 states),
+independent of the number of input rows. Building it from ``R`` rows in one piece needs about ``R * (n * b + 24)``
+bytes more for the packed keys and their sort; chunked input (:mod:`pgmpy_mixture.streaming`) and Dask input
+(:mod:`pgmpy_mixture.adapters.dask`) replace ``R`` by the chunk or partition size.
 """
 
 from __future__ import annotations
@@ -84,11 +90,13 @@ class CountTable:
         states: Sequence[Sequence[str]],
         weights: np.ndarray | None = None,
         is_distribution: bool | None = None,
+        n_rows: int | None = None,
     ) -> CountTable:
         """Reduce integer-coded rows (optionally weighted) into a table.
 
         ``is_distribution=None`` decides from the weights: a probability table has weights that are
-        not all whole numbers and sum to 1.
+        not all whole numbers and sum to 1. ``n_rows`` records how many input rows the codes stand for
+        (default: the number of rows of ``codes``; chunked and distributed inputs pass the true count).
 
         Examples
         --------
@@ -109,7 +117,7 @@ class CountTable:
             codes=np.ascontiguousarray(uniq),
             weights=np.asarray(total, dtype=np.float64),
             is_distribution=bool(is_distribution),
-            n_rows=int(codes.shape[0]),
+            n_rows=int(codes.shape[0]) if n_rows is None else int(n_rows),
         )
 
     @classmethod
@@ -150,15 +158,14 @@ class CountTable:
         for t in tables[1:]:
             if t.variables != first.variables or t.states != first.states:
                 raise DataValueError("cannot merge count tables over different variables or states")
-        merged = cls.from_codes(
+        return cls.from_codes(
             np.concatenate([t.codes for t in tables]),
             first.variables,
             first.states,
             np.concatenate([t.weights for t in tables]),
             is_distribution=all(t.is_distribution for t in tables) and len(tables) == 1,
+            n_rows=sum(t.n_rows for t in tables),
         )
-        object.__setattr__(merged, "n_rows", sum(t.n_rows for t in tables))
-        return merged
 
     @property
     def total(self) -> float:
@@ -202,3 +209,34 @@ class CountTable:
         j = self.variables.index(variable)
         counts = np.bincount(self.codes[:, j].astype(np.int64), weights=self.weights, minlength=len(self.states[j]))
         return counts / counts.sum()
+
+    def marginal_weights(self) -> dict[str, dict[str, float]]:
+        """Total weight of every state of every variable (unnormalised per-variable marginals).
+
+        These are the sufficient statistics of the aggregate-observation (DIMM) methods; divide by
+        :attr:`total` for probabilities (see :meth:`marginals`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> t = CountTable.from_codes(np.array([[0, 1], [1, 1]]), ["A", "B"], [["x", "y"], ["u", "v"]])
+        >>> t.marginal_weights()
+        {'A': {'x': 1.0, 'y': 1.0}, 'B': {'u': 0.0, 'v': 2.0}}
+        """
+        out: dict[str, dict[str, float]] = {}
+        for j, (var, names) in enumerate(zip(self.variables, self.states, strict=True)):
+            counts = np.bincount(self.codes[:, j].astype(np.int64), weights=self.weights, minlength=len(names))
+            out[var] = {name: float(c) for name, c in zip(names, counts, strict=True)}
+        return out
+
+    def marginals(self) -> dict[str, dict[str, float]]:
+        """Per-variable marginal distributions ``{variable: {state: probability}}``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> CountTable.from_codes(np.array([[0], [1], [1], [1]]), ["A"], [["x", "y"]]).marginals()
+        {'A': {'x': 0.25, 'y': 0.75}}
+        """
+        total = self.total
+        return {v: {s: w / total for s, w in m.items()} for v, m in self.marginal_weights().items()}

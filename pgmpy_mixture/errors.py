@@ -64,3 +64,21 @@ class ExclusionWarning(AssumptionWarning):
 
 class EstimationWarning(UserWarning):
     """A finite-sample estimate is unreliable (too few samples, clipped solution, ...)."""
+
+
+class MissingDependencyError(MixtureError, ImportError):
+    """An optional dependency is not installed; the message names the extra that provides it."""
+
+
+SCALE_EXTRA = 'pip install "pgmpy-mixture[scale]"'
+
+
+def missing_dependency(package: str, purpose: str) -> MissingDependencyError:
+    """The error raised when an optional package of the ``scale`` extra is missing.
+
+    Examples
+    --------
+    >>> str(missing_dependency("dask", "Dask input"))
+    'Dask input needs the optional package dask: install it with pip install "pgmpy-mixture[scale]"'
+    """
+    return MissingDependencyError(f"{purpose} needs the optional package {package}: install it with {SCALE_EXTRA}")

@@ -6,7 +6,7 @@ Every check raises a :mod:`pgmpy_mixture.errors` exception that names the culpri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,14 +35,28 @@ def check_dataframe(data: object, name: str = "data") -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         raise DataTypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
     if data.shape[0] == 0:
-        raise DataValueError(f"{name} is empty: it has no rows")
+        raise empty_data_error(name)
     if len(set(map(str, data.columns))) != data.shape[1]:
         raise DataValueError(f"{name} has duplicate column names")
     return data
 
 
-def check_weights(values: np.ndarray, column: str) -> np.ndarray:
+def check_weights(
+    values: np.ndarray, column: str, *, position_offset: int = 0, allow_zero_total: bool = False
+) -> np.ndarray:
     """Check row weights: finite, non-negative, not all zero. Returns a float64 copy.
+
+    Parameters
+    ----------
+    values : array-like
+        The weights column.
+    column : str
+        Its name (for messages).
+    position_offset : int, default 0
+        Added to row positions in messages: the position of the first row of ``values`` in the whole
+        data when it is one chunk of a larger input.
+    allow_zero_total : bool, default False
+        Accept an all-zero chunk (the caller checks the total over all chunks).
 
     Examples
     --------
@@ -55,15 +69,40 @@ def check_weights(values: np.ndarray, column: str) -> np.ndarray:
         raise DataValueError(f"weights column {column!r} is not numeric") from None
     bad = np.flatnonzero(~np.isfinite(weights))
     if bad.size:
-        raise DataValueError(f"weights column {column!r} has a non-finite value at row position {bad[0]}")
+        raise DataValueError(
+            f"weights column {column!r} has a non-finite value at row position {bad[0] + position_offset}"
+        )
     bad = np.flatnonzero(weights < 0)
     if bad.size:
         raise DataValueError(
-            f"weights column {column!r} has a negative value {weights[bad[0]]} at row position {bad[0]}"
+            f"weights column {column!r} has a negative value {weights[bad[0]]} at row position "
+            f"{bad[0] + position_offset}"
         )
-    if weights.sum() <= 0:
-        raise DataValueError(f"weights column {column!r} sums to zero")
+    if not allow_zero_total and weights.sum() <= 0:
+        raise zero_weights_error(column)
     return weights
+
+
+def zero_weights_error(column: str) -> DataValueError:
+    """The error for a weights column that sums to zero (shared by chunked and distributed input).
+
+    Examples
+    --------
+    >>> str(zero_weights_error("n"))
+    "weights column 'n' sums to zero"
+    """
+    return DataValueError(f"weights column {column!r} sums to zero")
+
+
+def empty_data_error(name: str = "data") -> DataValueError:
+    """The error for input without rows (shared by chunked and distributed input).
+
+    Examples
+    --------
+    >>> str(empty_data_error())
+    'data is empty: it has no rows'
+    """
+    return DataValueError(f"{name} is empty: it has no rows")
 
 
 def weights_are_probabilities(weights: np.ndarray) -> bool:
@@ -75,7 +114,53 @@ def weights_are_probabilities(weights: np.ndarray) -> bool:
     (True, False)
     """
     whole = np.all(np.equal(np.mod(weights, 1.0), 0.0))
-    return (not whole) and abs(float(weights.sum()) - 1.0) <= 1e-6
+    return is_probability_table(not whole, float(weights.sum()))
+
+
+def is_probability_table(any_fractional: bool, total: float) -> bool:
+    """The rule of :func:`weights_are_probabilities` from its two ingredients (for chunked input).
+
+    Examples
+    --------
+    >>> is_probability_table(True, 1.0), is_probability_table(False, 1.0)
+    (True, False)
+    """
+    return bool(any_fractional) and abs(float(total) - 1.0) <= 1e-6
+
+
+def state_codes(column: pd.Series, states: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of a column of state names, without raising: ``-1`` marks a missing or unknown value.
+
+    Values are compared to the state names as strings (``str(value)``); each distinct value is converted once
+    (categorical columns, as read from dictionary-encoded Parquet, through their categories).
+
+    Returns
+    -------
+    codes : ndarray of signed int (the smallest type holding the codes, see :func:`smallest_code_dtype`)
+    missing : ndarray of bool
+        True where the value is missing (NaN/None).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, missing = state_codes(pd.Series(["b", None, "z"]), ["a", "b"])
+    >>> codes.tolist(), missing.tolist()
+    ([1, -1, -1], [False, True, False])
+    """
+    names = pd.Index([str(s) for s in states])
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        raw = column.cat.codes.to_numpy()  # small integers; -1 = missing
+        distinct = column.cat.categories
+    else:  # hash each distinct value once, then compare only the distinct values' strings
+        raw, distinct = pd.factorize(column, use_na_sentinel=True)
+    lookup = np.append(names.get_indexer(pd.Index(distinct).astype(str)), -1).astype(smallest_code_dtype([len(names)]))
+    missing = np.asarray(raw) < 0  # both paths mark missing values (NaN, None, NA) with -1
+    return lookup[raw], missing  # raw == -1 picks the appended -1
+
+
+def _label(value: object) -> object:
+    """A numpy scalar as the plain Python value (so messages say ``row 3``, not ``row np.int64(3)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def encode_column(column: pd.Series, variable: str, states: Sequence[str]) -> np.ndarray:
@@ -87,22 +172,16 @@ def encode_column(column: pd.Series, variable: str, states: Sequence[str]) -> np
     >>> encode_column(pd.Series(["b", "a"]), "V", ["a", "b"]).tolist()
     [1, 0]
     """
-    missing = column.isna().to_numpy()
+    codes, missing = state_codes(column, states)
     if missing.any():
-        row = column.index[int(np.argmax(missing))]
+        row = _label(column.index[int(np.argmax(missing))])
         raise DataValueError(f"variable {variable!r} has a missing value (NaN) at row {row!r}")
     names = [str(s) for s in states]
-    index = pd.Index(names)
-    if isinstance(column.dtype, pd.CategoricalDtype):  # map the categories once, then the integer codes
-        lookup = index.get_indexer(column.cat.categories.astype(str))
-        codes = lookup[column.cat.codes.to_numpy()].astype(np.int64)
-    else:
-        codes = index.get_indexer(column.astype(str).to_numpy()).astype(np.int64)
     unknown = codes < 0
     if unknown.any():
         pos = int(np.argmax(unknown))
         raise UnknownStateError(
-            f"variable {variable!r} has state {column.iloc[pos]!r} at row {column.index[pos]!r}, "
+            f"variable {variable!r} has state {_label(column.iloc[pos])!r} at row {_label(column.index[pos])!r}, "
             f"which is not one of the model's states {names}"
         )
     return codes
@@ -123,11 +202,39 @@ def smallest_code_dtype(cardinalities: Sequence[int]) -> np.dtype:
     return np.dtype(np.int64)
 
 
+def check_columns(columns: Sequence[object], variables: Sequence[str], weights: str | None = None) -> None:
+    """Check column names against the model: weights column present, no unknown column, no missing variable.
+
+    Examples
+    --------
+    >>> check_columns(["A", "n"], ["A"], "n")
+    >>> check_columns(["A", "B"], ["A"])
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.UnknownVariableError: column 'B' is not a variable of the model
+    """
+    columns = [str(c) for c in columns]
+    if len(set(columns)) != len(columns):
+        raise DataValueError("data has duplicate column names")
+    if weights is not None and weights not in columns:
+        raise DataValueError(f"weights column {weights!r} is not in the data (columns: {columns})")
+    known = set(variables)
+    for c in columns:
+        if c not in known and c != weights:
+            raise UnknownVariableError(f"column {c!r} is not a variable of the model")
+    for v in variables:
+        if v not in columns:
+            raise MissingVariableError(f"model variable {v!r} is missing from the data")
+
+
 def encode_samples(
     data: pd.DataFrame,
     variables: Sequence[str],
     states: Sequence[Sequence[str]],
     weights: str | None = None,
+    *,
+    position_offset: int = 0,
+    allow_zero_total: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Validate a sample frame against the model and encode it.
 
@@ -140,6 +247,8 @@ def encode_samples(
         The model's variables (in the order the codes should have) and their state names.
     weights : str, optional
         Name of a column of non-negative row weights (counts or probabilities).
+    position_offset, allow_zero_total
+        For one chunk of a larger input: see :func:`check_weights`.
 
     Returns
     -------
@@ -154,22 +263,18 @@ def encode_samples(
     ([[1], [0]], [2.0, 3.0])
     """
     data = check_dataframe(data)
-    columns = [str(c) for c in data.columns]
+    check_columns(data.columns, variables, weights)
     row_weights = None
     if weights is not None:
-        if weights not in columns:
-            raise DataValueError(f"weights column {weights!r} is not in the data (columns: {columns})")
-        row_weights = check_weights(data[weights].to_numpy(), weights)
-    known = set(variables)
-    for c in columns:
-        if c not in known and c != weights:
-            raise UnknownVariableError(f"column {c!r} is not a variable of the model")
-    for v in variables:
-        if v not in columns:
-            raise MissingVariableError(f"model variable {v!r} is missing from the data")
+        row_weights = check_weights(
+            data[{str(c): c for c in data.columns}[weights]].to_numpy(),
+            weights,
+            position_offset=position_offset,
+            allow_zero_total=allow_zero_total,
+        )
     by_name = {str(c): c for c in data.columns}
     dtype = smallest_code_dtype([len(s) for s in states])
-    codes = np.empty((data.shape[0], len(variables)), dtype=dtype)
+    codes = np.empty((data.shape[0], len(variables)), dtype=dtype, order="F")  # column writes are contiguous
     for j, (var, st) in enumerate(zip(variables, states, strict=True)):
         codes[:, j] = encode_column(data[by_name[var]], var, st)
     return codes, row_weights
@@ -201,6 +306,202 @@ def check_probability(name: str, value: float, *, open_low: bool = False) -> flo
     if not np.isfinite(value) or value < 0 or value > 1 or (open_low and value == 0):
         raise ParameterError(f"{name} must lie in {'(0, 1]' if open_low else '[0, 1]'}, got {value}")
     return value
+
+
+def error_witnesses(
+    data: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None = None
+) -> dict:
+    """The first offending row of every kind in one piece of a larger input (chunk or partition).
+
+    Used when the input is seen a piece at a time (streaming, Dask): the pieces' witnesses, in order, are
+    enough for :func:`raise_first_error` to raise exactly the error :func:`encode_samples` raises on the whole
+    input, whose checks run weights first, then variable by variable (missing values before unknown states).
+    Column names are assumed already checked (:func:`check_columns`).
+
+    Returns
+    -------
+    dict
+        ``n`` rows, ``range`` (default index), ``weights_numeric``, ``nonfinite`` (position or None),
+        ``negative`` ((position, value) or None), ``positions`` and ``rows`` (the offending rows' variables).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = error_witnesses(pd.DataFrame({"A": ["x", "q", "q"]}), ["A"], [["x"]])
+    >>> w["positions"], w["rows"]["A"].tolist()
+    ([1], ['q'])
+    """
+    by_name = {str(c): c for c in data.columns}
+    n = int(data.shape[0])
+    out: dict = {"n": n, "range": isinstance(data.index, pd.RangeIndex) and data.index.step == 1}
+    out.update(weights_numeric=True, nonfinite=None, negative=None)
+    if weights is not None:
+        try:
+            w = np.array(data[by_name[weights]].to_numpy(), dtype=np.float64)
+        except (TypeError, ValueError):
+            out["weights_numeric"] = False
+        else:
+            bad = np.flatnonzero(~np.isfinite(w))
+            out["nonfinite"] = int(bad[0]) if bad.size else None
+            bad = np.flatnonzero(w < 0)
+            out["negative"] = (int(bad[0]), float(w[bad[0]])) if bad.size else None
+    positions: set[int] = set()
+    for var, names in zip(variables, states, strict=True):
+        codes, missing = state_codes(data[by_name[var]], names)
+        for mask in (missing, (codes < 0) & ~missing):
+            if mask.any():
+                positions.add(int(np.argmax(mask)))
+    out["positions"] = sorted(positions)
+    out["rows"] = data.iloc[out["positions"]][[by_name[v] for v in variables]]
+    return out
+
+
+def raise_first_error(
+    witnesses: Sequence[dict], variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None = None
+) -> None:
+    """Raise the error :func:`encode_samples` would raise on the concatenation of the pieces.
+
+    Rows of pieces with a default (range) index are named by their position in the whole input; other rows
+    keep their index label. Returns normally when no piece has a bad value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pieces = [pd.DataFrame({"A": ["x", "x"]}), pd.DataFrame({"A": ["x", "q"]})]
+    >>> raise_first_error([error_witnesses(p, ["A"], [["x"]]) for p in pieces], ["A"], [["x"]])
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.UnknownStateError: variable 'A' has state 'q' at row 3, which is not one of \
+the model's states ['x']
+    """
+    offsets = np.concatenate([[0], np.cumsum([w["n"] for w in witnesses])]).astype(np.int64)
+    if weights is not None:
+        if not all(w["weights_numeric"] for w in witnesses):
+            check_weights(np.array(["not a number"], dtype=object), weights)
+        for key in ("nonfinite", "negative"):
+            for w, off in zip(witnesses, offsets, strict=False):
+                if w[key] is not None:
+                    pos, value = (w[key], np.nan) if key == "nonfinite" else w[key]
+                    # the pandas check on the offending value alone, at its position in the whole input
+                    check_weights(np.array([value]), weights, position_offset=int(off) + pos, allow_zero_total=True)
+    frames = []
+    for w, off in zip(witnesses, offsets, strict=False):
+        rows = w["rows"]
+        if w["range"]:
+            rows = rows.set_axis(pd.Index(np.asarray(w["positions"], dtype=np.int64) + int(off)), axis=0)
+        frames.append(rows.set_axis([str(c) for c in rows.columns], axis=1))
+    frames = [f for f in frames if f.shape[0]]
+    if frames:
+        encode_samples(pd.concat(frames, axis=0), variables, states)
+
+
+#: Largest allowed ``|sum - 1|`` of one variable's marginal; within it the marginal is renormalised.
+MARGINAL_SUM_TOLERANCE = 1e-6
+
+
+def _marginal_entries(marginals: object) -> list[tuple[object, object, object]]:
+    """Flatten the supported marginal formats into ``(variable, state, value)`` triples."""
+    if isinstance(marginals, pd.DataFrame):
+        cols = {str(c).lower(): c for c in marginals.columns}
+        missing = [c for c in ("variable", "state", "probability") if c not in cols]
+        if missing:
+            raise DataValueError(
+                f"a marginals table needs columns 'variable', 'state', 'probability'; missing {missing}"
+            )
+        return list(
+            zip(
+                marginals[cols["variable"]].tolist(),
+                marginals[cols["state"]].tolist(),
+                marginals[cols["probability"]].tolist(),
+                strict=True,
+            )
+        )
+    if isinstance(marginals, pd.Series):
+        if marginals.index.nlevels != 2:
+            raise DataValueError("a marginals Series must be indexed by (variable, state): a 2-level MultiIndex")
+        return [(v, s, p) for (v, s), p in marginals.items()]
+    if isinstance(marginals, Mapping):
+        entries = []
+        for var, dist in marginals.items():
+            if isinstance(dist, pd.Series):
+                dist = dist.to_dict()
+            if not isinstance(dist, Mapping):
+                raise DataTypeError(
+                    f"the marginal of variable {var!r} must be a mapping {{state: probability}}, "
+                    f"got {type(dist).__name__}"
+                )
+            entries += [(var, s, p) for s, p in dist.items()]
+        return entries
+    raise DataTypeError(
+        "marginals must be a dict {variable: {state: probability}}, a pandas Series indexed by "
+        f"(variable, state) or a DataFrame with columns variable, state, probability; got {type(marginals).__name__}"
+    )
+
+
+def check_marginals(
+    marginals: object,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    *,
+    tolerance: float = MARGINAL_SUM_TOLERANCE,
+) -> np.ndarray:
+    """Validate per-variable marginals against a model and return them flat, in the model's order.
+
+    Accepted forms: ``{variable: {state: probability}}``, a pandas Series indexed by
+    ``(variable, state)``, or a DataFrame with columns ``variable, state, probability`` (as read
+    from a CSV file). States left out have probability 0. Each variable's probabilities must be
+    finite, non-negative and sum to 1 within ``tolerance`` (default ``1e-6``); they are then
+    renormalised (in a copy: the input is never modified).
+
+    Returns
+    -------
+    ndarray, shape (total number of states,)
+        Variables in the order of ``variables``, each with its states in the order of ``states``.
+
+    Examples
+    --------
+    >>> check_marginals({"A": {"x": 0.25, "y": 0.75}}, ["A"], [["x", "y"]]).tolist()
+    [0.25, 0.75]
+    """
+    entries = _marginal_entries(marginals)
+    index = {str(v): i for i, v in enumerate(variables)}
+    state_index = [{str(s): k for k, s in enumerate(st)} for st in states]
+    offsets = np.concatenate([[0], np.cumsum([len(s) for s in states])]).astype(np.int64)
+    flat = np.zeros(int(offsets[-1]))
+    seen = np.zeros(int(offsets[-1]), dtype=bool)
+    for var, state, value in entries:
+        i = index.get(str(var))
+        if i is None:
+            raise UnknownVariableError(f"marginals name variable {var!r}, which is not a variable of the model")
+        k = state_index[i].get(str(state))
+        if k is None:
+            raise UnknownStateError(
+                f"marginals of variable {var!r} name state {state!r}, which is not one of {list(states[i])}"
+            )
+        try:
+            p = float(value)
+        except (TypeError, ValueError):
+            raise DataValueError(f"marginal P({var}={state}) is not a number: {value!r}") from None
+        if not np.isfinite(p):
+            raise DataValueError(f"marginal P({var}={state}) is not finite: {value!r}")
+        if p < 0:
+            raise DataValueError(f"marginal P({var}={state}) is negative: {p}")
+        pos = int(offsets[i]) + k
+        if seen[pos]:
+            raise DataValueError(f"marginal P({var}={state}) is given twice")
+        seen[pos] = True
+        flat[pos] = p
+    for i, var in enumerate(variables):
+        blk = slice(int(offsets[i]), int(offsets[i + 1]))
+        if not seen[blk].any():
+            raise MissingVariableError(f"model variable {var!r} has no marginal in the input")
+        total = flat[blk].sum()
+        if abs(total - 1.0) > tolerance:
+            raise DataValueError(
+                f"the marginal of variable {var!r} sums to {total:.10g}, not 1 (tolerance {tolerance:g})"
+            )
+        flat[blk] /= total
+    return flat
 
 
 def check_continuous_matrix(data: object, name: str = "X") -> tuple[np.ndarray, list[str]]:

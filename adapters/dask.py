@@ -1,0 +1,318 @@
+"""Dask input: the count table (and per-variable marginals) computed by Dask, never collecting rows.
+
+Each partition is validated without raising and encoded into packed ``int64`` keys
+(:mod:`pgmpy_mixture.packing`), pre-aggregated, and the partial tables are combined by Dask's distributed
+group-by (a tree reduction, ``split_every`` partial tables per task). Only the distinct assignments reach the
+client. Rows with a bad value get a negative sentinel key; when one shows up, a second distributed pass collects,
+per partition, the first offending row of every kind (a handful of rows) and the client replays the pandas
+validator on them, so the error is the one :func:`pgmpy_mixture.validation.encode_samples` raises on the same
+data as one pandas frame (same type, same message, same row).
+
+Rows are named by their index label; partitions with a default (range) index, as ``dd.read_parquet`` and
+``dd.read_csv`` produce, are labelled by the row's position in the whole collection, as pandas would label the
+concatenation.
+
+Memory bound: a worker holds one partition, its codes and keys (``rows * (n + 8 * K + 24)`` bytes) and up to
+``split_every`` partial tables of at most ``U`` distinct rows each (``U * (8 * K + 24)`` bytes); the client holds
+the final table. Nothing grows with the number of rows.
+
+Dask is optional (``pip install "pgmpy-mixture[scale]"``); the module imports without it and raises
+:class:`pgmpy_mixture.errors.MissingDependencyError` naming that extra when Dask is needed.
+
+Examples
+--------
+>>> import pandas as pd, dask.dataframe as dd
+>>> df = pd.DataFrame({"A": ["x", "y", "x", "x"], "B": ["u", "u", "v", "u"]})
+>>> ddf = dd.from_pandas(df, npartitions=2)
+>>> t = count_table_from_dask(ddf, ["A", "B"], [["x", "y"], ["u", "v"]], scheduler="sync")
+>>> t.codes.tolist(), t.weights.tolist(), t.n_rows
+([[0, 0], [0, 1], [1, 0]], [2.0, 1.0, 1.0], 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.errors import DataTypeError, missing_dependency
+from pgmpy_mixture.packing import KeyLayout, count_table_from_keys, sum_by_key
+from pgmpy_mixture.validation import (
+    check_columns,
+    empty_data_error,
+    error_witnesses,
+    is_probability_table,
+    raise_first_error,
+    smallest_code_dtype,
+    state_codes,
+    zero_weights_error,
+)
+
+BAD_STATE = -1
+"""Sentinel key: the row has a missing or unknown state."""
+BAD_WEIGHT = -2
+"""Sentinel key: the row's weight is negative or not finite."""
+BAD_WEIGHT_TYPE = -3
+"""Sentinel key: the partition's weights column is not numeric."""
+
+
+def require_dask():
+    """Import and return ``dask.dataframe``, or raise naming the extra to install.
+
+    Examples
+    --------
+    >>> require_dask().__name__
+    'dask.dataframe'
+    """
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise missing_dependency("dask", "Dask input") from None
+    return dd
+
+
+def is_dask_dataframe(obj: object) -> bool:
+    """True for a ``dask.dataframe.DataFrame``, decided without importing Dask.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask_dataframe(pd.DataFrame())
+    False
+    """
+    module = type(obj).__module__ or ""
+    return module.split(".")[0] in ("dask", "dask_expr") and hasattr(obj, "map_partitions") and hasattr(
+        obj, "columns"
+    )
+
+
+def _check_frame(ddf: Any, variables: Sequence[str], weights: str | None) -> None:
+    if not is_dask_dataframe(ddf):
+        raise DataTypeError(f"data must be a dask DataFrame, got {type(ddf).__name__}")
+    try:
+        check_columns(ddf.columns, variables, weights)
+    except ValueError:
+        # pandas reports an empty frame before its columns: do the same (costs a pass, on the error path only)
+        if int(ddf.map_partitions(len).sum().compute()) == 0:
+            raise empty_data_error() from None
+        raise
+
+
+def _column(pdf: pd.DataFrame, name: str) -> pd.Series:
+    return pdf[{str(c): c for c in pdf.columns}[name]]
+
+
+def _encode_partition(
+    pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Codes (-1 for a bad value), bad-state mask, row weights (bad ones set to 0), bad-weight code per row."""
+    n = pdf.shape[0]
+    # column-major, smallest integer type: each column is written and later read contiguously
+    codes = np.empty((n, len(variables)), dtype=smallest_code_dtype([len(s) for s in states]), order="F")
+    bad_state = np.zeros(n, dtype=bool)
+    for j, (var, names) in enumerate(zip(variables, states, strict=True)):
+        c, _ = state_codes(_column(pdf, var), names)
+        bad_state |= c < 0
+        codes[:, j] = c
+    bad_weight = np.zeros(n, dtype=np.int64)
+    if weights is None:
+        w = np.ones(n)
+    else:
+        try:
+            w = np.array(_column(pdf, weights).to_numpy(), dtype=np.float64)
+        except (TypeError, ValueError):
+            w = np.zeros(n)
+            bad_weight[:] = BAD_WEIGHT_TYPE
+        else:
+            invalid = ~np.isfinite(w) | (w < 0)
+            bad_weight[invalid] = BAD_WEIGHT
+            w[invalid] = 0.0
+    return codes, bad_state, w, bad_weight
+
+
+def _key_partition(
+    pdf: pd.DataFrame,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    weights: str | None,
+    layout: KeyLayout,
+) -> pd.DataFrame:
+    """One partition reduced to distinct keys with summed weight ``w``, rows ``n`` and fractional weights ``frac``."""
+    codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
+    keys = layout.pack(codes)  # rows with a bad code get a meaningless key, replaced by a sentinel next
+    keys[bad_state, 0] = BAD_STATE
+    flagged = bad_weight != 0
+    keys[flagged, 0] = bad_weight[flagged]
+    out = {}
+    if weights is None:  # the summed weight is the row count
+        uniq, w_sum = sum_by_key(keys, w)
+    else:
+        frac = (np.mod(w, 1.0) != 0.0).astype(np.int64)
+        uniq, w_sum, n_sum, frac_sum = sum_by_key(keys, w, np.ones(len(w), dtype=np.int64), frac)
+        out.update(n=n_sum, frac=frac_sum)
+    return pd.DataFrame({**{f"k{g}": uniq[:, g] for g in range(layout.n_keys)}, "w": w_sum, **out})
+
+
+def _marginal_partition(
+    pdf: pd.DataFrame, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None
+) -> pd.DataFrame:
+    """One row: weighted count of every (variable, state), rows, bad rows and fractional weights."""
+    codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
+    row: dict[str, float] = {}
+    for j, names in enumerate(states):
+        counts = np.bincount(np.maximum(codes[:, j], 0), weights=w, minlength=len(names))
+        row.update({f"c{j}_{s}": counts[s] for s in range(len(names))})
+    row.update(
+        total=float(w.sum()),
+        n=float(len(w)),
+        bad=float(np.count_nonzero(bad_state | (bad_weight != 0))),
+        frac=float(np.count_nonzero(np.mod(w, 1.0) != 0.0)),
+    )
+    return pd.DataFrame([row])
+
+
+def _raise_pandas_error(ddf: Any, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None):
+    """Raise the error pandas would raise on the whole data, from per-partition witnesses computed by Dask."""
+    import dask
+
+    parts = ddf.to_delayed()
+    found = dask.compute(*[dask.delayed(error_witnesses)(p, variables, states, weights) for p in parts])
+    if sum(w["n"] for w in found) == 0:
+        raise empty_data_error()
+    raise_first_error(found, variables, states, weights)
+    raise RuntimeError("Dask flagged a bad row that the pandas validator accepts; please report this")
+
+
+def count_table_from_dask(
+    ddf: Any,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    weights: str | None = None,
+    *,
+    split_every: int | None = None,
+    scheduler: str | None = None,
+) -> CountTable:
+    """The count table of a ``dask.dataframe.DataFrame`` of state names, computed by Dask.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        One row per sample (or per distinct assignment with ``weights``); columns are the model's variables.
+    variables, states : sequences
+        Model variables and their state names.
+    weights : str, optional
+        Column of non-negative row weights (counts, or probabilities summing to 1).
+    split_every : int, optional
+        Fan-in of Dask's group-by tree reduction (Dask's default when None); smaller values bound the memory
+        of each combining task (at most ``split_every`` partial tables) at the cost of more tasks.
+    scheduler : str, optional
+        Passed to ``compute`` (default: the active Dask client or scheduler).
+
+    Returns
+    -------
+    CountTable
+        Identical to ``CountTable.from_frame(ddf.compute(), ...)``; with fractional weights, sums may differ in
+        the last bit because Dask adds partial sums in a different order.
+
+    Raises
+    ------
+    DataValueError, UnknownStateError, ...
+        The same error pandas raises on the same data (see the module docstring).
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"A": ["x", "z"]}), npartitions=1)
+    >>> count_table_from_dask(ddf, ["A"], [["x", "y"]], scheduler="sync")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.UnknownStateError: variable 'A' has state 'z' at row 1, which is not one of \
+the model's states ['x', 'y']
+    """
+    require_dask()
+    variables = tuple(variables)
+    states = tuple(tuple(str(s) for s in st) for st in states)
+    _check_frame(ddf, variables, weights)
+    layout = KeyLayout.for_cardinalities([len(s) for s in states])
+    kcols = [f"k{g}" for g in range(layout.n_keys)]
+    sums = ["w"] if weights is None else ["w", "n", "frac"]
+    meta = pd.DataFrame(
+        {**{k: np.zeros(0, np.int64) for k in kcols}, "w": np.zeros(0),
+         **{c: np.zeros(0, np.int64) for c in sums[1:]}}
+    )
+    keyed = ddf.map_partitions(_key_partition, variables, states, weights, layout, meta=meta)
+    grouped = keyed.groupby(kcols, sort=False)[sums].sum(split_every=split_every)
+    table = grouped.compute(scheduler=scheduler)
+    if layout.n_keys == 1:
+        keys = table.index.to_numpy(dtype=np.int64)[:, None]
+    else:
+        keys = np.stack([table.index.get_level_values(k).to_numpy(np.int64) for k in kcols], axis=1)
+    if (keys[:, 0] < 0).any():
+        _raise_pandas_error(ddf, variables, states, weights)
+    w = table["w"].to_numpy(dtype=np.float64)
+    n_rows = int(round(float(w.sum()))) if weights is None else int(table["n"].sum())
+    if n_rows == 0:
+        raise empty_data_error()
+    if weights is not None and w.sum() <= 0:
+        raise zero_weights_error(weights)
+    is_distribution = weights is not None and is_probability_table(int(table["frac"].sum()) > 0, float(w.sum()))
+    del table, grouped
+    return count_table_from_keys(
+        layout, keys, w, variables, states, is_distribution=is_distribution, n_rows=n_rows
+    )
+
+
+def marginals_from_dask(
+    ddf: Any,
+    variables: Sequence[str],
+    states: Sequence[Sequence[str]],
+    weights: str | None = None,
+    *,
+    scheduler: str | None = None,
+    return_sample_size: bool = False,
+):
+    """Per-variable marginals ``{variable: {state: probability}}`` of a dask frame (distributed value counts).
+
+    Cheaper than the full count table when only aggregate observations are needed (DIMM): each partition
+    becomes one row of weighted state counts, and Dask sums them. Validation and errors as in
+    :func:`count_table_from_dask`.
+
+    Parameters
+    ----------
+    return_sample_size : bool, default False
+        Also return the sample size behind the marginals: the total weight (the row count without
+        ``weights``), or None when the weights are an exact probability table.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"A": ["x", "y", "y", "y"]}), npartitions=2)
+    >>> marginals_from_dask(ddf, ["A"], [["x", "y"]], scheduler="sync", return_sample_size=True)
+    ({'A': {'x': 0.25, 'y': 0.75}}, 4.0)
+    """
+    require_dask()
+    variables = tuple(variables)
+    states = tuple(tuple(str(s) for s in st) for st in states)
+    _check_frame(ddf, variables, weights)
+    cols = [f"c{j}_{s}" for j, names in enumerate(states) for s in range(len(names))]
+    meta = pd.DataFrame({c: np.zeros(0) for c in [*cols, "total", "n", "bad", "frac"]})
+    per_part = ddf.map_partitions(_marginal_partition, variables, states, weights, meta=meta)
+    sums = per_part.sum().compute(scheduler=scheduler)
+    if sums["bad"] > 0:
+        _raise_pandas_error(ddf, variables, states, weights)
+    if sums["n"] == 0:
+        raise empty_data_error()
+    total = float(sums["total"])
+    if total <= 0:
+        raise zero_weights_error(str(weights))
+    marginals = {
+        var: {name: float(sums[f"c{j}_{s}"]) / total for s, name in enumerate(names)}
+        for j, (var, names) in enumerate(zip(variables, states, strict=True))
+    }
+    if not return_sample_size:
+        return marginals
+    exact = weights is not None and is_probability_table(float(sums["frac"]) > 0, total)
+    return marginals, (None if exact else total)
