@@ -1,0 +1,320 @@
+"""causal-learn step: split a Gaussian mixture of interventions, then run causal-learn searches on the parts.
+
+:class:`MixtureSplitter` is a scikit-learn estimator around :func:`pgmpy_mixture.mixture_utigsp.fit_mixture_utigsp`
+(Mixture-UTIGSP's disentangling step, NeurIPS 2024, with the observational component and the targets identified
+from the mixture alone). Its output feeds causal-learn:
+
+* ``split(X)`` -- one array per component (causal-learn searches take numpy arrays);
+* ``context_index()`` -- the (n, 1) label column that ``cdnod(X, c_indx)`` wants;
+* ``discover(X, method)`` -- ``"pc"`` (JCI style: PC on ``[X, one-hot context]`` with the contexts in tier 0 and no
+  edges between them), ``"cdnod"``, ``"ges"``, ``"grasp"``, ``"boss"`` (score-based, on the rows of the
+  observational component), ``"sem"`` (our order-based DAG, :func:`~pgmpy_mixture.mixture_utigsp.estimate_dag`) or
+  ``"utigsp"`` (graphical-model-learning's UT-IGSP on the split, optional extra). Returns a causal-learn
+  ``GeneralGraph`` over the data's columns and the targets (list of sets of column indices).
+
+Pitfalls handled: causal-learn's ``cache_path`` is never used (its key collides on large arrays); GRaSP and BOSS
+shuffle with Python's global ``random``, which is seeded from ``random_state``; progress bars are off.
+
+Examples
+--------
+>>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+>>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=0)
+>>> sp = MixtureSplitter(n_components=4, random_state=0).fit(sim.data)
+>>> sp.n_components_, len(sp.split(sim.data)), sp.context_index().shape
+(4, 4, (3000, 1))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.mixture_utigsp import GaussianMixtureFit, estimate_dag, fit_mixture_utigsp
+from pgmpy_mixture.validation import check_continuous_matrix
+
+__all__ = ["MixtureSplitter", "graph_to_adjacency", "adjacency_to_graph"]
+
+METHODS = ("pc", "cdnod", "ges", "grasp", "boss", "sem", "utigsp")
+
+
+def graph_to_adjacency(graph) -> np.ndarray:
+    """Mark matrix of a causal-learn ``GeneralGraph``: ``adj[i, j]`` True for ``i -> j``, both for ``i - j``
+    (any other edge kind, e.g. bidirected, also sets both).
+
+    Examples
+    --------
+    >>> g = adjacency_to_graph(np.array([[0, 1], [0, 0]], bool), ["a", "b"])
+    >>> graph_to_adjacency(g).astype(int).tolist()
+    [[0, 1], [0, 0]]
+    """
+    m = np.asarray(graph.graph)
+    directed = (m == -1) & (m.T == 1)
+    other = (m != 0) & ~directed & ~directed.T
+    return directed | other | other.T
+
+
+def adjacency_to_graph(adj: np.ndarray, names: list[str]):
+    """causal-learn ``GeneralGraph`` from a mark matrix (see :func:`graph_to_adjacency`).
+
+    Examples
+    --------
+    >>> g = adjacency_to_graph(np.array([[0, 1], [1, 0]], bool), ["a", "b"])
+    >>> str(g.get_graph_edges()[0])
+    'a --- b'
+    """
+    from causallearn.graph.Edge import Edge
+    from causallearn.graph.Endpoint import Endpoint
+    from causallearn.graph.GeneralGraph import GeneralGraph
+    from causallearn.graph.GraphNode import GraphNode
+
+    nodes = [GraphNode(str(n)) for n in names]
+    g = GeneralGraph(nodes)
+    adj = np.asarray(adj, bool)
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if adj[i, j] and adj[j, i]:
+                g.add_edge(Edge(nodes[i], nodes[j], Endpoint.TAIL, Endpoint.TAIL))
+            elif adj[i, j]:
+                g.add_edge(Edge(nodes[i], nodes[j], Endpoint.TAIL, Endpoint.ARROW))
+            elif adj[j, i]:
+                g.add_edge(Edge(nodes[j], nodes[i], Endpoint.TAIL, Endpoint.ARROW))
+    return g
+
+
+class MixtureSplitter(BaseEstimator):
+    """Split data from a mixture of unknown interventions on a linear Gaussian SEM (scikit-learn estimator).
+
+    Parameters
+    ----------
+    n_components : int or "auto"
+        Fixed number of components or "auto" (chosen among ``1 .. k_max`` by ``selection``).
+    k_max : int, optional
+        Largest candidate count (default ``d + 1`` capped by the data).
+    selection : "cutoff" or "bic"
+        The paper's relative log-likelihood cutoff rule, or the BIC minimum.
+    cutoff_ratio : float
+        The paper's cutoff (default 0.07, the authors' default).
+    n_init : int
+        k-means initialisations of each scikit-learn ``GaussianMixture``.
+    alpha : float, optional
+        Level of the mechanism-change tests (None: BIC threshold).
+    reg_covar : float
+    random_state : int, optional
+    max_targets : int, optional
+        Keep at most this many (the strongest) targets per component (prior knowledge).
+    covariance_type : str
+        scikit-learn covariance type used for clustering ("full", the paper's; "diag" clusters Sachs better).
+
+    Attributes
+    ----------
+    n_components_, weights_, means_, covariances_, labels_, observational_component_, targets_, order_,
+    loglik_curve_, bic_curve_, candidates_, feature_names_in_, fit_ (the core
+    :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit`).
+
+    Examples
+    --------
+    >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+    >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+    >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+    >>> sorted(sorted(t) for t in sp.targets_), sp.get_params()["n_components"]
+    ([[], [0], [1]], 3)
+    """
+
+    def __init__(self, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
+                 cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
+                 random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full"):
+        self.n_components = n_components
+        self.k_max = k_max
+        self.selection = selection
+        self.cutoff_ratio = cutoff_ratio
+        self.n_init = n_init
+        self.alpha = alpha
+        self.reg_covar = reg_covar
+        self.random_state = random_state
+        self.max_targets = max_targets
+        self.covariance_type = covariance_type
+
+    def fit(self, X, y=None) -> MixtureSplitter:
+        """Fit the mixture; ``X`` is a numpy array (n, d) or a DataFrame (column names are kept)."""
+        data, names = check_continuous_matrix(X)
+        fit = fit_mixture_utigsp(
+            data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
+            cutoff_ratio=self.cutoff_ratio, n_init=self.n_init, alpha=self.alpha, reg_covar=self.reg_covar,
+            random_state=self.random_state, max_targets=self.max_targets, covariance_type=self.covariance_type,
+        )
+        self._set_fit(fit, names, data)
+        return self
+
+    def _set_fit(self, fit: GaussianMixtureFit, names: list[str], data: np.ndarray) -> None:
+        self.fit_ = fit
+        self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = len(names)
+        self.n_components_ = fit.n_components
+        self.weights_ = fit.weights
+        self.means_ = fit.means
+        self.covariances_ = fit.covariances
+        self.observational_component_ = fit.observational
+        self.targets_ = [set(t) for t in fit.targets]
+        self.order_ = list(fit.order)
+        self.loglik_curve_ = fit.loglik_curve
+        self.bic_curve_ = fit.bic_curve
+        self.candidates_ = fit.candidates
+        self.labels_ = fit.predict(data)
+
+    def _check(self, X) -> np.ndarray:
+        if not hasattr(self, "fit_"):
+            raise ParameterError("this MixtureSplitter is not fitted yet: call fit(X) first")
+        data, names = check_continuous_matrix(X)
+        if data.shape[1] != self.n_features_in_:
+            raise ParameterError(f"X has {data.shape[1]} columns, the splitter was fitted on {self.n_features_in_}")
+        return data
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable component of each row."""
+        data = self._check(X)
+        return self.fit_.predict(data)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Posterior component probabilities, shape (n, n_components_)."""
+        data = self._check(X)
+        return self.fit_.predict_proba(data)
+
+    def target_names(self) -> list[set[str]]:
+        """Targets as sets of column names."""
+        names = list(self.feature_names_in_)
+        return [{names[j] for j in t} for t in self.targets_]
+
+    def split(self, X) -> list:
+        """One part per component (rows assigned by ``predict``); DataFrame in, DataFrames out."""
+        labels = self.predict(X)
+        if hasattr(X, "iloc"):
+            return [X.iloc[labels == k] for k in range(self.n_components_)]
+        data = np.asarray(X)
+        return [data[labels == k] for k in range(self.n_components_)]
+
+    def context_index(self, X=None) -> np.ndarray:
+        """Labels as the (n, 1) float column ``cdnod(data, c_indx)`` wants (of the fitted data, or of ``X``)."""
+        labels = self.labels_ if X is None else self.predict(X)
+        return labels.astype(np.float64).reshape(-1, 1)
+
+    def discover(self, X, method: str = "pc", alpha: float = 0.01, **kwargs):
+        """Run a causal-learn search on the split data; returns ``(GeneralGraph over the columns, targets)``.
+
+        Parameters
+        ----------
+        X : array-like, the data the splitter was fitted on (or new data from the same mixture).
+        method : one of "pc", "cdnod", "ges", "grasp", "boss", "sem", "utigsp"
+        alpha : float
+            Level of the CI tests (pc, cdnod, sem, utigsp).
+        **kwargs
+            Passed to the causal-learn function.
+        """
+        if method not in METHODS:
+            raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
+        data = self._check(X)
+        names = [str(n) for n in self.feature_names_in_]
+        d = data.shape[1]
+        labels = self.predict(data)
+        targets = [set(t) for t in self.targets_]
+        if method == "sem":
+            return adjacency_to_graph(estimate_dag(self.fit_, alpha=alpha), names), targets
+        if method == "cdnod":
+            from causallearn.search.ConstraintBased.CDNOD import cdnod
+
+            # cdnod ignores show_progress and writes tqdm bars to stderr: silence them
+            with contextlib.redirect_stderr(io.StringIO()):
+                cg = cdnod(data, labels.astype(float).reshape(-1, 1), alpha=alpha, show_progress=False, **kwargs)
+            return adjacency_to_graph(graph_to_adjacency(cg.G)[:d, :d], names), targets
+        if method == "pc":
+            return self._jci_pc(data, labels, names, alpha, **kwargs), targets
+        if method == "utigsp":
+            return self._utigsp(data, labels, names, alpha, **kwargs)
+        rows = data[labels == self.observational_component_]
+        if rows.shape[0] <= d:
+            raise ParameterError(f"the observational component has {rows.shape[0]} rows: too few for {method}")
+        if method == "ges":
+            from causallearn.search.ScoreBased.GES import ges
+
+            graph = ges(rows, **kwargs)["G"]
+        else:
+            if self.random_state is not None:
+                random.seed(self.random_state)
+            if method == "grasp":
+                from causallearn.search.PermutationBased.GRaSP import grasp as search
+            else:
+                from causallearn.search.PermutationBased.BOSS import boss as search
+            graph = search(rows, verbose=False, **kwargs)
+        return adjacency_to_graph(graph_to_adjacency(graph), names), targets
+
+    def _jci_pc(self, data, labels, names, alpha, **kwargs):
+        from causallearn.graph.GraphNode import GraphNode
+        from causallearn.search.ConstraintBased.PC import pc
+        from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
+
+        d = data.shape[1]
+        others = [k for k in range(self.n_components_) if k != self.observational_component_]
+        context = np.column_stack([(labels == k).astype(float) for k in others]) if others else np.empty((len(data), 0))
+        augmented = np.column_stack([data, context])
+        nodes = [GraphNode(f"X{i + 1}") for i in range(augmented.shape[1])]
+        bk = BackgroundKnowledge()
+        for i in range(d, augmented.shape[1]):
+            bk.add_node_to_tier(nodes[i], 0)
+            for m in range(d, augmented.shape[1]):
+                if m != i:
+                    bk.add_forbidden_by_node(nodes[i], nodes[m])
+        for i in range(d):
+            bk.add_node_to_tier(nodes[i], 1)
+        cg = pc(augmented, alpha=alpha, background_knowledge=bk, show_progress=False, **kwargs)
+        return adjacency_to_graph(graph_to_adjacency(cg.G)[:d, :d], names)
+
+    def _utigsp(self, data, labels, names, alpha, **kwargs):
+        try:
+            from conditional_independence import (
+                MemoizedCI_Tester,
+                MemoizedInvarianceTester,
+                gauss_invariance_suffstat,
+                gauss_invariance_test,
+                partial_correlation_suffstat,
+                partial_correlation_test,
+            )
+            from graphical_model_learning import unknown_target_igsp
+        except ImportError as exc:
+            raise ImportError(
+                "method='utigsp' needs the optional packages graphical-model-learning and conditional-independence"
+            ) from exc
+        obs = data[labels == self.observational_component_]
+        parts = [data[labels == k] for k in range(self.n_components_) if k != self.observational_component_]
+        parts = [p for p in parts if len(p) > data.shape[1]]
+        ci = MemoizedCI_Tester(partial_correlation_test, partial_correlation_suffstat(obs), alpha=alpha)
+        inv = MemoizedInvarianceTester(gauss_invariance_test, gauss_invariance_suffstat(obs, parts), alpha=alpha)
+        setting_list = [{"known_interventions": []} for _ in parts]
+        dag, learned = unknown_target_igsp(setting_list, set(range(data.shape[1])), ci, inv, **kwargs)
+        adj = np.zeros((len(names), len(names)), bool)
+        for i, j in dag.arcs:
+            adj[i, j] = True
+        return adjacency_to_graph(adj, names), [set()] + [set(t) for t in learned]
+
+    def plot_selection(self, ax=None):
+        """Plot the log-likelihood and BIC curves over the candidate counts, marking the chosen count
+        (matplotlib, optional extra). Returns the axes."""
+        if not hasattr(self, "fit_"):
+            raise ParameterError("this MixtureSplitter is not fitted yet: call fit(X) first")
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 3.5))
+        k = np.asarray(self.candidates_)
+        ax.plot(k, self.loglik_curve_, "o-", color="C0", label="avg log-likelihood")
+        ax.set_xlabel("number of components k")
+        ax.set_ylabel("average log-likelihood", color="C0")
+        ax.axvline(self.n_components_, color="grey", ls="--", label=f"chosen k={self.n_components_}")
+        twin = ax.twinx()
+        twin.plot(k, self.bic_curve_, "s-", color="C1", label="BIC")
+        twin.set_ylabel("BIC", color="C1")
+        ax.legend(loc="center right")
+        return ax
