@@ -28,7 +28,7 @@ from pgmpy_mixture.errors import MixtureError, ParameterError
 
 #: The demo's default network: small (6 variables), CPD entries >= 0.04, so the finite-sample method recovers
 #: every component from 2e5 samples in well under a second. (sachs has CPD entries near 1e-5.)
-DEFAULT_DEMO_MODEL = "example:survey"
+DEFAULT_DEMO_MODEL = "example:sachs"
 
 
 # ------------------------------------------------------------------------------------------------ input
@@ -418,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     Examples
     --------
     >>> build_parser().parse_args(["demo"]).model
-    'example:survey'
+    'example:sachs'
     """
     parser = argparse.ArgumentParser(
         prog="pgmpy-mixture",

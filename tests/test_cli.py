@@ -17,7 +17,7 @@ from pgmpy_mixture.cli import main, parse_options, read_csv
 def test_demo_recovers_the_mixture_and_prints_it_side_by_side(capsys):
     assert main(["demo", "--samples", "100000", "--seed", "0", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "example:survey" in out and "true target" in out and "recovered target" in out
+    assert "example:sachs" in out and "true target" in out and "recovered target" in out
     assert "recall 1.0000" in out
 
 
