@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pgmpy_mixture.errors import DataValueError
+from pgmpy_mixture.errors import DataValueError, MissingVariableError, UnknownStateError, UnknownVariableError
 from pgmpy_mixture.validation import encode_samples, smallest_code_dtype, weights_are_probabilities
 
 
@@ -195,6 +195,45 @@ class CountTable:
             weights=self.weights.copy(),
             is_distribution=self.is_distribution,
             n_rows=self.n_rows,
+        )
+
+    def align(self, variables: Sequence[str], states: Sequence[Sequence[str]]) -> CountTable:
+        """The same table over the model's variables and state order (states matched by name).
+
+        Raises an error naming the variable or state when the table does not fit the model.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> t = CountTable.from_codes(np.array([[0]]), ["A"], [["y", "x"]])
+        >>> t.align(["A"], [["x", "y"]]).codes.tolist()
+        [[1]]
+        """
+        variables = tuple(variables)
+        states = tuple(tuple(str(s) for s in st) for st in states)
+        for v in self.variables:
+            if v not in variables:
+                raise UnknownVariableError(f"column {v!r} is not a variable of the model")
+        for v in variables:
+            if v not in self.variables:
+                raise MissingVariableError(f"model variable {v!r} is missing from the data")
+        table = self.reorder(variables) if self.variables != variables else self
+        if table.states == states:
+            return table
+        codes = np.empty_like(table.codes)
+        for j, (var, have, want) in enumerate(zip(variables, table.states, states, strict=True)):
+            lookup = {name: k for k, name in enumerate(want)}
+            mapping = np.array([lookup.get(str(name), -1) for name in have], dtype=np.int64)
+            mapped = mapping[table.codes[:, j].astype(np.int64)]
+            if (mapped < 0).any():
+                bad = have[int(table.codes[int(np.argmax(mapped < 0)), j])]
+                raise UnknownStateError(
+                    f"variable {var!r} has state {bad!r} in the count table, which is not one of the model's "
+                    f"states {list(want)}"
+                )
+            codes[:, j] = mapped
+        return CountTable.from_codes(
+            codes, variables, states, table.weights, is_distribution=table.is_distribution, n_rows=table.n_rows
         )
 
     def marginal(self, variable: str) -> np.ndarray:

@@ -28,10 +28,7 @@ import pandas as pd
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.errors import (
     DataTypeError,
-    MissingVariableError,
     ParameterError,
-    UnknownStateError,
-    UnknownVariableError,
 )
 from pgmpy_mixture.streaming import DEFAULT_CHUNKSIZE, count_chunks, count_files
 
@@ -81,7 +78,7 @@ def _is_paths(data: object) -> bool:
 
 
 def align_count_table(table: CountTable, variables: Sequence[str], states: Sequence[Sequence[str]]) -> CountTable:
-    """A count table re-expressed over the model's variables and state order (matching states by name).
+    """A count table re-expressed over the model's variables and state order (see :meth:`CountTable.align`).
 
     Examples
     --------
@@ -90,31 +87,7 @@ def align_count_table(table: CountTable, variables: Sequence[str], states: Seque
     >>> align_count_table(t, ["A"], [["x", "y"]]).codes.tolist()
     [[1]]
     """
-    variables = tuple(variables)
-    states = tuple(tuple(str(s) for s in st) for st in states)
-    for v in table.variables:
-        if v not in variables:
-            raise UnknownVariableError(f"column {v!r} is not a variable of the model")
-    for v in variables:
-        if v not in table.variables:
-            raise MissingVariableError(f"model variable {v!r} is missing from the data")
-    table = table.reorder(variables) if table.variables != variables else table
-    if table.states == states:
-        return table
-    codes = np.empty_like(table.codes)
-    for j, (var, have, want) in enumerate(zip(variables, table.states, states, strict=True)):
-        lookup = pd.Index(want).get_indexer(pd.Index([str(s) for s in have]))
-        mapped = lookup[table.codes[:, j].astype(np.int64)]
-        if (mapped < 0).any():
-            bad = have[int(table.codes[int(np.argmax(mapped < 0)), j])]
-            raise UnknownStateError(
-                f"variable {var!r} has state {bad!r} in the count table, which is not one of the model's states "
-                f"{list(want)}"
-            )
-        codes[:, j] = mapped
-    return CountTable.from_codes(
-        codes, variables, states, table.weights, is_distribution=table.is_distribution, n_rows=table.n_rows
-    )
+    return table.align(variables, states)
 
 
 def to_count_table(

@@ -113,12 +113,7 @@ class EmpiricalOracle(_NetworkAccess):
     """
 
     def __init__(self, network: CausalNetwork, counts: CountTable) -> None:
-        if set(counts.variables) != set(network.variables):
-            raise DataValueError("the count table and the network have different variables")
-        if counts.variables != network.variables:
-            counts = counts.reorder(network.variables)
-        if counts.states != network.states:
-            raise DataValueError("the count table's state names differ from the network's")
+        counts = counts.align(network.variables, network.states)
         self.network = network
         self.counts = counts
         self.total = counts.total

@@ -72,7 +72,7 @@ def test_oracles_reject_inconsistent_input():
     with pytest.raises(DataValueError):
         ExactOracle(network, network.encode_targets([{}, {}]), np.array([1.0]))
     other = CountTable.from_codes(np.array([[0]]), ["B"], [["x", "y"]])
-    with pytest.raises(DataValueError, match="variables"):
+    with pytest.raises(DataValueError, match="not a variable of the model"):
         EmpiricalOracle(network, other)
     renamed = CountTable.from_codes(np.array([[0]]), ["A"], [["u", "v"]])
     with pytest.raises(DataValueError, match="state"):
