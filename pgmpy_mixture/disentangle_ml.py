@@ -104,27 +104,82 @@ def _cells(network: CausalNetwork, codes: np.ndarray, j: int) -> _Cells:
 
 
 # ---------------------------------------------------------------------------------------------- lift solver
-def _group_loglik(counts: np.ndarray, theta: np.ndarray, cells: _Cells) -> np.ndarray:
-    """``sum_cells c log(theta_0 p + theta_v)`` for each problem (rows of ``counts`` and ``theta``)."""
-    mix = theta[:, :1] * cells.p[None, :] + theta[:, 1:][:, cells.v]
+@dataclass
+class _Sparse:
+    """The positive entries of a batch of lift problems' cell counts ``(B, cells)``, flattened.
+
+    Entry ``e`` is cell ``cell[e]`` of problem ``b[e]`` with count ``c[e]``; ``p``, ``v`` and ``pa`` are that
+    cell's ``P(v_j | pa_j)``, state and parent configuration. Every lift computation is a sum over cells with a
+    positive count, so working on these entries costs O(nnz) instead of O(B x cells) (a high in-degree variable
+    has hundreds of thousands of cells, each target's rows touch only a few of them).
+    """
+
+    b: np.ndarray
+    c: np.ndarray
+    p: np.ndarray
+    v: np.ndarray
+    pa: np.ndarray
+    n_prob: int
+    k: int
+
+    @classmethod
+    def from_dense(cls, counts: np.ndarray, cells: _Cells) -> _Sparse:
+        b, cell = np.nonzero(counts > 0)
+        return cls(b, counts[b, cell], cells.p[cell], cells.v[cell], cells.pa[cell], counts.shape[0],
+                   cells.onehot.shape[1])
+
+    def select(self, index: np.ndarray) -> _Sparse:
+        """The problems ``index`` (repeats allowed), renumbered ``0..len(index)-1``; entries are sorted by ``b``."""
+        bounds = np.searchsorted(self.b, np.arange(self.n_prob + 1))
+        sizes = bounds[index + 1] - bounds[index]
+        total = int(sizes.sum())
+        pos = np.repeat(bounds[index] - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+        b = np.repeat(np.arange(index.size), sizes)
+        return _Sparse(b, self.c[pos], self.p[pos], self.v[pos], self.pa[pos], int(index.size), self.k)
+
+    def take(self, problems: np.ndarray) -> _Sparse:
+        """The entries of a boolean subset of the problems, renumbered."""
+        new_index = np.cumsum(problems) - 1
+        sel = problems[self.b]
+        return _Sparse(new_index[self.b[sel]], self.c[sel], self.p[sel], self.v[sel], self.pa[sel],
+                       int(problems.sum()), self.k)
+
+    def mix(self, theta: np.ndarray) -> np.ndarray:
+        return theta[self.b, 0] * self.p + theta[self.b, 1 + self.v]
+
+    def per_problem(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.b, weights=values, minlength=self.n_prob)
+
+    def per_state(self, values: np.ndarray) -> np.ndarray:
+        """``sum`` of ``values`` over the entries of each (problem, state of V_j): (B, k)."""
+        return np.bincount(self.b * self.k + self.v, weights=values, minlength=self.n_prob * self.k).reshape(
+            self.n_prob, self.k
+        )
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray:
+        """``d/d theta`` of the lift log-likelihood, (B, k+1)."""
+        mix = self.mix(theta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(mix > 0, self.c / mix, 0.0)
+        return np.concatenate([self.per_problem(r * self.p)[:, None], self.per_state(r)], axis=1)
+
+
+def _group_loglik(sp: _Sparse, theta: np.ndarray) -> np.ndarray:
+    """``sum_cells c log(theta_0 p + theta_v)`` for each problem (rows of ``theta``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(counts > 0, counts * np.log(np.maximum(mix, 0.0)), 0.0)
-    return terms.sum(axis=1)
+        terms = np.where(sp.c > 0, sp.c * np.log(np.maximum(sp.mix(theta), 0.0)), 0.0)
+    return sp.per_problem(terms)
 
 
-def _moment_start(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, floor: float) -> np.ndarray:
+def _moment_start(sp: _Sparse, allowed: np.ndarray, cells: _Cells, floor: float) -> np.ndarray:
     """Pooled moment solution of Equation 5 for each problem (exact on exact input), kept inside the simplex.
 
     With excluded state ``e`` (``theta_e = 0``): ``theta_0 = c(e) / sum_pa m(pa) P(e | pa)`` and
     ``theta_v = (c(v) - theta_0 sum_pa m(pa) P(v | pa)) / m``, pooled over every parent setting.
     """
-    n_prob = counts.shape[0]
-    n_pa = cells.pa_probs.shape[0]
-    mass_v = counts @ cells.onehot  # (B, k)
-    pa_mass = np.zeros((n_prob, n_pa))
-    for b in range(n_prob):  # loop over problems (tens), not rows
-        pa_mass[b] = np.bincount(cells.pa, weights=counts[b], minlength=n_pa)
-    expected_v = pa_mass @ cells.pa_probs  # (B, k): sum_pa m(pa) P(v | pa)
+    mass_v = sp.per_state(sp.c)  # (B, k)
+    # sum_pa m(pa) P(v | pa) = sum over the problem's cells of c(cell) P(v | pa(cell))
+    expected_v = np.stack([sp.per_problem(sp.c * cells.pa_probs[sp.pa, v]) for v in range(sp.k)], axis=1)
     total = np.maximum(mass_v.sum(axis=1), _TINY)
     excluded = ~allowed[:, 1:]  # (B, k)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -138,29 +193,29 @@ def _moment_start(counts: np.ndarray, allowed: np.ndarray, cells: _Cells, floor:
     return theta / theta.sum(axis=1, keepdims=True)
 
 
-def _newton(counts: np.ndarray, theta: np.ndarray, free: np.ndarray, cells: _Cells) -> np.ndarray:
+def _newton(sp: _Sparse, theta: np.ndarray, free: np.ndarray) -> np.ndarray:
     """Active-set Newton ascent on the simplex face ``{theta_c = 0 for c not free}`` (batched)."""
     n_prob, kk = theta.shape
-    p, onehot, vidx = cells.p, cells.onehot, cells.v
-    ll = _group_loglik(counts, theta, cells)
+    ll = _group_loglik(sp, theta)
     active = np.ones(n_prob, dtype=bool)
     for _ in range(_NEWTON_STEPS):
-        idx = np.flatnonzero(active & (free.sum(axis=1) > 1))
+        chosen = active & (free.sum(axis=1) > 1)
+        idx = np.flatnonzero(chosen)
         if idx.size == 0:
             break
-        th, cn, fr = theta[idx], counts[idx], free[idx]
-        mix = th[:, :1] * p[None, :] + th[:, 1:][:, vidx]
+        sub = sp.take(chosen)
+        th, fr = theta[idx], free[idx]
+        mix = sub.mix(th)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where((cn > 0) & (mix > 0), cn / mix, 0.0)
-            w = np.where((cn > 0) & (mix > 0), cn / mix**2, 0.0)
-        grad = np.concatenate([(r @ p)[:, None], r @ onehot], axis=1)
+            r = np.where(mix > 0, sub.c / mix, 0.0)
+            w = np.where(mix > 0, sub.c / mix**2, 0.0)
+        grad = np.concatenate([sub.per_problem(r * sub.p)[:, None], sub.per_state(r)], axis=1)
         hess = np.zeros((idx.size, kk, kk))
-        hess[:, 0, 0] = w @ (p * p)
-        cross = (w * p[None, :]) @ onehot
+        hess[:, 0, 0] = sub.per_problem(w * sub.p * sub.p)
+        cross = sub.per_state(w * sub.p)
         hess[:, 0, 1:] = cross
         hess[:, 1:, 0] = cross
-        diag = w @ onehot
-        hess[:, np.arange(1, kk), np.arange(1, kk)] = diag
+        hess[:, np.arange(1, kk), np.arange(1, kk)] = sub.per_state(w)
         # KKT system of max LL s.t. sum(d_free) = 0, d_fixed = 0:  [H 1; 1' 0] [d; lam] = [g; 0] with H = -hessian
         system = np.zeros((idx.size, kk + 1, kk + 1))
         rhs = np.zeros((idx.size, kk + 1))
@@ -182,14 +237,14 @@ def _newton(counts: np.ndarray, theta: np.ndarray, free: np.ndarray, cells: _Cel
         step = t_max.copy()
         old_ll = ll[idx]
         new_th = th + step[:, None] * d
-        new_ll = _group_loglik(cn, np.maximum(new_th, 0.0), cells)
+        new_ll = _group_loglik(sub, np.maximum(new_th, 0.0))
         for _ in range(40):  # backtracking on problems whose likelihood fell
             bad = ~(new_ll >= old_ll - 1e-12 * np.abs(old_ll))
             if not bad.any():
                 break
             step[bad] *= 0.5
             new_th[bad] = th[bad] + step[bad, None] * d[bad]
-            new_ll[bad] = _group_loglik(cn[bad], np.maximum(new_th[bad], 0.0), cells)
+            new_ll = _group_loglik(sub, np.maximum(new_th, 0.0))
         bad = ~(new_ll >= old_ll - 1e-12 * np.abs(old_ll))
         new_th[bad] = th[bad]
         new_ll[bad] = old_ll[bad]
@@ -200,13 +255,13 @@ def _newton(counts: np.ndarray, theta: np.ndarray, free: np.ndarray, cells: _Cel
         moved = np.abs(new_th - th).max(axis=1)
         theta[idx] = new_th
         free[idx] = fr
-        ll[idx] = _group_loglik(cn, new_th, cells)
+        ll[idx] = _group_loglik(sub, new_th)
         active[idx] = (moved > 1e-15) & ~bad
     return theta
 
 
 def _fit_lifts(
-    counts: np.ndarray,
+    sp: _Sparse,
     allowed: np.ndarray,
     cells: _Cells,
     start: np.ndarray | None = None,
@@ -215,26 +270,23 @@ def _fit_lifts(
 ):
     """Maximise each problem's lift likelihood over the simplex face ``allowed``; returns (theta, loglik)."""
     if start is None:
-        theta = _moment_start(counts, allowed, cells, floor=1e-3)
+        theta = _moment_start(sp, allowed, cells, floor=1e-3)
     else:
         theta = np.where(allowed, np.maximum(start, 1e-8), 0.0)
         theta /= theta.sum(axis=1, keepdims=True)
-    dead = counts.sum(axis=1) <= _TINY
+    total = sp.per_problem(sp.c)
+    dead = total <= _TINY
     if dead.any():  # a target with no responsibility keeps its start (it will be pruned by weight)
         fallback = theta[dead].copy()
-    p, onehot, vidx = cells.p, cells.onehot, cells.v
-    total = np.maximum(counts.sum(axis=1), _TINY)
+    total = np.maximum(total, _TINY)
     for _ in range(em_steps):
-        mix = theta[:, :1] * p[None, :] + theta[:, 1:][:, vidx]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where((counts > 0) & (mix > 0), counts / mix, 0.0)
-        theta = theta * np.concatenate([(r @ p)[:, None], r @ onehot], axis=1) / total[:, None]
+        theta = theta * sp.gradient(theta) / total[:, None]
         theta /= np.maximum(theta.sum(axis=1, keepdims=True), _TINY)
     if newton:
-        theta = _newton(counts, theta, allowed & (theta > 0), cells)
+        theta = _newton(sp, theta, allowed & (theta > 0))
     if dead.any():
         theta[dead] = fallback
-    return theta, _group_loglik(counts, theta, cells)
+    return theta, _group_loglik(sp, theta)
 
 
 # ---------------------------------------------------------------------------------------------- sparse components
@@ -343,7 +395,7 @@ class _Fit:
     theta: np.ndarray  # (q, k+1) within-target fractions: [V_j follows its CPD, do(V_j = 0), ..., do(V_j = k-1)]
     mu: np.ndarray  # (q,) prefix target weights (re-estimated together with theta)
     allowed: np.ndarray  # (q, k+1) which children may have weight
-    counts: np.ndarray  # (q, cells) responsibility-weighted cell counts at the last E-step
+    counts: _Sparse | None  # responsibility-weighted cell counts (target, cell) at the last E-step
     loglik: float  # joint log-likelihood of the prefix rows (exact input: minus the residual norm)
     p: np.ndarray | None = None  # (cells,) P(v_j | pa_j) used (re-estimated when the CPDs are fitted jointly)
     pa_probs: np.ndarray | None = None  # (n_pa, k) the CPD rows of V_j behind ``p``
@@ -388,12 +440,18 @@ class _LiftProblem:
         self.flat_obs = entries.grp * kk  # index of theta[grp, 0] in theta.ravel()
         self.flat_do = self.flat_obs + 1 + self.v_entry  # index of theta[grp, 1 + v_j]
         self.values_p = self.values * self.p_entry
-        self.flat_cell = entries.grp * cells.p.size + self.cell_of_entry
+        # the (target, cell) pairs with a stored entry: the E-step adds responsibilities into these only
+        pair_keys, pair_of_entry = np.unique(entries.grp * cells.p.size + self.cell_of_entry, return_inverse=True)
+        self.pair_of_entry = pair_of_entry.ravel()
+        self.pair_b = pair_keys // cells.p.size
+        self.pair_cell = pair_keys % cells.p.size
+        self.pair_v = cells.v[self.pair_cell]
+        self.pair_pa = cells.pa[self.pair_cell]
 
     def _e_step(
         self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None
-    ) -> tuple[np.ndarray, float]:
-        """Responsibility-weighted cell counts ``(q, cells)`` and the joint log-likelihood of the prefix rows."""
+    ) -> tuple[_Sparse, float]:
+        """Responsibility-weighted cell counts ``(target, cell)`` and the joint log-likelihood of the prefix rows."""
         e = self.entries
         if theta is None:
             joint = mu[e.grp] * self.values
@@ -406,11 +464,11 @@ class _LiftProblem:
         with np.errstate(divide="ignore"):
             loglik = float(self.n @ (np.log(mix) + self.log_obs)) if ok.all() else -np.inf
         gamma = joint * (self.n / np.where(ok, mix, 1.0))[e.row]
-        n_cells = self.cells.p.size
-        counts = np.bincount(self.flat_cell, weights=gamma, minlength=e.q * n_cells)
-        return counts.reshape(e.q, n_cells), loglik
+        counts = np.bincount(self.pair_of_entry, weights=gamma, minlength=self.pair_b.size)
+        p_pair = (self.cells.p if p is None else p)[self.pair_cell]
+        return _Sparse(self.pair_b, counts, p_pair, self.pair_v, self.pair_pa, e.q, self.cells.onehot.shape[1]), loglik
 
-    def prefix_counts(self, mu: np.ndarray) -> np.ndarray:
+    def prefix_counts(self, mu: np.ndarray) -> _Sparse:
         """Cell counts from the responsibilities of the prefix alone (the first E-step of every lift)."""
         return self._e_step(mu, None)[0]
 
@@ -420,7 +478,7 @@ class _LiftProblem:
         allowed: np.ndarray,
         steps: int,
         start: np.ndarray | None = None,
-        prefix_counts: np.ndarray | None = None,
+        prefix_counts: _Sparse | None = None,
         p_start: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> _Fit:
         """EM over the prefix-target weights ``mu`` and the lift fractions ``theta`` (``steps`` iterations)."""
@@ -436,14 +494,14 @@ class _LiftProblem:
         for _ in range(max(steps, 1)):
             counts, loglik = self._e_step(mu, theta, p)
             loglik += self._observational_loglik(pa_probs)
-            mu = counts.sum(axis=1) / self.total
+            mu = counts.per_problem(counts.c) / self.total
             # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
-            mix = theta[:, :1] * p[None, :] + theta[:, 1:][:, cells.v]
+            mix = counts.mix(theta)
             with np.errstate(divide="ignore", invalid="ignore"):
-                r = np.where((counts > 0) & (mix > 0), counts / mix, 0.0)
-            updated = theta * np.concatenate([(r @ p)[:, None], r @ cells.onehot], axis=1)
+                r = np.where((counts.c > 0) & (mix > 0), counts.c / mix, 0.0)
+            updated = theta * np.concatenate([counts.per_problem(r * counts.p)[:, None], counts.per_state(r)], axis=1)
             if self.obs_counts is not None:  # joint CPD M-step: observational rows + rows that follow the CPD
-                followed = (r * theta[:, :1]).sum(axis=0) * p
+                followed = np.bincount(self.pair_cell, weights=r * theta[counts.b, 0], minlength=p.size) * p
                 p, pa_probs = self._cpd_m_step(followed)
             norm_ = updated.sum(axis=1, keepdims=True)
             theta = np.where(norm_ > 0, updated / np.where(norm_ > 0, norm_, 1.0), theta)
@@ -453,7 +511,7 @@ class _LiftProblem:
         counts, loglik = self._e_step(mu, theta, p)
         loglik += self._observational_loglik(pa_probs)
         return _Fit(
-            theta=theta, mu=counts.sum(axis=1) / self.total, allowed=allowed, counts=counts, loglik=loglik,
+            theta=theta, mu=counts.per_problem(counts.c) / self.total, allowed=allowed, counts=counts, loglik=loglik,
             p=p, pa_probs=pa_probs,
         )
 
@@ -509,7 +567,7 @@ class _LiftProblem:
         weights[g_all, c_all] = x
         new_mu = weights.sum(axis=1)
         theta = np.where(new_mu[:, None] > 0, weights / np.maximum(new_mu, _TINY)[:, None], allowed / kk)
-        return _Fit(theta=theta, mu=new_mu, allowed=allowed, counts=np.zeros((q, 0)), loglik=-residual)
+        return _Fit(theta=theta, mu=new_mu, allowed=allowed, counts=None, loglik=-residual)
 
     def likelihood_ratio(self, fit: _Fit) -> np.ndarray:
         """Log-likelihood drop of each target's lift when one child's weight is forced to zero (q, k+1).
@@ -527,8 +585,9 @@ class _LiftProblem:
         if ok.any():
             gg, cc = g[ok], c[ok]
             cells = self.cells if fit.p is None else replace(self.cells, p=fit.p, pa_probs=fit.pa_probs)
-            full = _group_loglik(fit.counts[gg], fit.theta[gg], cells)
-            _, reduced = _fit_lifts(fit.counts[gg], masks[ok], cells, start=fit.theta[gg] * masks[ok], em_steps=10)
+            sub = fit.counts.select(gg)
+            full = _group_loglik(sub, fit.theta[gg])
+            _, reduced = _fit_lifts(sub, masks[ok], cells, start=fit.theta[gg] * masks[ok], em_steps=10)
             out[gg, cc] = full - reduced
         return out
 
