@@ -1,9 +1,10 @@
 """Dask input: the count table (and per-variable marginals) computed by Dask, never collecting rows.
 
-Each partition is validated without raising and encoded into packed ``int64`` keys
-(:mod:`pgmpy_mixture.packing`), pre-aggregated, and the partial tables are combined by Dask's distributed
-group-by (a tree reduction, ``split_every`` partial tables per task). Only the distinct assignments reach the
-client. Rows with a bad value get a negative sentinel key; when one shows up, a second distributed pass collects,
+Each partition is read, validated without raising and encoded into packed ``int64`` keys
+(:mod:`pgmpy_mixture.packing`) and pre-aggregated to its distinct keys in one task; the partial tables are then
+summed by a tree reduction of plain NumPy arrays (``split_every`` partial tables per task, merged by binary
+search), so only small tables of distinct keys cross processes and only the final one reaches the client.
+Rows with a bad value get a negative sentinel key; when one shows up, a second distributed pass collects,
 per partition, the first offending row of every kind (a handful of rows) and the client replays the pandas
 validator on them, so the error is the one :func:`pgmpy_mixture.validation.encode_samples` raises on the same
 data as one pandas frame (same type, same message, same row).
@@ -12,9 +13,12 @@ Rows are named by their index label; partitions with a default (range) index, as
 ``dd.read_csv`` produce, are labelled by the row's position in the whole collection, as pandas would label the
 concatenation.
 
-Memory bound: a worker holds one partition, its codes and keys (``rows * (n + 8 * K + 24)`` bytes) and up to
-``split_every`` partial tables of at most ``U`` distinct rows each (``U * (8 * K + 24)`` bytes); the client holds
-the final table. Nothing grows with the number of rows.
+Memory bound (``n`` variables, ``K`` key columns, ``U`` distinct assignments, ``s = split_every``): a worker
+holds one partition as read, its codes and keys (``rows * (n + 8 * K + 24)`` bytes), or one combining task's
+inputs and output, at most ``(s + 1)`` partial tables of at most ``U`` rows of ``8 * K + 8`` bytes (``+ 16``
+with ``weights``); the client holds the final table (``U * (8 * K + 8)`` bytes) and the
+:class:`~pgmpy_mixture.counts.CountTable` made from it (``U * (n + 8)`` bytes). Nothing grows with the number of
+rows. Measured on 10^8 ALARM rows (9.1 million distinct assignments): see ``benchmarks/RESULTS.md``.
 
 Dask is optional (``pip install "pgmpy-mixture[scale]"``); the module imports without it and raises
 :class:`pgmpy_mixture.errors.MissingDependencyError` naming that extra when Dask is needed.
@@ -31,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,8 +43,8 @@ import numpy as np
 import pandas as pd
 
 from pgmpy_mixture.counts import CountTable
-from pgmpy_mixture.errors import DataTypeError, missing_dependency
-from pgmpy_mixture.packing import KeyLayout, count_table_from_keys, sum_by_key
+from pgmpy_mixture.errors import DataTypeError, ParameterError, missing_dependency
+from pgmpy_mixture.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
 from pgmpy_mixture.validation import (
     check_columns,
     empty_data_error,
@@ -57,6 +62,8 @@ BAD_WEIGHT = -2
 """Sentinel key: the row's weight is negative or not finite."""
 BAD_WEIGHT_TYPE = -3
 """Sentinel key: the partition's weights column is not numeric."""
+DEFAULT_SPLIT_EVERY = 8
+"""Partial tables combined per task of the tree reduction when ``split_every`` is not given."""
 
 
 def require_dask():
@@ -140,9 +147,11 @@ def _key_partition(
     weights: str | None,
     layout: KeyLayout,
 ) -> pd.DataFrame:
-    """One partition reduced to distinct keys with summed weight ``w``, rows ``n`` and fractional weights ``frac``."""
+    """One partition reduced to sorted distinct keys ``k*`` with summed weight ``w`` (and, with ``weights``,
+    rows ``n`` and rows with a fractional weight ``frac``), all sums as ``float64`` (exact for counts below 2**53)."""
     codes, bad_state, w, bad_weight = _encode_partition(pdf, variables, states, weights)
     keys = layout.pack(codes)  # rows with a bad code get a meaningless key, replaced by a sentinel next
+    del codes
     keys[bad_state, 0] = BAD_STATE
     flagged = bad_weight != 0
     keys[flagged, 0] = bad_weight[flagged]
@@ -150,10 +159,46 @@ def _key_partition(
     if weights is None:  # the summed weight is the row count
         uniq, w_sum = sum_by_key(keys, w)
     else:
-        frac = (np.mod(w, 1.0) != 0.0).astype(np.int64)
-        uniq, w_sum, n_sum, frac_sum = sum_by_key(keys, w, np.ones(len(w), dtype=np.int64), frac)
+        frac = (np.mod(w, 1.0) != 0.0).astype(np.float64)
+        uniq, w_sum, n_sum, frac_sum = sum_by_key(keys, w, np.ones(len(w)), frac)
         out.update(n=n_sum, frac=frac_sum)
+    _release_arrow_memory()
     return pd.DataFrame({**{f"k{g}": uniq[:, g] for g in range(layout.n_keys)}, "w": w_sum, **out})
+
+
+def _release_arrow_memory() -> None:
+    """Hand pyarrow's cached free pages (the partition as read from Parquet) back to the operating system.
+
+    pyarrow's allocator keeps freed memory for reuse by pyarrow only; NumPy cannot use it. Without this, a
+    worker that read a partition keeps that memory for good, on top of what the combining tasks need.
+    """
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+
+
+def _as_arrays(part: pd.DataFrame | tuple[np.ndarray, np.ndarray], n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """A partial table as ``(keys (m, K) int64, sums (m, c) float64)``, keys distinct and sorted."""
+    if isinstance(part, tuple):
+        return part
+    keys = part.iloc[:, :n_keys].to_numpy(dtype=np.int64)
+    return keys, part.iloc[:, n_keys:].to_numpy(dtype=np.float64)
+
+
+def _combine(*parts: pd.DataFrame | tuple[np.ndarray, np.ndarray], n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum partial tables over equal keys (one node of the tree reduction); the result is distinct and sorted.
+
+    With one key column the tables are merged by binary search into the largest one (memory: the inputs and
+    one copy of the result); with several they are concatenated and grouped.
+    """
+    tables = sorted((_as_arrays(p, n_keys) for p in parts), key=lambda t: -t[0].shape[0])
+    if n_keys == 1:
+        keys, sums = tables[0][0][:, 0], tables[0][1].copy()  # the input may be shared: add into a copy
+        for new_keys, new_sums in tables[1:]:
+            keys, sums = merge_sorted(keys, sums, new_keys[:, 0], new_sums)
+        return keys[:, None], sums
+    merged = sum_by_key(np.concatenate([k for k, _ in tables]), *np.concatenate([s for _, s in tables]).T)
+    return merged[0], np.stack(merged[1:], axis=1)
 
 
 def _marginal_partition(
@@ -206,8 +251,8 @@ def count_table_from_dask(
     weights : str, optional
         Column of non-negative row weights (counts, or probabilities summing to 1).
     split_every : int, optional
-        Fan-in of Dask's group-by tree reduction (Dask's default when None); smaller values bound the memory
-        of each combining task (at most ``split_every`` partial tables) at the cost of more tasks.
+        Fan-in of the tree reduction (:data:`DEFAULT_SPLIT_EVERY` when None, at least 2); smaller values bound
+        the memory of each combining task (at most ``split_every`` partial tables) at the cost of more tasks.
     scheduler : str, optional
         Passed to ``compute`` (default: the active Dask client or scheduler).
 
@@ -236,30 +281,36 @@ the model's states ['x', 'y']
     variables = tuple(variables)
     states = tuple(tuple(str(s) for s in st) for st in states)
     _check_frame(ddf, variables, weights)
+    if split_every is not None and (isinstance(split_every, bool) or not isinstance(split_every, int)
+                                    or split_every < 2):
+        raise ParameterError(f"split_every must be an integer of at least 2, got {split_every!r}")
+    import dask
+
     layout = KeyLayout.for_cardinalities([len(s) for s in states])
     kcols = [f"k{g}" for g in range(layout.n_keys)]
     sums = ["w"] if weights is None else ["w", "n", "frac"]
-    meta = pd.DataFrame(
-        {**{k: np.zeros(0, np.int64) for k in kcols}, "w": np.zeros(0),
-         **{c: np.zeros(0, np.int64) for c in sums[1:]}}
-    )
+    meta = pd.DataFrame({**{k: np.zeros(0, np.int64) for k in kcols}, **{c: np.zeros(0) for c in sums}})
+    # each partition is read and keyed in one (fused) task; what leaves it is its small table of distinct keys
     keyed = ddf.map_partitions(_key_partition, variables, states, weights, layout, meta=meta)
-    grouped = keyed.groupby(kcols, sort=False)[sums].sum(split_every=split_every)
-    table = grouped.compute(scheduler=scheduler)
-    if layout.n_keys == 1:
-        keys = table.index.to_numpy(dtype=np.int64)[:, None]
-    else:
-        keys = np.stack([table.index.get_level_values(k).to_numpy(np.int64) for k in kcols], axis=1)
-    if (keys[:, 0] < 0).any():
+    layer = list(keyed.to_delayed())
+    fan_in = split_every or DEFAULT_SPLIT_EVERY
+    combine = dask.delayed(_combine, pure=True)
+    while True:  # tree reduction of the partial tables: no task holds more than ``fan_in`` of them
+        layer = [combine(*layer[i : i + fan_in], n_keys=layout.n_keys) for i in range(0, len(layer), fan_in)]
+        if len(layer) == 1:
+            break
+    keys, table = layer[0].compute(scheduler=scheduler)
+    del layer, keyed
+    if keys.shape[0] and (keys[:, 0] < 0).any():
         _raise_pandas_error(ddf, variables, states, weights)
-    w = table["w"].to_numpy(dtype=np.float64)
-    n_rows = int(round(float(w.sum()))) if weights is None else int(table["n"].sum())
+    w = np.ascontiguousarray(table[:, 0])
+    n_rows = int(round(float(w.sum()))) if weights is None else int(round(float(table[:, 1].sum())))
     if n_rows == 0:
         raise empty_data_error()
     if weights is not None and w.sum() <= 0:
         raise zero_weights_error(weights)
-    is_distribution = weights is not None and is_probability_table(int(table["frac"].sum()) > 0, float(w.sum()))
-    del table, grouped
+    is_distribution = weights is not None and is_probability_table(float(table[:, 2].sum()) > 0, float(w.sum()))
+    del table
     return count_table_from_keys(
         layout, keys, w, variables, states, is_distribution=is_distribution, n_rows=n_rows
     )

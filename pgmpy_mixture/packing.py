@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 KEY_BITS = 62
+_UNPACK_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -102,14 +103,19 @@ class KeyLayout:
         [[1, 1]]
         """
         keys = np.asarray(keys, dtype=np.int64).reshape(-1, self.n_keys)
-        codes = np.empty((keys.shape[0], len(self.cardinalities)), dtype=dtype)
-        rest = np.empty(keys.shape[0], dtype=np.int64)
-        digit = np.empty(keys.shape[0], dtype=np.int64)
-        for g, group in enumerate(self.groups):
-            rest[:] = keys[:, g]
-            for j in reversed(group):  # in place: two temporaries in all, whatever the number of variables
-                np.divmod(rest, self.cardinalities[j], out=(rest, digit))
-                codes[:, j] = digit
+        n = keys.shape[0]
+        codes = np.empty((n, len(self.cardinalities)), dtype=dtype)
+        block = min(n, _UNPACK_BLOCK)  # blocks of rows: the temporaries stay small whatever the table size
+        rest = np.empty(block, dtype=np.int64)
+        digit = np.empty(block, dtype=np.int64)
+        for lo in range(0, n, max(block, 1)):
+            hi = min(lo + block, n)
+            r, d = rest[: hi - lo], digit[: hi - lo]
+            for g, group in enumerate(self.groups):
+                r[:] = keys[lo:hi, g]
+                for j in reversed(group):  # in place: two temporaries in all, whatever the number of variables
+                    np.divmod(r, self.cardinalities[j], out=(r, d))
+                    codes[lo:hi, j] = d
         return codes
 
 
@@ -160,7 +166,8 @@ def merge_sorted(
     """Add a table of distinct sorted single-column keys into another, keeping it distinct and sorted.
 
     Matching keys are added in place (``sums`` is modified); new keys are inserted in one pass, so the extra
-    memory is one copy of the result, not a sort of both tables.
+    memory is one copy of the result, not a sort of both tables. ``sums`` may be 2-D (one row per key, one
+    column per summed quantity).
 
     Examples
     --------
@@ -175,7 +182,8 @@ def merge_sorted(
     if hit.all():
         return keys, sums
     fresh = ~hit
-    return np.insert(keys, pos[fresh], new_keys[fresh]), np.insert(sums, pos[fresh], new_sums[fresh])
+    at = pos[fresh]
+    return np.insert(keys, at, new_keys[fresh]), np.insert(sums, at, new_sums[fresh], axis=0)
 
 
 def count_table_from_keys(

@@ -260,3 +260,32 @@ def test_disentangle_marginals_takes_a_dask_frame(client):
     # chunk iterators as joint samples for EM
     em = disentangle_marginals(network, method="em", data=iter([frame.iloc[:20_000], frame.iloc[20_000:]]))
     assert em.sample_size == 50_000
+
+
+@pytest.mark.parametrize("split_every", [1, 0, 2.5, True])
+def test_bad_split_every_is_rejected(split_every):
+    from pgmpy_mixture.errors import ParameterError
+
+    ddf = dd.from_pandas(pd.DataFrame({"A": ["x", "y"]}), npartitions=1)
+    with pytest.raises(ParameterError, match="split_every"):
+        count_table_from_dask(ddf, ["A"], [["x", "y"]], split_every=split_every, scheduler="sync")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tree_reduction_of_many_partitions_is_exact(seed):
+    """Deep and shallow trees (fan-in 2..9, 1..23 partitions, some empty) give the pandas table."""
+    rng, variables, states, frame = random_problem(100 + seed, int(1 + seed % 4), 600, max_card=3)
+    npart = int(rng.integers(1, 24))
+    cuts = np.sort(rng.integers(0, len(frame) + 1, npart - 1))  # repeated cuts make empty partitions
+    pieces = np.split(np.arange(len(frame)), cuts)
+    ddf = dd.from_delayed(
+        [_delayed_slice(frame, i) for i in pieces], meta=frame.iloc[:0]
+    )
+    table = count_table_from_dask(ddf, variables, states, split_every=int(rng.integers(2, 10)), scheduler="sync")
+    assert_same_table(table, CountTable.from_frame(frame, variables, states))
+
+
+def _delayed_slice(frame: pd.DataFrame, rows: np.ndarray):
+    import dask
+
+    return dask.delayed(frame.iloc.__getitem__)(rows)
