@@ -18,8 +18,9 @@ recursion but estimates every lift from all rows:
 3. **Exclusion chosen by fit** (Assumption 3.1): every candidate excluded state ``e`` of ``V_j`` is tried,
    with ``theta_e = 0`` in every lift, and the one with the largest total log-likelihood is kept.
 4. **Pruning that scales with the sample size:** a child is dropped when the likelihood-ratio statistic
-   for setting its weight to zero is below ``penalty`` (default BIC, ``log(n) / 2`` per weight); on exact
-   input children with weight ``<= tolerance`` are dropped.
+   for setting its weight to zero is below ``penalty`` (default ``"local"``: BIC on the rows of the target
+   being lifted, ``max(1, log(n w_i) / 2)``; ``"bic"``: ``log(n) / 2`` per weight); on exact input children
+   with weight ``<= tolerance`` are dropped.
 5. **Joint refinement.** A few EM iterations over all surviving weights on the prefix after each step,
    and a joint EM polish of all weights on the full rows at the end.
 
@@ -346,7 +347,9 @@ def _joint_em(entries: _Entries, n: np.ndarray, weights: np.ndarray, steps: int,
     return w
 
 
-def _joint_prune(entries: _Entries, n: np.ndarray, w: np.ndarray, tau: float, em_steps: int) -> np.ndarray:
+def _joint_prune(
+    entries: _Entries, n: np.ndarray, w: np.ndarray, tau: float | np.ndarray, em_steps: int
+) -> np.ndarray:
     """Backward elimination on the joint likelihood: drop components whose removal costs less than ``tau``.
 
     The cost of removing component ``c`` without refitting is
@@ -365,9 +368,10 @@ def _joint_prune(entries: _Entries, n: np.ndarray, w: np.ndarray, tau: float, em
         cost = -np.bincount(entries.grp, weights=log_rest, minlength=entries.q)
         with np.errstate(divide="ignore"):
             cost += total * np.log1p(-np.minimum(weights, 1 - 1e-16))
-        cost[~keep] = np.inf
-        worst = int(np.argmin(cost))
-        if not cost[worst] < tau:
+        margin = cost - tau  # tau: one penalty, or one per component
+        margin[~keep] = np.inf
+        worst = int(np.argmin(margin))
+        if not margin[worst] < 0:
             break
         keep[worst] = False
         weights[worst] = 0.0
@@ -717,18 +721,30 @@ def _penalty_value(penalty: str | float, sample_size: float | None) -> float | N
             return 0.5 * float(np.log(max(sample_size, 2.0)))
         if penalty == "aic":
             return 1.0
-        raise ParameterError(f"penalty must be 'bic', 'aic' or a non-negative number, got {penalty!r}")
+        if penalty == "local":  # the largest value; per target it is max(1, log(n mu_i) / 2), see _local_penalty
+            return 0.5 * float(np.log(max(sample_size, 2.0)))
+        raise ParameterError(f"penalty must be 'local', 'bic', 'aic' or a non-negative number, got {penalty!r}")
     value = float(penalty)
     if not np.isfinite(value) or value < 0:
-        raise ParameterError(f"penalty must be 'bic', 'aic' or a non-negative number, got {penalty!r}")
+        raise ParameterError(f"penalty must be 'local', 'bic', 'aic' or a non-negative number, got {penalty!r}")
     return value
+
+
+def _local_penalty(sample_size: float, weights: np.ndarray) -> np.ndarray:
+    """BIC counted on the rows a target explains: ``max(1, log(n w_i) / 2)`` (AIC's 1 as the floor).
+
+    A child of target ``i`` is fitted from the about ``n w_i`` rows of ``i`` only, so its weight's BIC penalty is
+    ``log(n w_i) / 2``; it grows with ``n`` (consistent, like BIC), but small targets at small ``n`` are not
+    held to the penalty of the whole sample, which otherwise merges them into heavy false positives.
+    """
+    return np.maximum(1.0, 0.5 * np.log(np.maximum(sample_size * np.asarray(weights, dtype=np.float64), 1.0)))
 
 
 def disentangle_likelihood(
     network: CausalNetwork,
     counts: CountTable,
     *,
-    penalty: str | float = "bic",
+    penalty: str | float = "local",
     epsilon: float = 0.0,
     tolerance: float = 1e-10,
     lift_steps: int | None = None,
@@ -750,9 +766,11 @@ def disentangle_likelihood(
         The known (or fitted, plug-in) P(V) and graph.
     counts : CountTable
         Mixture samples (counts) or an exact probability table (``is_distribution``).
-    penalty : {"bic", "aic"} or float
-        A child target is kept when twice... precisely: when the log-likelihood drop from removing it exceeds
-        this value (``"bic"``: ``log(n)/2``; ``"aic"``: 1). Ignored on exact input.
+    penalty : {"local", "bic", "aic"} or float
+        A child target is kept when the log-likelihood drop from removing it exceeds this value
+        (``"local"``, the default: ``max(1, log(n w)/2)`` with ``w`` the weight of the target being lifted,
+        i.e. BIC counted on the about ``n w`` rows that target explains; ``"bic"``: ``log(n)/2``;
+        ``"aic"``: 1). Ignored on exact input.
     epsilon : float
         Additionally drop targets whose weight is below ``epsilon`` (0 = rely on the likelihood test).
     tolerance : float
@@ -813,9 +831,7 @@ def disentangle_likelihood(
 
         if not isinstance(observational, CountTable):
             raise DataValueError(f"observational must be a CountTable, got {type(observational).__name__}")
-        if set(observational.variables) != set(network.variables):
-            raise DataValueError("the observational table and the network have different variables")
-        obs_table = observational.reorder(network.variables)
+        obs_table = observational.align(network.variables, network.states)
         obs_codes, obs_weights = obs_table.codes, obs_table.weights
         if delta is None:  # posterior mean under a Dirichlet(prior) on every CPD row
             if not (np.isfinite(prior) and prior > 0):
@@ -824,8 +840,9 @@ def disentangle_likelihood(
             for j in range(network.n_variables):
                 k = int(network.cardinalities[j])
                 flat = _cpd_cell_index(network, obs_codes, j)
-                counts_j = np.bincount(flat, weights=obs_weights, minlength=network.cpds[j].size).reshape(-1, k)
-                table = (counts_j + prior) / (counts_j.sum(axis=1, keepdims=True) + k * prior)
+                table = np.bincount(flat, weights=obs_weights, minlength=network.cpds[j].size).reshape(-1, k)
+                table += prior  # in place: a node with many parents has a CPD of millions of cells
+                table /= table.sum(axis=1, keepdims=True)
                 tables.append(table.reshape(network.cpds[j].shape))
             network = CausalNetwork(network.variables, network.states, network.parents, tuple(tables))
             cpd_how = f"Dirichlet({prior:g}) posterior mean"
@@ -844,12 +861,7 @@ def disentangle_likelihood(
     cpd_how = None
     if isinstance(counts, CountTable) is False:
         raise DataValueError(f"counts must be a CountTable, got {type(counts).__name__}")
-    if set(counts.variables) != set(network.variables):
-        raise DataValueError("the count table and the network have different variables")
-    if counts.variables != network.variables:
-        counts = counts.reorder(network.variables)
-    if counts.states != network.states:
-        raise DataValueError("the count table's state names differ from the network's")
+    counts = counts.align(network.variables, network.states)
     if not (np.isfinite(epsilon) and 0 <= epsilon < 1):
         raise ParameterError(f"epsilon must be in [0, 1), got {epsilon!r}")
     exact = bool(counts.is_distribution)
@@ -865,7 +877,7 @@ def disentangle_likelihood(
         warnings.append(f"positivity (Assumption 3.2) fails at {bad_cpds[:5]}: estimates may not be unique")
 
     joint = observational is not None and joint_cpds and not exact
-    cpds = [np.array(c, dtype=np.float64) for c in network.cpds]
+    cpds = [np.array(c, dtype=np.float64) for c in network.cpds] if joint else None  # only re-fitted jointly
     targets = np.full((1, n_vars), NOT_INTERVENED, dtype=np.int64)
     mu = np.array([1.0])
     entries = _Entries(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1), 1, 1)  # the empty prefix
@@ -926,7 +938,8 @@ def disentangle_likelihood(
         if tau is None:
             keep &= fit.theta * fit.mu[:, None] > tolerance
         else:
-            keep &= step.likelihood_ratio(fit) >= tau
+            tau_g = _local_penalty(sample_size, fit.mu)[:, None] if penalty == "local" else tau
+            keep &= step.likelihood_ratio(fit) >= tau_g
         if epsilon > 0:
             keep &= fit.theta * fit.mu[:, None] >= epsilon
         keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]
@@ -945,7 +958,10 @@ def disentangle_likelihood(
             cpds[j].reshape(-1, k)[cells.pa_index] = fit.pa_probs
         alive = new_mu > (tolerance if exact else 0.0)
         if tau is not None:
-            alive &= _joint_prune(new_entries, step.n, new_mu / new_mu.sum(), tau, 0)
+            w_new = new_mu / new_mu.sum()
+            alive &= _joint_prune(
+                new_entries, step.n, w_new, _local_penalty(sample_size, w_new) if penalty == "local" else tau, 0
+            )
         keep_idx = np.flatnonzero(alive)
         targets, entries = new_targets[keep_idx], new_entries.take(keep_idx)
         mu = new_mu[keep_idx] / new_mu[keep_idx].sum()

@@ -62,7 +62,7 @@ def test_auto_uses_likelihood_for_samples():
     result = disentangle_mixture(network, CountTable.from_codes(codes, network.variables, network.states))
     assert result.method == "likelihood" and result.options["method"] == "likelihood"
     assert result.sample_size == 5000
-    assert result.options["penalty"] == "bic"
+    assert result.options["penalty"] == "local"
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -104,6 +104,16 @@ def test_penalty_controls_false_positives():
     strict = disentangle_likelihood(network, table, penalty="bic")
     assert len(strict) <= len(loose)
     assert strict.options["penalty_value"] == pytest.approx(0.5 * np.log(3000))
+    local = disentangle_likelihood(network, table)  # default: BIC on each target's own rows, never above BIC
+    assert local.options["penalty"] == "local"
+    assert len(strict) <= len(local) <= len(loose)
+
+
+def test_local_penalty_is_bic_on_the_target_rows_with_aic_floor():
+    from pgmpy_mixture.disentangle_ml import _local_penalty
+
+    values = _local_penalty(10_000.0, np.array([1.0, 0.01, 1e-6]))
+    assert values == pytest.approx([0.5 * np.log(10_000), 0.5 * np.log(100), 1.0])
 
 
 def test_observational_samples_plug_in_cpds():
@@ -152,7 +162,7 @@ def test_bad_options_and_inputs_raise_our_errors():
     with pytest.raises(DataValueError, match="CountTable"):
         disentangle_likelihood(network, table.codes)
     other = CountTable.from_codes(np.zeros((2, 1), dtype=int), ["Z"], [["a"]])
-    with pytest.raises(DataValueError, match="different variables"):
+    with pytest.raises(DataValueError, match="not a variable of the model"):
         disentangle_likelihood(network, other)
 
 
