@@ -123,12 +123,6 @@ class _Sparse:
     n_prob: int
     k: int
 
-    @classmethod
-    def from_dense(cls, counts: np.ndarray, cells: _Cells) -> _Sparse:
-        b, cell = np.nonzero(counts > 0)
-        return cls(b, counts[b, cell], cells.p[cell], cells.v[cell], cells.pa[cell], counts.shape[0],
-                   cells.onehot.shape[1])
-
     def select(self, index: np.ndarray) -> _Sparse:
         """The problems ``index`` (repeats allowed), renumbered ``0..len(index)-1``; entries are sorted by ``b``."""
         bounds = np.searchsorted(self.b, np.arange(self.n_prob + 1))
@@ -940,6 +934,13 @@ def disentangle_likelihood(
         else:
             tau_g = _local_penalty(sample_size, fit.mu)[:, None] if penalty == "local" else tau
             keep &= step.likelihood_ratio(fit) >= tau_g
+            # each test removes ONE child; a target whose children all fail keeps its best one (whether the
+            # target itself stays is decided by the joint backward elimination below)
+            current = fit.allowed & (fit.theta > 0)
+            orphan = current.any(axis=1) & ~keep.any(axis=1)
+            if orphan.any():
+                best = np.argmax(np.where(current, fit.theta, -1.0), axis=1)
+                keep[np.flatnonzero(orphan), best[orphan]] = True
         if epsilon > 0:
             keep &= fit.theta * fit.mu[:, None] >= epsilon
         keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]

@@ -180,3 +180,14 @@ def test_constrained_covariance_sums_to_zero():
     cov = constrained_covariance(info)
     assert np.allclose(cov.sum(axis=0), 0.0, atol=1e-12)
     assert np.all(np.diag(cov) > 0)
+
+
+def test_a_target_whose_children_all_fail_the_test_keeps_its_best_child():
+    # one row: each child alone fails the likelihood-ratio test, but the lift must keep one of them
+    from pgmpy_mixture.network import CausalNetwork
+
+    network = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([0.5, 0.5])})
+    table = CountTable.from_codes(np.array([[0]]), ["A"], [["x", "y"]])
+    result = disentangle_likelihood(network, table)
+    assert len(result) == 1 and result.sample_size == 1
+    assert sum(c.weight for c in result) == pytest.approx(1.0)
