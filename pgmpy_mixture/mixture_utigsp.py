@@ -169,6 +169,29 @@ def check_n_components(k: int, n: int, d: int, name: str = "n_components") -> No
         )
 
 
+def candidate_counts(n_components: int | str, k_max: int | None, n: int, d: int, selection: str) -> np.ndarray:
+    """Component counts to fit: ``1..k_max`` for ``"auto"`` (default ``k_max = min(d + 1, n // (d + 1))``), else one.
+
+    Checks ``selection`` and that every count is supported by the data (:func:`check_n_components`).
+
+    Examples
+    --------
+    >>> candidate_counts("auto", None, n=100, d=3, selection="bic").tolist()
+    [1, 2, 3, 4]
+    >>> candidate_counts(2, None, n=100, d=3, selection="cutoff").tolist()
+    [2]
+    """
+    if selection not in ("cutoff", "bic"):
+        raise ParameterError(f"selection must be 'cutoff' or 'bic', got {selection!r}")
+    if n_components == "auto":
+        if k_max is None:
+            k_max = max(1, min(d + 1, n // (d + 1)))
+        check_n_components(k_max, n, d, "k_max")
+        return np.arange(1, k_max + 1)
+    check_n_components(n_components, n, d)
+    return np.array([int(n_components)])
+
+
 def fit_candidate_mixtures(
     X: np.ndarray, candidates: Sequence[int], n_init: int = 3, random_state: int | None = 0,
     reg_covar: float = 1e-6, max_iter: int = 300, progress: bool = False, covariance_type: str = "full",
@@ -517,18 +540,9 @@ def fit_mixture_utigsp(
     """
     data, columns = check_continuous_matrix(X)
     n, d = data.shape
-    if selection not in ("cutoff", "bic"):
-        raise ParameterError(f"selection must be 'cutoff' or 'bic', got {selection!r}")
+    candidates = candidate_counts(n_components, k_max, n, d, selection)
     if n_init < 1:
         raise ParameterError(f"n_init must be >= 1, got {n_init}")
-    if n_components == "auto":
-        if k_max is None:
-            k_max = max(1, min(d + 1, n // (d + 1)))
-        check_n_components(k_max, n, d, "k_max")
-        candidates = np.arange(1, k_max + 1)
-    else:
-        check_n_components(n_components, n, d)
-        candidates = np.array([int(n_components)])
     if covariance_type not in ("full", "diag", "tied", "spherical"):
         raise ParameterError(f"covariance_type must be 'full', 'diag', 'tied' or 'spherical', got {covariance_type!r}")
     models, ll, bic = fit_candidate_mixtures(data, candidates, n_init, random_state, reg_covar,

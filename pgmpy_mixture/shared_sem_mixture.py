@@ -34,11 +34,11 @@ import warnings
 import numpy as np
 from scipy.special import logsumexp
 
-from pgmpy_mixture.errors import EstimationWarning, ParameterError
+from pgmpy_mixture.errors import EstimationWarning
 from pgmpy_mixture.gaussian_simulate import component_moments
 from pgmpy_mixture.mixture_utigsp import (
     GaussianMixtureFit,
-    check_n_components,
+    candidate_counts,
     fit_candidate_mixtures,
     identify_targets,
     select_by_cutoff,
@@ -218,16 +218,7 @@ def fit_shared_sem_mixture(
     """
     data, columns = check_continuous_matrix(X)
     n, d = data.shape
-    if selection not in ("cutoff", "bic"):
-        raise ParameterError(f"selection must be 'cutoff' or 'bic', got {selection!r}")
-    if n_components == "auto":
-        if k_max is None:
-            k_max = max(1, min(d + 1, n // (d + 1)))
-        check_n_components(k_max, n, d, "k_max")
-        candidates = np.arange(1, k_max + 1)
-    else:
-        check_n_components(n_components, n, d)
-        candidates = np.array([int(n_components)])
+    candidates = candidate_counts(n_components, k_max, n, d, selection)
     models, _, _ = fit_candidate_mixtures(data, candidates, n_init, random_state,
                                           covariance_type=init_covariance_type)
     fits = [fit_shared_sem(data, gm.predict_proba(data), max_iter=max_iter, penalty_scale=penalty_scale,
