@@ -133,30 +133,22 @@ def plot(rows_size, rows_strength, path: Path) -> None:
                     ax.plot(*zip(*pts, strict=True), "o-", label=f"d={d}")
             ax.set_title(f"{label}, targets={targets}")
             ax.set_xlabel("log2 M")
-            ax.legend()
+            if ax.lines:
+                ax.legend()
     if not rows_strength:
         axes[0, 3].set_axis_off()
         axes[1, 3].set_axis_off()
-    ax = axes[0, 3]
-    for var_scale in sorted({r["var_scale"] for r in rows_strength}):
-        pts = sorted((r["gamma"], r["jaccard"]) for r in rows_strength
-                     if r["var_scale"] == var_scale and r["selection"] == "bic")
-        if pts:
-            ax.plot(*zip(*pts, strict=True), "o-", label=f"variance x{var_scale:g}")
-    ax.set_title("strength: Jaccard vs mean shift (soft, d=4, BIC)")
-    ax.set_xlabel("noise-mean shift gamma")
-    if rows_strength:
-        ax.legend()
-    ax = axes[1, 3]
-    for var_scale in sorted({r["var_scale"] for r in rows_strength}):
-        pts = sorted((r["gamma"], r["shd_dag"]) for r in rows_strength
-                     if r["var_scale"] == var_scale and r["selection"] == "bic")
-        if pts:
-            ax.plot(*zip(*pts, strict=True), "o-", label=f"variance x{var_scale:g}")
-    ax.set_title("strength: SHD vs mean shift (soft, d=4, BIC)")
-    ax.set_xlabel("noise-mean shift gamma")
-    if rows_strength:
-        ax.legend()
+    for row, (metric, label) in enumerate((("jaccard", "Jaccard"), ("shd_dag", "SHD"))):
+        ax = axes[row, 3]
+        for var_scale in sorted({r["var_scale"] for r in rows_strength}):
+            pts = sorted((r["gamma"], r[metric]) for r in rows_strength
+                         if r["var_scale"] == var_scale and r["selection"] == "bic")
+            if pts:
+                ax.plot(*zip(*pts, strict=True), "o-", label=f"variance x{var_scale:g}")
+        ax.set_title(f"strength: {label} vs mean shift (soft, d=4, BIC)")
+        ax.set_xlabel("noise-mean shift gamma")
+        if ax.lines:
+            ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"figure: {path}")
