@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -212,7 +213,23 @@ class MixtureSplitter(BaseEstimator):
         alpha : float
             Level of the CI tests (pc, cdnod, sem, utigsp).
         **kwargs
-            Passed to the causal-learn function.
+            Passed to the causal-learn function (or to ``unknown_target_igsp``).
+
+        Returns
+        -------
+        graph : causal-learn ``GeneralGraph`` over the columns
+        targets : list, one entry per component
+            The splitter's ``targets_``; for ``"utigsp"`` UT-IGSP's own learned targets (``set()`` for the
+            observational component, ``None`` for a component too small to test).
+
+        Examples
+        --------
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=0)
+        >>> sp = MixtureSplitter(n_components=4, random_state=0).fit(sim.data)
+        >>> graph, targets = sp.discover(sim.data, method="sem", alpha=1e-3)
+        >>> bool((graph_to_adjacency(graph) == sim.sem.adjacency).all())
+        True
         """
         if method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
@@ -273,6 +290,12 @@ class MixtureSplitter(BaseEstimator):
         return adjacency_to_graph(graph_to_adjacency(cg.G)[:d, :d], names)
 
     def _utigsp(self, data, labels, names, alpha, **kwargs):
+        """UT-IGSP (Squires, Wang & Uhler 2020) with the observational component as its reference setting.
+
+        Returns the DAG and one entry per component: ``set()`` for the observational component, UT-IGSP's learned
+        targets for the others, and ``None`` for a component with too few rows (at most ``d``) to test, which is
+        left out of UT-IGSP with a warning naming it.
+        """
         try:
             from conditional_independence import (
                 MemoizedCI_Tester,
@@ -286,18 +309,31 @@ class MixtureSplitter(BaseEstimator):
         except ImportError as exc:
             raise ImportError(
                 "method='utigsp' needs the optional packages graphical-model-learning and conditional-independence"
+                " (pip install 'pgmpy-mixture[utigsp]')"
             ) from exc
+        d = data.shape[1]
         obs = data[labels == self.observational_component_]
-        parts = [data[labels == k] for k in range(self.n_components_) if k != self.observational_component_]
-        parts = [p for p in parts if len(p) > data.shape[1]]
+        if obs.shape[0] <= d:
+            raise ParameterError(f"the observational component has {obs.shape[0]} rows: too few for UT-IGSP")
+        used, skipped = [], []
+        for k in range(self.n_components_):
+            if k != self.observational_component_:
+                (used if int((labels == k).sum()) > d else skipped).append(k)
+        if skipped:
+            warnings.warn(f"components {skipped} have at most {d} rows and are left out of UT-IGSP", stacklevel=3)
+        parts = [data[labels == k] for k in used]
         ci = MemoizedCI_Tester(partial_correlation_test, partial_correlation_suffstat(obs), alpha=alpha)
         inv = MemoizedInvarianceTester(gauss_invariance_test, gauss_invariance_suffstat(obs, parts), alpha=alpha)
         setting_list = [{"known_interventions": []} for _ in parts]
-        dag, learned = unknown_target_igsp(setting_list, set(range(data.shape[1])), ci, inv, **kwargs)
-        adj = np.zeros((len(names), len(names)), bool)
+        dag, learned = unknown_target_igsp(setting_list, set(range(d)), ci, inv, **kwargs)
+        adj = np.zeros((d, d), bool)
         for i, j in dag.arcs:
-            adj[i, j] = True
-        return adjacency_to_graph(adj, names), [set()] + [set(t) for t in learned]
+            adj[int(i), int(j)] = True
+        targets: list[set[int] | None] = [None] * self.n_components_
+        targets[self.observational_component_] = set()
+        for k, found in zip(used, learned, strict=True):
+            targets[k] = {int(v) for v in found}
+        return adjacency_to_graph(adj, names), targets
 
     def plot_selection(self, ax=None):
         """Plot the log-likelihood and BIC curves over the candidate counts, marking the chosen count
