@@ -177,6 +177,74 @@ def _release_arrow_memory() -> None:
         pa.default_memory_pool().release_unused()
 
 
+def _active_client() -> Any:
+    """The active ``distributed`` client, or None (no client, or distributed not installed)."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+def compute_with_progress(obj: Any, *, scheduler: str | None = None, progress: bool = False,
+                          desc: str = "dask") -> Any:
+    """``obj.compute(scheduler=...)``, optionally with a tqdm bar on stderr counting finished Dask tasks.
+
+    With an active ``distributed`` client (and no ``scheduler``), the bar follows the scheduler's task counts;
+    with a local scheduler (threads, processes, sync), a Dask callback advances it task by task. Stdout is left
+    alone, so command-line output can be piped.
+
+    Examples
+    --------
+    >>> import dask
+    >>> total = dask.delayed(sum)([1, 2, 3])
+    >>> compute_with_progress(total, scheduler="sync", progress=False)
+    6
+    """
+    if not progress:
+        return obj.compute(scheduler=scheduler)
+    from tqdm.auto import tqdm
+
+    client = _active_client() if scheduler is None else None
+    if client is None:
+        from dask.callbacks import Callback
+
+        class TaskBar(Callback):
+            def _start_state(self, dsk, state):
+                self.bar = tqdm(total=sum(len(state[k]) for k in ("ready", "waiting", "running", "finished")),
+                                desc=desc, unit="task", file=sys.stderr)
+
+            def _posttask(self, key, result, dsk, state, worker_id):
+                self.bar.update(1)
+
+            def _finish(self, dsk, state, errored):
+                self.bar.close()
+
+        with TaskBar():
+            return obj.compute(scheduler=scheduler)
+    from distributed.diagnostics.progressbar import TextProgressBar
+
+    class ClusterBar(TextProgressBar):
+        def __init__(self, keys, **kwargs):
+            self.bar = tqdm(total=0, desc=desc, unit="task", file=sys.stderr)
+            super().__init__(keys, **kwargs)
+
+        def _draw_bar(self, remaining, all, **kwargs):  # noqa: A002 -- the name distributed passes
+            self.bar.total = all
+            self.bar.n = all - remaining
+            self.bar.refresh()
+
+        def _draw_stop(self, **kwargs):
+            self.bar.close()
+
+    future = client.compute(obj)
+    ClusterBar([future])
+    return future.result()
+
+
 def _as_arrays(part: pd.DataFrame | tuple[np.ndarray, np.ndarray], n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     """A partial table as ``(keys (m, K) int64, sums (m, c) float64)``, keys distinct and sorted."""
     if isinstance(part, tuple):
@@ -239,6 +307,7 @@ def count_table_from_dask(
     *,
     split_every: int | None = None,
     scheduler: str | None = None,
+    progress: bool = False,
 ) -> CountTable:
     """The count table of a ``dask.dataframe.DataFrame`` of state names, computed by Dask.
 
@@ -255,6 +324,8 @@ def count_table_from_dask(
         the memory of each combining task (at most ``split_every`` partial tables) at the cost of more tasks.
     scheduler : str, optional
         Passed to ``compute`` (default: the active Dask client or scheduler).
+    progress : bool, default False
+        Show a tqdm bar of finished Dask tasks on stderr (:func:`compute_with_progress`).
 
     Returns
     -------
@@ -299,7 +370,7 @@ the model's states ['x', 'y']
         layer = [combine(*layer[i : i + fan_in], n_keys=layout.n_keys) for i in range(0, len(layer), fan_in)]
         if len(layer) == 1:
             break
-    keys, table = layer[0].compute(scheduler=scheduler)
+    keys, table = compute_with_progress(layer[0], scheduler=scheduler, progress=progress, desc="counting")
     del layer, keyed
     if keys.shape[0] and (keys[:, 0] < 0).any():
         _raise_pandas_error(ddf, variables, states, weights)
@@ -324,6 +395,7 @@ def marginals_from_dask(
     *,
     scheduler: str | None = None,
     return_sample_size: bool = False,
+    progress: bool = False,
 ):
     """Per-variable marginals ``{variable: {state: probability}}`` of a dask frame (distributed value counts).
 
@@ -336,6 +408,8 @@ def marginals_from_dask(
     return_sample_size : bool, default False
         Also return the sample size behind the marginals: the total weight (the row count without
         ``weights``), or None when the weights are an exact probability table.
+    progress : bool, default False
+        Show a tqdm bar of finished Dask tasks on stderr.
 
     Examples
     --------
@@ -351,7 +425,7 @@ def marginals_from_dask(
     cols = [f"c{j}_{s}" for j, names in enumerate(states) for s in range(len(names))]
     meta = pd.DataFrame({c: np.zeros(0) for c in [*cols, "total", "n", "bad", "frac"]})
     per_part = ddf.map_partitions(_marginal_partition, variables, states, weights, meta=meta)
-    sums = per_part.sum().compute(scheduler=scheduler)
+    sums = compute_with_progress(per_part.sum(), scheduler=scheduler, progress=progress, desc="marginals")
     if sums["bad"] > 0:
         _raise_pandas_error(ddf, variables, states, weights)
     if sums["n"] == 0:

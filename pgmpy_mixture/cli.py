@@ -138,9 +138,9 @@ def count_large_input(spec: str, model: Any, *, weights: str | None, chunksize: 
             ddf = dd.read_csv(paths, **CSV_CHUNK_OPTIONS)
         if dask == "local":
             with LocalCluster(dashboard_address=None) as cluster, Client(cluster):
-                return to_count_table(ddf, variables, states, weights)
+                return to_count_table(ddf, variables, states, weights, progress=progress)
         with Client(dask):
-            return to_count_table(ddf, variables, states, weights)
+            return to_count_table(ddf, variables, states, weights, progress=progress)
     paths = resolve_paths(spec)
     chunks = iter_file_chunks(paths, chunksize, csv_options=CSV_CHUNK_OPTIONS)
     return count_chunks(chunks, variables, states, weights, progress=progress, total=parquet_rows(paths))

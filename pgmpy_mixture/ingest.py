@@ -114,7 +114,7 @@ def to_count_table(
     chunksize : int
         Rows per chunk when reading files.
     progress : bool
-        Progress bar for chunked input.
+        Progress bar for chunked input and for Dask frames (finished tasks, on stderr).
 
     Returns
     -------
@@ -145,7 +145,7 @@ the model's states ['x', 'y']
     if _is_dask(data):
         from pgmpy_mixture.adapters.dask import count_table_from_dask
 
-        return count_table_from_dask(data, variables, states, weights)
+        return count_table_from_dask(data, variables, states, weights, progress=progress)
     if _is_paths(data):
         return count_files(data, variables, states, weights, chunksize=chunksize, progress=progress)
     if isinstance(data, Iterable) and not isinstance(data, (bytes, dict, np.ndarray, pd.Series)):
@@ -189,7 +189,8 @@ def to_marginals(
     if _is_dask(data):
         from pgmpy_mixture.adapters.dask import marginals_from_dask
 
-        return marginals_from_dask(data, variables, states, weights, return_sample_size=return_sample_size)
+        return marginals_from_dask(data, variables, states, weights, return_sample_size=return_sample_size,
+                                   progress=progress)
     table = to_count_table(data, variables, states, weights, chunksize=chunksize, progress=progress)
     marginals = marginals_from_counts(table)
     if not return_sample_size:

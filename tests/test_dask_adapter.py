@@ -289,3 +289,19 @@ def _delayed_slice(frame: pd.DataFrame, rows: np.ndarray):
     import dask
 
     return dask.delayed(frame.iloc.__getitem__)(rows)
+
+
+@pytest.mark.parametrize("scheduler", ["sync", None])  # None: the module's LocalCluster client
+def test_progress_bar_goes_to_stderr_and_changes_nothing(client, scheduler, capsys):
+    _, variables, states, frame = random_problem(5, 3, 3000)
+    ddf = dd.from_pandas(frame, npartitions=6)
+    plain = count_table_from_dask(ddf, variables, states, scheduler=scheduler)
+    capsys.readouterr()
+    shown = count_table_from_dask(ddf, variables, states, scheduler=scheduler, progress=True)
+    captured = capsys.readouterr()
+    assert_same_table(plain, shown)
+    assert "counting" in captured.err and "task" in captured.err and captured.out == ""
+    marginals = marginals_from_dask(ddf, variables, states, scheduler=scheduler, progress=True)
+    captured = capsys.readouterr()
+    assert "marginals" in captured.err and captured.out == ""
+    assert marginals == marginals_from_dask(ddf, variables, states, scheduler=scheduler)
