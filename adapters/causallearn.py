@@ -12,8 +12,8 @@ from the mixture alone). Its output feeds causal-learn:
   ``"utigsp"`` (graphical-model-learning's UT-IGSP on the split, optional extra). Returns a causal-learn
   ``GeneralGraph`` over the data's columns and the targets (list of sets of column indices).
 
-Pitfalls handled: causal-learn's ``cache_path`` is never used (its key collides on large arrays); GRaSP and BOSS
-shuffle with Python's global ``random``, which is seeded from ``random_state``; progress bars are off.
+Pitfalls handled: causal-learn's ``cache_path`` is never used (its key collides on large arrays); GRaSP, BOSS and
+UT-IGSP shuffle with Python's global ``random``, which is seeded from ``random_state``; progress bars are off.
 
 Examples
 --------
@@ -325,6 +325,8 @@ class MixtureSplitter(BaseEstimator):
         ci = MemoizedCI_Tester(partial_correlation_test, partial_correlation_suffstat(obs), alpha=alpha)
         inv = MemoizedInvarianceTester(gauss_invariance_test, gauss_invariance_suffstat(obs, parts), alpha=alpha)
         setting_list = [{"known_interventions": []} for _ in parts]
+        if self.random_state is not None:  # UT-IGSP draws its starting permutations from Python's global random
+            random.seed(self.random_state)
         dag, learned = unknown_target_igsp(setting_list, set(range(d)), ci, inv, **kwargs)
         adj = np.zeros((d, d), bool)
         for i, j in dag.arcs:

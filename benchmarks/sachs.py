@@ -211,6 +211,16 @@ def paper_pipeline(X, true_labels, fit: GaussianMixtureFit, seed: int):
     return adj, targets
 
 
+def utigsp_row(base: dict, adj, truths, jaccard_ut) -> dict:
+    """A row for a UT-IGSP run handed the true observational rows: the clustering scores of ``base``, only the
+    UT-IGSP graph and targets scored, the observational component marked as given."""
+    row = dict(base, obs_ok=None, jaccard_ut=jaccard_ut)
+    for edges, truth in truths.items():
+        row.update({f"shd{edges}_{s}": None for s in SEARCHES})
+        row[f"shd{edges}_ut"] = shd(truth, adj)
+    return row
+
+
 def summarise(name, rows) -> dict:
     """Mean over seeds (None entries skipped)."""
     out = {"name": name, "runs": len(rows), "k": float(np.mean([r["k"] for r in rows])),
@@ -338,13 +348,9 @@ def main(argv=None) -> int:
                                 fit.observational, fit))
                 if cov == "full" and rule == "cutoff" and ratio == 0.01 and has_utigsp():
                     adj, learned = paper_pipeline(X, true_labels, fit, seed)
-                    row = dict(rows[name][-1])
-                    for edges, truth in truths.items():
-                        row.update({f"shd{edges}_{s}": None for s in SEARCHES})
-                        row[f"shd{edges}_ut"] = shd(truth, adj)
-                    row["jaccard_ut"] = score_targets(true_labels, labels, true_targets, learned)
-                    row["obs_ok"] = None  # given: the true observational rows are the reference
-                    add("paper pipeline (cutoff=0.01, true obs. reference)", row)
+                    add("paper pipeline (cutoff=0.01, true obs. reference)",
+                        utigsp_row(rows[name][-1], adj, truths,
+                                   score_targets(true_labels, labels, true_targets, learned)))
         from pgmpy_mixture.shared_sem_mixture import fit_shared_sem_mixture
 
         for k in ([4, 5, 6, 7, 8] if args.full else [6]):
@@ -365,13 +371,9 @@ def main(argv=None) -> int:
                               oracle.weights, oracle.observational, oracle))
     if has_utigsp():
         adj, learned = utigsp(X, true_labels, 0)
-        row = dict(rows["oracle split"][-1])
-        for edges, truth in truths.items():
-            row.update({f"shd{edges}_{s}": None for s in SEARCHES})
-            row[f"shd{edges}_ut"] = shd(truth, adj)
-        row["jaccard_ut"] = score_targets(true_labels, true_labels, true_targets, learned)
-        row["obs_ok"] = None
-        add("paper oracle (true split, true obs. reference)", row)
+        add("paper oracle (true split, true obs. reference)",
+            utigsp_row(rows["oracle split"][-1], adj, truths,
+                       score_targets(true_labels, true_labels, true_targets, learned)))
     summaries = [summarise(name, r) for name, r in rows.items()]
     text = (f"Scale: {args.scale}; seeds {seeds}; {time.perf_counter() - started:.0f} s.\n\n"
             "#### Log-likelihood and BIC curves (first seed)\n\nFull covariance:\n\n" + curves_text["full"]
