@@ -141,7 +141,28 @@ class MixtureSplitter(BaseEstimator):
         self.covariance_type = covariance_type
 
     def fit(self, X, y=None) -> MixtureSplitter:
-        """Fit the mixture; ``X`` is a numpy array (n, d) or a DataFrame (column names are kept)."""
+        """Fit the Gaussian mixture, choose its size and identify the observational component and the targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+            Continuous data; a DataFrame's column names are kept (``feature_names_in_``).
+        y : None
+            Ignored (scikit-learn signature).
+
+        Returns
+        -------
+        MixtureSplitter
+            ``self``, with the trailing-underscore attributes set.
+
+        Examples
+        --------
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+        >>> sp.n_components_, sp.weights_.round(1).tolist()
+        (3, [0.3, 0.3, 0.3])
+        """
         data, names = check_continuous_matrix(X)
         fit = fit_mixture_utigsp(
             data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
@@ -176,22 +197,94 @@ class MixtureSplitter(BaseEstimator):
         return data
 
     def predict(self, X) -> np.ndarray:
-        """Most probable component of each row."""
+        """Most probable component of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_) or DataFrame
+
+        Returns
+        -------
+        numpy.ndarray of int, shape (n_samples,)
+
+        Examples
+        --------
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+        >>> bool((sp.predict(sim.data) == sp.labels_).all())
+        True
+        """
         data = self._check(X)
         return self.fit_.predict(data)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Posterior component probabilities, shape (n, n_components_)."""
+        """Posterior component probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_) or DataFrame
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_components_)
+            Each row sums to 1.
+
+        Examples
+        --------
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+        >>> proba = sp.predict_proba(sim.data[:5])
+        >>> proba.shape, bool(abs(proba.sum(axis=1) - 1).max() < 1e-12)
+        ((5, 3), True)
+        """
         data = self._check(X)
         return self.fit_.predict_proba(data)
 
     def target_names(self) -> list[set[str]]:
-        """Targets as sets of column names."""
+        """Targets as sets of column names (``targets_`` holds column indices).
+
+        Returns
+        -------
+        list of set of str
+            One set per component; the observational component's is empty.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> frame = pd.DataFrame(sim.data, columns=["dose", "response"])
+        >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(frame)
+        >>> sorted(sorted(t) for t in sp.target_names())
+        [[], ['dose'], ['response']]
+        """
         names = list(self.feature_names_in_)
         return [{names[j] for j in t} for t in self.targets_]
 
     def split(self, X) -> list:
-        """One part per component (rows assigned by ``predict``); DataFrame in, DataFrames out."""
+        """One part per component, rows assigned by :meth:`predict`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_) or DataFrame
+
+        Returns
+        -------
+        list
+            ``n_components_`` arrays (or DataFrames with the original index and columns when ``X`` is one),
+            ready for a causal-learn search each.
+
+        Examples
+        --------
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+        >>> parts = sp.split(sim.data)
+        >>> len(parts), sum(len(p) for p in parts)
+        (3, 2000)
+        """
         labels = self.predict(X)
         if hasattr(X, "iloc"):
             return [X.iloc[labels == k] for k in range(self.n_components_)]
@@ -199,7 +292,25 @@ class MixtureSplitter(BaseEstimator):
         return [data[labels == k] for k in range(self.n_components_)]
 
     def context_index(self, X=None) -> np.ndarray:
-        """Labels as the (n, 1) float column ``cdnod(data, c_indx)`` wants (of the fitted data, or of ``X``)."""
+        """Component labels as the (n, 1) float column that ``cdnod(data, c_indx)`` wants.
+
+        Parameters
+        ----------
+        X : array-like, optional
+            Data to label; the fitted data's labels when omitted.
+
+        Returns
+        -------
+        numpy.ndarray of float, shape (n_samples, 1)
+
+        Examples
+        --------
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+        >>> sp.context_index().shape, sp.context_index().dtype.name
+        ((2000, 1), 'float64')
+        """
         labels = self.labels_ if X is None else self.predict(X)
         return labels.astype(np.float64).reshape(-1, 1)
 
@@ -338,8 +449,30 @@ class MixtureSplitter(BaseEstimator):
         return adjacency_to_graph(adj, names), targets
 
     def plot_selection(self, ax=None):
-        """Plot the log-likelihood and BIC curves over the candidate counts, marking the chosen count
-        (matplotlib, optional extra). Returns the axes."""
+        """Plot the log-likelihood and BIC curves over the candidate counts, marking the chosen count.
+
+        Needs matplotlib (extra ``plot``).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (a new figure when omitted); BIC goes on a twin axis.
+
+        Returns
+        -------
+        matplotlib Axes
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+        >>> sp = MixtureSplitter(n_components="auto", random_state=0).fit(sim.data)
+        >>> ax = sp.plot_selection()
+        >>> ax.get_xlabel()
+        'number of components k'
+        """
         if not hasattr(self, "fit_"):
             raise ParameterError("this MixtureSplitter is not fitted yet: call fit(X) first")
         import matplotlib.pyplot as plt

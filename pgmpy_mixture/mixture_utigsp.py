@@ -112,26 +112,98 @@ class GaussianMixtureFit:
 
     @property
     def n_components(self) -> int:
-        """Number of components."""
+        """Number of components.
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> fit.n_components
+        2
+        """
         return int(len(self.weights))
 
     def log_joint(self, X: np.ndarray) -> np.ndarray:
-        """``log pi_k + log N(x | mu_k, Sigma_k)``, shape (n, K)."""
+        """Joint log-density ``log pi_k + log N(x | mu_k, Sigma_k)`` of each row and component.
+
+        Parameters
+        ----------
+        X : ndarray (n, d)
+
+        Returns
+        -------
+        ndarray (n, K)
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> fit.log_joint(np.array([[0.0]])).round(3).tolist()
+        [[-1.612, -9.612]]
+        """
         return np.log(self.weights)[None, :] + np.column_stack(
             [gaussian_log_density(X, m, c) for m, c in zip(self.means, self.covariances, strict=False)]
         )
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Posterior component probabilities (responsibilities), shape (n, K)."""
+        """Posterior component probabilities (responsibilities).
+
+        Parameters
+        ----------
+        X : ndarray (n, d)
+
+        Returns
+        -------
+        ndarray (n, K), rows summing to 1
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> fit.predict_proba(np.array([[2.0]])).round(12).tolist()
+        [[0.5, 0.5]]
+        """
         lj = self.log_joint(X)
         return np.exp(lj - logsumexp(lj, axis=1, keepdims=True))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Most probable component of each row."""
+        """Most probable component of each row.
+
+        Parameters
+        ----------
+        X : ndarray (n, d)
+
+        Returns
+        -------
+        ndarray (n,) of int
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> fit.predict(np.array([[-1.0], [5.0]])).tolist()
+        [0, 1]
+        """
         return np.argmax(self.log_joint(X), axis=1)
 
     def score(self, X: np.ndarray) -> float:
-        """Per-sample average log-likelihood of ``X`` under the mixture."""
+        """Per-sample average log-likelihood of ``X`` under the mixture.
+
+        Parameters
+        ----------
+        X : ndarray (n, d)
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> round(fit.score(np.array([[0.0], [4.0]])), 3)
+        -1.612
+        """
         return float(np.mean(logsumexp(self.log_joint(X), axis=1)))
 
 

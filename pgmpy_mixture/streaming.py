@@ -118,6 +118,19 @@ class CountAccumulator:
         """Validate one chunk like a pandas frame (errors name the row in the whole input) and add it.
 
         Empty chunks are skipped; an input whose chunks are all empty is reported by :meth:`result`.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One chunk: the model's variables as columns (state names), plus the weights column if any.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> acc = CountAccumulator(["A"], [["x", "y"]])
+        >>> acc.add_frame(pd.DataFrame({"A": ["y", "x", "y"]}))
+        >>> acc.n_rows
+        3
         """
         if not isinstance(frame, pd.DataFrame):
             raise DataTypeError(f"each chunk must be a pandas DataFrame, got {type(frame).__name__}")
@@ -143,7 +156,23 @@ class CountAccumulator:
         self.add_codes(codes, row_weights)
 
     def add_codes(self, codes: np.ndarray, weights: np.ndarray | None = None) -> None:
-        """Add already validated integer codes (rows x variables) with optional row weights."""
+        """Add already validated integer codes (rows x variables) with optional row weights.
+
+        Parameters
+        ----------
+        codes : ndarray of int, shape (rows, n_variables)
+            State indices, each within its variable's cardinality (not checked: the caller validated them).
+        weights : ndarray of float, shape (rows,), optional
+            Row weights (1 per row when omitted).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> acc = CountAccumulator(["A", "B"], [["x", "y"], ["u", "v"]])
+        >>> acc.add_codes(np.array([[0, 1], [0, 1], [1, 0]]))
+        >>> acc.result().weights.tolist()
+        [2.0, 1.0]
+        """
         n = int(codes.shape[0])
         if n == 0:
             return
@@ -179,11 +208,31 @@ class CountAccumulator:
 
     @property
     def n_distinct(self) -> int:
-        """Distinct assignments merged so far (pending chunk tables not yet merged are not counted)."""
+        """Distinct assignments merged so far (pending chunk tables not yet merged are not counted).
+
+        Examples
+        --------
+        >>> CountAccumulator(["A"], [["x", "y"]]).n_distinct
+        0
+        """
         return int(self._keys.shape[0])
 
     def result(self) -> CountTable:
-        """The count table of everything added (raises like pandas for empty or all-zero-weight input)."""
+        """The count table of everything added (raises like pandas for empty or all-zero-weight input).
+
+        Returns
+        -------
+        CountTable
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> acc = CountAccumulator(["A"], [["x", "y"]])
+        >>> acc.add_frame(pd.DataFrame({"A": ["x", "x"]}))
+        >>> table = acc.result()
+        >>> table.codes.tolist(), table.n_rows
+        ([[0]], 2)
+        """
         if self._witnesses is not None:
             pieces = [{"n": self._witness_offset, "range": True, "weights_numeric": True, "nonfinite": None,
                        "negative": None, "positions": [], "rows": self._witnesses[0]["rows"].iloc[:0]}]
