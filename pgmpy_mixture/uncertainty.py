@@ -10,7 +10,9 @@ Two kinds of interval are offered:
 * **Bootstrap intervals** (:func:`bootstrap`), for any registered method: the count table is resampled
   multinomially (a row bootstrap that never expands the data), the method is re-run, and each target of
   the original fit gets percentile limits of its weight (0 in replicates that miss it) and its existence
-  frequency, the fraction of replicates in which it is found.
+  frequency, the fraction of replicates in which it is found. When the CPDs are fitted from observational
+  samples (``observational=`` passed on to the method), that table is resampled too, independently, so the
+  intervals include the error of the fitted P(V) as well.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def bootstrap(
     progress : bool
         Show a tqdm bar over the replicates.
     **options
-        Passed to the method.
+        Passed to the method. An ``observational`` count table (CPDs fitted from samples) is resampled in
+        every replicate as well, so the intervals carry the CPD estimation error too.
 
     Returns
     -------
@@ -113,7 +116,11 @@ def bootstrap(
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, desc="bootstrap", unit="fit")
+    observational = options.get("observational")
+    resample_observational = isinstance(observational, CountTable) and not observational.is_distribution
     for b in iterator:
+        if resample_observational:
+            options["observational"] = resample_counts(observational, rng)
         replicate = disentangle_mixture(network, resample_counts(counts, rng), method=method, **options)
         for c in replicate.components:
             i = index.get(_key(c.target))

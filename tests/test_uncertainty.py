@@ -94,3 +94,25 @@ def test_bootstrap_intervals_and_existence_frequencies():
     assert (frame["existence"] == 1.0).all()
     with pytest.raises(ParameterError, match="n_boot"):
         bootstrap(network, table, n_boot=1)
+
+
+@pytest.mark.parametrize("method", ["paper", "likelihood"])
+def test_bootstrap_resamples_the_observational_table_so_cpd_error_widens_the_interval(method):
+    """With CPDs fitted from 300 observational rows, their error dominates that of 40 000 mixture rows: the
+    bootstrap that also resamples the observational table gives a much wider interval than the one that takes
+    the once-fitted network as known, and it covers the true weight."""
+    from pgmpy_mixture.fitting import fit_network
+
+    network = _one_node()
+    codes, _ = sample_mixture(network, [{}, {"A": "y"}], [0.6, 0.4], 40_000, rng=3)
+    mixture = CountTable.from_codes(codes, network.variables, network.states)
+    obs_codes, _ = sample_mixture(network, [{}], [1.0], 300, rng=4)
+    observational = CountTable.from_codes(obs_codes, network.variables, network.states)
+    before = observational.weights.copy()
+    fitted = fit_network(["A"], {"A": ["x", "y", "z"]}, {}, observational)
+    with_cpd_error = bootstrap(network, mixture, method=method, n_boot=40, rng=5, observational=observational)
+    known = bootstrap(fitted, mixture, method="paper", n_boot=40, rng=5)
+    width = (with_cpd_error["upper"] - with_cpd_error["lower"]).iloc[-1]
+    assert width > 3 * (known["upper"] - known["lower"]).iloc[-1]
+    assert with_cpd_error["lower"].iloc[-1] <= 0.4 <= with_cpd_error["upper"].iloc[-1]
+    np.testing.assert_array_equal(observational.weights, before)  # the caller's table is untouched
