@@ -17,7 +17,7 @@ Outputs in ``--out``: ``aaai2020_alarm.md`` (tables), ``aaai2020_alarm.csv`` (on
 Run::
 
     nice python benchmarks/aaai2020_alarm.py            # small grid: M in {1e4, 1e5}, 1 instance, 1 SLSQP start
-    nice python benchmarks/aaai2020_alarm.py --full     # M in {1e3..1e6}, 3 instances, 10 SLSQP starts
+    nice python benchmarks/aaai2020_alarm.py --full     # M in {1e3..1e6}, 3 instances, 10 SLSQP starts (about 45 min)
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def true_weights(network, n_ivn: int, rng: np.random.Generator) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true", help="the full grid (slow: hours)")
+    parser.add_argument("--full", action="store_true", help="the full grid (slow: about 45 minutes)")
     parser.add_argument("--n-ivn", default="0,5,9,17,34,68")
     parser.add_argument("--samples", default=None, help="comma-separated sample sizes M")
     parser.add_argument("--instances", type=int, default=None)
