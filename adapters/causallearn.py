@@ -115,7 +115,9 @@ class MixtureSplitter(BaseEstimator):
     ----------
     n_components_, weights_, means_, covariances_, labels_, observational_component_, targets_, order_,
     loglik_curve_, bic_curve_, candidates_, feature_names_in_, fit_ (the core
-    :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit`).
+    :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit`), shift_density_ (mean share of the nodes whose
+    mechanism differs from the observational component; above 0.5 an ``EstimationWarning`` says the components do
+    not look like sparse interventions, as on the Sachs data).
 
     Examples
     --------
@@ -183,6 +185,7 @@ class MixtureSplitter(BaseEstimator):
         self.observational_component_ = fit.observational
         self.targets_ = [set(t) for t in fit.targets]
         self.order_ = list(fit.order)
+        self.shift_density_ = fit.shift_density
         self.loglik_curve_ = fit.loglik_curve
         self.bic_curve_ = fit.bic_curve
         self.candidates_ = fit.candidates

@@ -114,6 +114,29 @@ def test_fit_recovers_components_weights_targets(seed):
     assert np.allclose(proba.sum(1), 1.0)
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_valid_mixture_has_sparse_shifts_and_no_warning(seed):
+    """Single-node do-interventions on every node of a d=6 SEM: each component differs from the observational one
+    at exactly its target, so shift_density is 1/6 and no sparse-shift warning is raised."""
+    sim = simulate_linear_mixture(n_nodes=6, n_samples=2**13, targets="all", random_state=seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = fit_mixture_utigsp(sim.data, n_components=7, random_state=0, n_init=2)
+    assert not [w for w in caught if "sparse-mechanism-shift" in str(w.message)]
+    assert fit.shift_density == pytest.approx(1 / 6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_clusters_of_one_skewed_population_warn(seed):
+    """One population (no intervention), skewed by exp(), forced into 4 clusters: the clusters are regions of X, not
+    intervention settings, and differ in most mechanisms; this is reported, not returned silently as targets."""
+    sim = simulate_linear_mixture(n_nodes=6, n_samples=20_000, targets=[], random_state=seed)
+    data = np.exp(sim.data / sim.data.std(axis=0))
+    with pytest.warns(EstimationWarning, match="sparse-mechanism-shift assumption looks violated"):
+        fit = fit_mixture_utigsp(data, n_components=4, random_state=0, n_init=2)
+    assert fit.shift_density > 0.5
+
+
 def test_fit_half_soft_interventions():
     sim = simulate_linear_mixture(n_nodes=5, n_samples=6000, targets="half", kind="soft", mean_shift=4.0,
                                   variance_scale=0.25, random_state=7)
