@@ -22,7 +22,11 @@ Steps
      component differs from another interventional one at the union of their targets, from the observational
      one only at its own targets); each component's targets are its changes against the observational one.
      With two components (or a tie) this is not identifiable: the heaviest tied component is taken, with an
-     ``EstimationWarning``.
+     ``EstimationWarning``;
+   * the model says interventions move few mechanisms. When the components differ from the observational one at
+     more than half of the nodes on average (``GaussianMixtureFit.shift_density``), :func:`check_sparse_shifts`
+     reports with an ``EstimationWarning`` that the assumption looks violated, for example by clusters that are
+     not intervention settings (as on the Sachs data).
 4. A DAG estimate (``estimate_dag``): with the order fixed, the parents of ``j`` are the predecessors whose pooled
    regression coefficient (over components where ``j`` is not a target) is significant (Wald test).
 
