@@ -23,6 +23,7 @@ from pgmpy_mixture.gaussian_metrics import (
 from pgmpy_mixture.gaussian_simulate import component_moments, random_linear_sem, simulate_linear_mixture
 from pgmpy_mixture.mixture_utigsp import (
     estimate_dag,
+    estimate_order,
     fit_candidate_mixtures,
     fit_mixture_utigsp,
     identify_targets,
@@ -83,6 +84,19 @@ def test_identify_targets_exact_moments(d, seed, targets, kind):
     obs, found, _, order = identify_targets(sim.weights[perm], sim.means[perm], sim.covariances[perm], 10**6)
     assert perm[obs] == 0
     assert [found[np.flatnonzero(perm == k)[0]] for k in range(sim.n_components)] == sim.targets
+
+
+@settings(max_examples=20, deadline=None)
+@given(d=st.integers(3, 7), seed=st.integers(0, 10_000), exact=st.booleans())
+def test_order_is_topological_with_exact_moments(d, seed, exact):
+    """All nodes do-intervened, exact moments: both the exact dynamic programme and the greedy path used beyond
+    ``max_exact`` nodes return an order in which every edge points forward."""
+    sim = simulate_linear_mixture(n_nodes=d, n_samples=10, targets="all", random_state=seed)
+    order = estimate_order(sim.weights, sim.means, sim.covariances, 10**6, max_exact=12 if exact else 2)
+    position = np.argsort(order)
+    parents, children = np.nonzero(sim.sem.adjacency)
+    assert sorted(order) == list(range(d))
+    assert np.all(position[parents] < position[children])
 
 
 def test_two_components_tie_warns():
