@@ -44,7 +44,6 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -58,7 +57,7 @@ from pgmpy_mixture.mixture_utigsp import (  # noqa: E402
     fit_candidate_mixtures,
     full_moments,
     identify_targets,
-    regression_from_moments,
+    significant_predecessors,
 )
 
 ORDERS = [("sem", None), ("sp", 0.0), ("sp lex", 1e-4), ("sp+0.3ch", 0.3), ("sp+1ch", 1.0)]
@@ -76,15 +75,10 @@ def sparsest_order_dag(fit: GaussianMixtureFit, change_weight: float, alpha: flo
     covariance) + ``change_weight`` x (mechanism changes between component pairs), exact over all orders."""
     d = fit.means.shape[1]
     within = np.einsum("k,kij->ij", fit.weights, fit.covariances)
-    z_crit = stats.norm.isf(alpha / 2)
     cache: dict[tuple[int, int], tuple[float, np.ndarray]] = {}
 
     def parents(j: int, preds: list[int]) -> np.ndarray:
-        if not preds:
-            return np.zeros(0, dtype=bool)
-        _, coef, var = regression_from_moments(np.zeros(d), within, j, preds)
-        se = np.sqrt(var * np.diag(np.linalg.inv(within[np.ix_(preds, preds)])) / fit.n_samples)
-        return np.abs(coef) / se > z_crit
+        return significant_predecessors(within, j, preds, fit.n_samples, alpha)
 
     def cost(j: int, subset: int) -> float:
         if (j, subset) not in cache:

@@ -68,6 +68,7 @@ __all__ = [
     "fit_mixture_utigsp",
     "select_and_identify",
     "full_moments",
+    "significant_predecessors",
 ]
 
 
@@ -374,6 +375,24 @@ def regression_from_moments(mean: np.ndarray, cov: np.ndarray, j: int, preds: Se
     return float(mean[j] - coef @ mean[preds]), coef, max(var, 1e-12)
 
 
+def significant_predecessors(cov: np.ndarray, j: int, preds: Sequence[int], n_eff: float, alpha: float) -> np.ndarray:
+    """Wald tests of the coefficients of the regression of ``X_j`` on ``X_preds`` implied by ``cov``, with
+    ``n_eff`` samples: a boolean mask over ``preds``, True where the coefficient differs from 0 at level ``alpha``.
+
+    Examples
+    --------
+    >>> significant_predecessors(np.array([[1.0, 0.5, 0.0], [0.5, 1.25, 0.0], [0.0, 0.0, 1.0]]), 1, [0, 2], 1000,
+    ...                          1e-3).tolist()
+    [True, False]
+    """
+    preds = list(preds)
+    if not preds:
+        return np.zeros(0, dtype=bool)
+    _, coef, var = regression_from_moments(np.zeros(cov.shape[0]), cov, j, preds)
+    se = np.sqrt(var * np.diag(np.linalg.inv(cov[np.ix_(preds, preds)])) / n_eff)
+    return np.abs(coef) > stats.norm.isf(alpha / 2) * se
+
+
 def _pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w = w / w.sum()
     mean = w @ means
@@ -466,15 +485,10 @@ def estimate_order(
     d = means.shape[1]
     pairs = _pair_moments(weights, means, covs, n)
     within = np.einsum("k,kij->ij", np.asarray(weights, float) / np.sum(weights), covs)
-    z_crit = stats.norm.isf(edge_alpha / 2)
 
     def cost(j, preds):
         lr, thr = change_statistics(weights, means, covs, n, j, preds, alpha, _pairs=pairs)
-        edges = 0
-        if preds:
-            _, coef, var = regression_from_moments(np.zeros(d), within, j, preds)
-            se = np.sqrt(var * np.diag(np.linalg.inv(within[np.ix_(preds, preds)])) / n)
-            edges = int(np.sum(np.abs(coef) > z_crit * se))
+        edges = int(significant_predecessors(within, j, preds, n, edge_alpha).sum())
         return int(np.sum(lr > thr)) // 2, edges, float(np.sum(np.log1p(lr))) / 2
 
     if d <= max_exact:
@@ -597,7 +611,6 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
     """
     d = fit.means.shape[1]
     adj = np.zeros((d, d), dtype=bool)
-    z_crit = stats.norm.isf(alpha / 2)
     for pos, j in enumerate(fit.order):
         preds = fit.order[:pos]
         if not preds:
@@ -606,11 +619,9 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
         if not keep.any():
             keep[:] = True
         w = fit.weights[keep]
-        mean, cov = _pooled_moments(w, fit.means[keep], fit.covariances[keep])
-        _, coef, var = regression_from_moments(mean, cov, j, preds)
+        _, cov = _pooled_moments(w, fit.means[keep], fit.covariances[keep])
         n_eff = max(fit.n_samples * float(w.sum()), len(preds) + 2.0)
-        se = np.sqrt(var * np.diag(np.linalg.inv(cov[np.ix_(preds, preds)])) / n_eff)
-        adj[np.asarray(preds)[np.abs(coef) / se > z_crit], j] = True
+        adj[np.asarray(preds)[significant_predecessors(cov, j, preds, n_eff, alpha)], j] = True
     return adj
 
 
