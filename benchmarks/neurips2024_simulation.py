@@ -112,6 +112,17 @@ def markdown(rows, keys) -> str:
     return "\n".join(lines)
 
 
+def _draw_panel(ax, series, title: str, xlabel: str) -> None:
+    """One line per (label, points) series with points; legend only when something was drawn."""
+    for label, points in series:
+        if points:
+            ax.plot(*zip(*points, strict=True), "o-", label=label)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    if ax.lines:
+        ax.legend()
+
+
 def plot(rows_size, rows_strength, path: Path) -> None:
     try:
         import matplotlib
@@ -125,30 +136,19 @@ def plot(rows_size, rows_strength, path: Path) -> None:
     for row, targets in enumerate(["all", "half"]):
         for col, (metric, label) in enumerate([("param_err", "parameter error"), ("jaccard", "avg Jaccard"),
                                                 ("shd_dag", "SHD (DAG)")]):
-            ax = axes[row, col]
-            for d in sorted({r["d"] for r in rows_size}):
-                pts = sorted((r["log2M"], r[metric]) for r in rows_size
-                             if r["d"] == d and r["targets"] == targets and r["selection"] == "cutoff")
-                if pts:
-                    ax.plot(*zip(*pts, strict=True), "o-", label=f"d={d}")
-            ax.set_title(f"{label}, targets={targets}")
-            ax.set_xlabel("log2 M")
-            if ax.lines:
-                ax.legend()
+            series = [(f"d={d}", sorted((r["log2M"], r[metric]) for r in rows_size
+                                        if r["d"] == d and r["targets"] == targets and r["selection"] == "cutoff"))
+                      for d in sorted({r["d"] for r in rows_size})]
+            _draw_panel(axes[row, col], series, f"{label}, targets={targets}", "log2 M")
     if not rows_strength:
         axes[0, 3].set_axis_off()
         axes[1, 3].set_axis_off()
     for row, (metric, label) in enumerate((("jaccard", "Jaccard"), ("shd_dag", "SHD"))):
-        ax = axes[row, 3]
-        for var_scale in sorted({r["var_scale"] for r in rows_strength}):
-            pts = sorted((r["gamma"], r[metric]) for r in rows_strength
-                         if r["var_scale"] == var_scale and r["selection"] == "bic")
-            if pts:
-                ax.plot(*zip(*pts, strict=True), "o-", label=f"variance x{var_scale:g}")
-        ax.set_title(f"strength: {label} vs mean shift (soft, d=4, BIC)")
-        ax.set_xlabel("noise-mean shift gamma")
-        if ax.lines:
-            ax.legend()
+        series = [(f"variance x{var_scale:g}", sorted((r["gamma"], r[metric]) for r in rows_strength
+                                                    if r["var_scale"] == var_scale and r["selection"] == "bic"))
+                  for var_scale in sorted({r["var_scale"] for r in rows_strength})]
+        _draw_panel(axes[row, 3], series, f"strength: {label} vs mean shift (soft, d=4, BIC)",
+                    "noise-mean shift gamma")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"figure: {path}")
