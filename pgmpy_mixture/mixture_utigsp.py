@@ -62,6 +62,8 @@ __all__ = [
     "regression_from_moments",
     "change_statistics",
     "estimate_order",
+    "shared_mechanism_moments",
+    "wald_statistics",
     "identify_targets",
     "estimate_dag",
     "gaussian_log_density",
@@ -375,6 +377,24 @@ def regression_from_moments(mean: np.ndarray, cov: np.ndarray, j: int, preds: Se
     return float(mean[j] - coef @ mean[preds]), coef, max(var, 1e-12)
 
 
+def wald_statistics(cov: np.ndarray, j: int, preds: Sequence[int], n_eff: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients of the regression of ``X_j`` on ``X_preds`` implied by ``cov`` and their Wald statistics
+    ``|coef| / se`` with ``n_eff`` samples.
+
+    Examples
+    --------
+    >>> coef, z = wald_statistics(np.array([[1.0, 0.5], [0.5, 1.25]]), 1, [0], 100)
+    >>> coef.round(3).tolist(), z.round(3).tolist()
+    ([0.5], [5.0])
+    """
+    preds = list(preds)
+    if not preds:
+        return np.zeros(0), np.zeros(0)
+    _, coef, var = regression_from_moments(np.zeros(cov.shape[0]), cov, j, preds)
+    se = np.sqrt(var * np.diag(np.linalg.inv(cov[np.ix_(preds, preds)])) / n_eff)
+    return coef, np.abs(coef) / se
+
+
 def significant_predecessors(cov: np.ndarray, j: int, preds: Sequence[int], n_eff: float, alpha: float) -> np.ndarray:
     """Wald tests of the coefficients of the regression of ``X_j`` on ``X_preds`` implied by ``cov``, with
     ``n_eff`` samples: a boolean mask over ``preds``, True where the coefficient differs from 0 at level ``alpha``.
@@ -385,12 +405,7 @@ def significant_predecessors(cov: np.ndarray, j: int, preds: Sequence[int], n_ef
     ...                          1e-3).tolist()
     [True, False]
     """
-    preds = list(preds)
-    if not preds:
-        return np.zeros(0, dtype=bool)
-    _, coef, var = regression_from_moments(np.zeros(cov.shape[0]), cov, j, preds)
-    se = np.sqrt(var * np.diag(np.linalg.inv(cov[np.ix_(preds, preds)])) / n_eff)
-    return np.abs(coef) > stats.norm.isf(alpha / 2) * se
+    return wald_statistics(cov, j, preds, n_eff)[1] > stats.norm.isf(alpha / 2)
 
 
 def _pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -399,6 +414,26 @@ def _pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple
     centred = means - mean
     cov = np.einsum("k,kij->ij", w, covs) + np.einsum("k,ki,kj->ij", w, centred, centred)
     return mean, cov
+
+
+def shared_mechanism_moments(
+    weights: np.ndarray, means: np.ndarray, covs: np.ndarray, targets: Sequence, j: int,
+) -> tuple[np.ndarray, float]:
+    """Pooled covariance of the components that share ``X_j``'s observational mechanism (``j`` not a target),
+    and their total weight; all components when ``j`` is a target everywhere.
+
+    Examples
+    --------
+    >>> cov, share = shared_mechanism_moments(np.array([0.5, 0.5]), np.array([[0.0], [2.0]]),
+    ...                                       np.ones((2, 1, 1)), [frozenset(), frozenset({0})], 0)
+    >>> cov.tolist(), share
+    ([[1.0]], 0.5)
+    """
+    keep = np.array([j not in t for t in targets])
+    if not keep.any():
+        keep[:] = True
+    w = np.asarray(weights, float)[keep]
+    return _pooled_moments(w, means[keep], covs[keep])[1], float(w.sum())
 
 
 def _residual_variances(covs: np.ndarray, j: int, preds: Sequence[int]) -> np.ndarray:
@@ -615,12 +650,8 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
         preds = fit.order[:pos]
         if not preds:
             continue
-        keep = np.array([j not in t for t in fit.targets])
-        if not keep.any():
-            keep[:] = True
-        w = fit.weights[keep]
-        _, cov = _pooled_moments(w, fit.means[keep], fit.covariances[keep])
-        n_eff = max(fit.n_samples * float(w.sum()), len(preds) + 2.0)
+        cov, share = shared_mechanism_moments(fit.weights, fit.means, fit.covariances, fit.targets, j)
+        n_eff = max(fit.n_samples * share, len(preds) + 2.0)
         adj[np.asarray(preds)[significant_predecessors(cov, j, preds, n_eff, alpha)], j] = True
     return adj
 

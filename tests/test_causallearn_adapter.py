@@ -147,6 +147,7 @@ def test_benchmark_scripts_smoke(tmp_path):
                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=root)
     assert done.returncode == 0, done.stderr
     assert "| selection | targets | d | log2M |" in done.stdout
+    assert "runs with a wrong I-CPDAG" in done.stdout
     assert (tmp_path / "neurips2024_simulation.csv").exists()
     done = subprocess.run([sys.executable, str(root / "benchmarks" / "sachs.py"), "--seeds", "0",
                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=root)

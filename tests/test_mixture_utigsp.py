@@ -30,6 +30,8 @@ from pgmpy_mixture.mixture_utigsp import (
     regression_from_moments,
     select_and_identify,
     select_by_cutoff,
+    shared_mechanism_moments,
+    wald_statistics,
 )
 
 
@@ -97,6 +99,22 @@ def test_order_is_topological_with_exact_moments(d, seed, exact):
     parents, children = np.nonzero(sim.sem.adjacency)
     assert sorted(order) == list(range(d))
     assert np.all(position[parents] < position[children])
+
+
+@settings(max_examples=25, deadline=None)
+@given(d=st.integers(2, 6), seed=st.integers(0, 10_000), targets=st.sampled_from(["all", "half"]),
+       kind=st.sampled_from(["do", "soft"]))
+def test_shared_mechanism_moments_give_exact_sem_rows(d, seed, targets, kind):
+    """Pooling the true components in which ``j`` is not a target (their means differ) and regressing ``X_j`` on
+    all its predecessors returns exactly the SEM's row: its parents' weights, zeros elsewhere, whose Wald
+    statistics are then 0; the pooled weight is the share of those components."""
+    sim = simulate_linear_mixture(n_nodes=d, n_samples=10, targets=targets, kind=kind, random_state=seed)
+    for j in range(1, d):
+        cov, share = shared_mechanism_moments(sim.weights, sim.means, sim.covariances, sim.targets, j)
+        coef, z = wald_statistics(cov, j, list(range(j)), 10**4)
+        assert np.allclose(coef, sim.sem.weights[j, :j], atol=1e-9)
+        assert np.all(z[sim.sem.weights[j, :j] == 0] < 1e-6) and np.all(z[sim.sem.weights[j, :j] != 0] > 5)
+        assert np.isclose(share, sum(w for w, t in zip(sim.weights, sim.targets, strict=True) if j not in t))
 
 
 def test_two_components_tie_warns():
