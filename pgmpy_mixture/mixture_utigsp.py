@@ -3,7 +3,10 @@
 Steps
 -----
 1. Fit Gaussian mixtures for ``k = 1 .. k_max`` (scikit-learn ``GaussianMixture``, full covariances, several
-   initialisations) and record the per-sample average log-likelihood and the BIC (Algorithm 1, step 1).
+   initialisations) and record the per-sample average log-likelihood and the BIC (Algorithm 1, step 1). Above
+   ``max_fit_rows`` rows the candidates are fitted on a seeded random subsample of that size, and the chosen one
+   is then refined by EM on every row in memory-bounded passes (:mod:`pgmpy_mixture.gaussian_chunks`), so ten
+   million rows need no more working memory than the subsample.
 2. Choose the number of components: the paper's cutoff rule (scan ``k`` downwards, keep the largest ``k`` whose
    relative log-likelihood gain over ``k - 1`` exceeds ``cutoff_ratio``), or the BIC minimum.
 3. Identify the observational component and each component's targets *from the fitted mixture alone* (the authors'
@@ -51,6 +54,13 @@ from scipy.special import logsumexp
 from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import EstimationWarning, ParameterError
+from pgmpy_mixture.gaussian_chunks import (
+    gaussian_log_density,
+    mixture_log_joint,
+    refine_em,
+    row_blocks,
+    weighted_moments,
+)
 from pgmpy_mixture.validation import check_continuous_matrix
 
 __all__ = [
@@ -173,9 +183,7 @@ class GaussianMixtureFit:
         >>> fit.log_joint(np.array([[0.0]])).round(3).tolist()
         [[-1.612, -9.612]]
         """
-        return np.log(self.weights)[None, :] + np.column_stack(
-            [gaussian_log_density(X, m, c) for m, c in zip(self.means, self.covariances, strict=False)]
-        )
+        return mixture_log_joint(X, self.weights, self.means, self.covariances)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Posterior component probabilities (responsibilities).
@@ -195,8 +203,11 @@ class GaussianMixtureFit:
         >>> fit.predict_proba(np.array([[2.0]])).round(12).tolist()
         [[0.5, 0.5]]
         """
-        lj = self.log_joint(X)
-        return np.exp(lj - logsumexp(lj, axis=1, keepdims=True))
+        out = np.empty((X.shape[0], self.n_components))
+        for block in row_blocks(X.shape[0]):
+            lj = self.log_joint(X[block])
+            out[block] = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))
+        return out
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Most probable component of each row.
@@ -216,7 +227,10 @@ class GaussianMixtureFit:
         >>> fit.predict(np.array([[-1.0], [5.0]])).tolist()
         [0, 1]
         """
-        return np.argmax(self.log_joint(X), axis=1)
+        out = np.empty(X.shape[0], dtype=np.intp)
+        for block in row_blocks(X.shape[0]):
+            out[block] = np.argmax(self.log_joint(X[block]), axis=1)
+        return out
 
     def score(self, X: np.ndarray) -> float:
         """Per-sample average log-likelihood of ``X`` under the mixture.
@@ -236,21 +250,8 @@ class GaussianMixtureFit:
         >>> round(fit.score(np.array([[0.0], [4.0]])), 3)
         -1.612
         """
-        return float(np.mean(logsumexp(self.log_joint(X), axis=1)))
-
-
-def gaussian_log_density(X: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
-    """Row-wise log density of ``N(mean, cov)`` (Cholesky based, vectorised).
-
-    Examples
-    --------
-    >>> round(float(gaussian_log_density(np.zeros((1, 1)), np.zeros(1), np.eye(1))[0]), 4)
-    -0.9189
-    """
-    chol = np.linalg.cholesky(cov)
-    z = np.linalg.solve(chol, (X - mean).T)
-    d = X.shape[1]
-    return -0.5 * (np.sum(z * z, axis=0) + d * np.log(2 * np.pi)) - np.sum(np.log(np.diag(chol)))
+        total = sum(float(logsumexp(self.log_joint(X[block]), axis=1).sum()) for block in row_blocks(X.shape[0]))
+        return total / X.shape[0]
 
 
 def check_n_components(k: int, n: int, d: int, name: str = "n_components") -> None:
@@ -660,6 +661,7 @@ def fit_mixture_utigsp(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
+    max_fit_rows: int | None = 200_000,
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -686,6 +688,11 @@ def fit_mixture_utigsp(
     covariance_type : str
         scikit-learn's covariance type for the clustering ("full" as in the paper, or "diag", "tied",
         "spherical"); the reported component moments are full covariances either way.
+    max_fit_rows : int, optional
+        With more rows than this, the candidate mixtures (and so the selection curves) are fitted on a random
+        subsample of this many rows drawn with ``random_state``; the chosen mixture is then refined on every row
+        (full-covariance EM for ``"full"``, one full-covariance M-step otherwise), block by block, and the change
+        tests use every row. None fits on all rows.
 
     Returns
     -------
@@ -701,24 +708,34 @@ def fit_mixture_utigsp(
     """
     data, columns = check_continuous_matrix(X)
     n, d = data.shape
-    candidates = candidate_counts(n_components, k_max, n, d, selection)
+    if max_fit_rows is not None and (not isinstance(max_fit_rows, (int, np.integer)) or max_fit_rows <= d):
+        raise ParameterError(f"max_fit_rows must be None or an integer above the {d} columns, got {max_fit_rows!r}")
+    subsample = max_fit_rows is not None and n > max_fit_rows
+    fit_rows = data
+    if subsample:
+        rows = np.sort(np.random.default_rng(random_state).choice(n, size=int(max_fit_rows), replace=False))
+        fit_rows = data[rows]
+    candidates = candidate_counts(n_components, k_max, fit_rows.shape[0], d, selection)
     if n_init < 1:
         raise ParameterError(f"n_init must be >= 1, got {n_init}")
     if covariance_type not in ("full", "diag", "tied", "spherical"):
         raise ParameterError(f"covariance_type must be 'full', 'diag', 'tied' or 'spherical', got {covariance_type!r}")
-    models, ll, bic = fit_candidate_mixtures(data, candidates, n_init, random_state, reg_covar,
+    models, ll, bic = fit_candidate_mixtures(fit_rows, candidates, n_init, random_state, reg_covar,
                                              covariance_type=covariance_type)
     return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
-                               max_targets)
+                               max_targets, refine=subsample)
 
 
 def select_and_identify(
     data: np.ndarray, models: list, loglik: np.ndarray, bic: np.ndarray, candidates: np.ndarray,
     selection: str = "cutoff", cutoff_ratio: float = 0.07, alpha: float | None = None, columns: list | None = None,
-    max_targets: int | None = None,
+    max_targets: int | None = None, refine: bool = False,
 ) -> GaussianMixtureFit:
     """Steps 2-3 on already fitted candidates (from :func:`fit_candidate_mixtures`): choose the count, identify
     the observational component and the targets. Lets one compare selection rules without refitting.
+
+    ``refine=True`` (the candidates were fitted on a subsample of ``data``) continues a full-covariance model's EM
+    on every row of ``data`` (:func:`~pgmpy_mixture.gaussian_chunks.refine_em`, memory-bounded passes).
 
     Examples
     --------
@@ -740,13 +757,17 @@ def select_and_identify(
     columns = columns if columns is not None else [f"X{i}" for i in range(data.shape[1])]
     if gm.covariance_type == "full":
         weights, means, covs = gm.weights_, gm.means_, gm.covariances_
+        if refine:
+            weights, means, covs, _, _ = refine_em(data, weights, means, covs, gm.reg_covar)
     else:
-        weights, means, covs = full_moments(data, gm.predict_proba(data), gm.reg_covar)
+        weights, means, covs = weighted_moments(data, lambda block: gm.predict_proba(data[block]), gm.n_components,
+                                                gm.reg_covar)
     return _finish(data, columns, weights, means, covs, loglik, bic, candidates, alpha, max_targets)
 
 
 def full_moments(data: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6):
-    """Weights, means and full covariances of the components given responsibilities (one full-covariance M-step).
+    """Weights, means and full covariances of the components given responsibilities (one full-covariance M-step,
+    accumulated block by block: :func:`pgmpy_mixture.gaussian_chunks.weighted_moments`).
 
     Examples
     --------
@@ -754,15 +775,7 @@ def full_moments(data: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6):
     >>> w.tolist(), m[0].tolist(), c[0].tolist()
     ([1.0, 0.0], [1.0, 1.0], [[1.0, 1.0], [1.0, 1.0]])
     """
-    counts = resp.sum(axis=0)
-    safe = np.maximum(counts, 1e-12)
-    means = (resp.T @ data) / safe[:, None]
-    d = data.shape[1]
-    covs = np.empty((resp.shape[1], d, d))
-    for k in range(resp.shape[1]):
-        centred = data - means[k]
-        covs[k] = (centred * resp[:, k : k + 1]).T @ centred / safe[k] + reg_covar * np.eye(d)
-    return counts / counts.sum(), means, covs
+    return weighted_moments(data, lambda block: resp[block], resp.shape[1], reg_covar)
 
 
 def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha, max_targets=None) -> GaussianMixtureFit:

@@ -19,7 +19,7 @@ from pgmpy_mixture.adapters.causallearn import (  # noqa: E402
     graph_to_adjacency,
 )
 from pgmpy_mixture.errors import ParameterError  # noqa: E402
-from pgmpy_mixture.gaussian_metrics import icpdag, shd  # noqa: E402
+from pgmpy_mixture.gaussian_metrics import adjusted_rand, icpdag, shd  # noqa: E402
 from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture  # noqa: E402
 
 
@@ -50,6 +50,18 @@ def test_sklearn_conventions(fitted):
     assert sp.targets_[sp.observational_component_] == set()
     assert sorted(map(sorted, sp.target_names())) == [[], ["a"], ["b"], ["c"], ["d"]]
     assert sp.loglik_curve_.shape == sp.bic_curve_.shape == (5,)
+
+
+def test_large_data_subsample_then_refine(fitted):
+    """max_fit_rows: clustering on 1500 of the 4000 rows, then refined on all; same targets, every row labelled."""
+    sim, frame, sp = fitted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small = MixtureSplitter(n_components="auto", n_init=2, random_state=0, max_fit_rows=1500).fit(frame)
+    assert small.get_params()["max_fit_rows"] == 1500 and small.fit_.n_samples == len(frame)
+    assert sorted(map(sorted, small.target_names())) == sorted(map(sorted, sp.target_names()))
+    assert len(small.labels_) == len(frame)
+    assert adjusted_rand(sp.labels_, small.labels_) > 0.99
 
 
 def test_split_and_context(fitted):
@@ -148,6 +160,10 @@ def test_benchmark_scripts_smoke(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "| selection | targets | d | log2M |" in done.stdout
     assert "runs with a wrong I-CPDAG" in done.stdout
+    done = subprocess.run([sys.executable, str(root / "benchmarks" / "gaussian_scale.py"), "--sizes", "3000",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "| 3e+03 | all rows |" in done.stdout and (tmp_path / "gaussian_scale.md").exists()
     assert (tmp_path / "neurips2024_simulation.csv").exists()
     done = subprocess.run([sys.executable, str(root / "benchmarks" / "sachs.py"), "--seeds", "0",
                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=root)
