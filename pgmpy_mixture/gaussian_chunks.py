@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 from scipy.special import logsumexp
+from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import ParameterError
 
@@ -110,13 +111,14 @@ def weighted_moments(
 
 def refine_em(
     data: np.ndarray, weights: np.ndarray, means: np.ndarray, covs: np.ndarray, reg_covar: float = 1e-6,
-    max_iter: int = 100, tol: float = 1e-4, chunk_rows: int | None = None,
+    max_iter: int = 100, tol: float = 1e-4, chunk_rows: int | None = None, progress: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, int]:
     """Full-covariance EM on every row of ``data`` from a starting mixture, one pass per iteration, until the
     per-row average log-likelihood improves by less than ``tol`` (scikit-learn's criterion, 10 times stricter
     than its default) or after ``max_iter`` passes.
 
-    Returns the weights, means, covariances, the per-row average log-likelihood of the returned parameters
+    ``progress`` shows a bar over the passes. Returns the weights, means, covariances, the per-row average
+    log-likelihood of the returned parameters
     (computed on the last E-step pass before the final M-step, as scikit-learn does) and the iterations run.
 
     Examples
@@ -133,8 +135,10 @@ def refine_em(
     previous = -np.inf
     total = 0.0
     iterations = 0
+    bar = tqdm(total=max_iter, desc="EM on all rows", disable=not progress)
     while iterations < max_iter:
         iterations += 1
+        bar.update()
         total = 0.0
 
         def posterior(block, w=weights, m=means, c=covs):
@@ -148,4 +152,5 @@ def refine_em(
         if total / n - previous < tol:
             break
         previous = total / n
+    bar.close()
     return weights, means, covs, total / n, iterations

@@ -661,7 +661,7 @@ def fit_mixture_utigsp(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
-    max_fit_rows: int | None = 200_000,
+    max_fit_rows: int | None = 200_000, progress: bool = False,
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -693,6 +693,8 @@ def fit_mixture_utigsp(
         subsample of this many rows drawn with ``random_state``; the chosen mixture is then refined on every row
         (full-covariance EM for ``"full"``, one full-covariance M-step otherwise), block by block, and the change
         tests use every row. None fits on all rows.
+    progress : bool
+        Show progress bars (candidate mixtures, refinement passes).
 
     Returns
     -------
@@ -721,15 +723,15 @@ def fit_mixture_utigsp(
     if covariance_type not in ("full", "diag", "tied", "spherical"):
         raise ParameterError(f"covariance_type must be 'full', 'diag', 'tied' or 'spherical', got {covariance_type!r}")
     models, ll, bic = fit_candidate_mixtures(fit_rows, candidates, n_init, random_state, reg_covar,
-                                             covariance_type=covariance_type)
+                                             covariance_type=covariance_type, progress=progress)
     return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
-                               max_targets, refine=subsample)
+                               max_targets, refine=subsample, progress=progress)
 
 
 def select_and_identify(
     data: np.ndarray, models: list, loglik: np.ndarray, bic: np.ndarray, candidates: np.ndarray,
     selection: str = "cutoff", cutoff_ratio: float = 0.07, alpha: float | None = None, columns: list | None = None,
-    max_targets: int | None = None, refine: bool = False,
+    max_targets: int | None = None, refine: bool = False, progress: bool = False,
 ) -> GaussianMixtureFit:
     """Steps 2-3 on already fitted candidates (from :func:`fit_candidate_mixtures`): choose the count, identify
     the observational component and the targets. Lets one compare selection rules without refitting.
@@ -758,7 +760,7 @@ def select_and_identify(
     if gm.covariance_type == "full":
         weights, means, covs = gm.weights_, gm.means_, gm.covariances_
         if refine:
-            weights, means, covs, _, _ = refine_em(data, weights, means, covs, gm.reg_covar)
+            weights, means, covs, _, _ = refine_em(data, weights, means, covs, gm.reg_covar, progress=progress)
     else:
         weights, means, covs = weighted_moments(data, lambda block: gm.predict_proba(data[block]), gm.n_components,
                                                 gm.reg_covar)

@@ -102,3 +102,14 @@ def test_bad_max_fit_rows():
     for bad in (0, 3, 2.5, "many"):
         with pytest.raises(ParameterError, match="max_fit_rows"):
             fit_mixture_utigsp(data, n_components=1, max_fit_rows=bad)
+
+
+def test_progress_bars_on_request(capsys):
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=3000, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_mixture_utigsp(sim.data, random_state=0, n_init=1, max_fit_rows=1000, progress=True)
+    err = capsys.readouterr().err
+    assert "Gaussian mixtures" in err and "EM on all rows" in err
+    fit_mixture_utigsp(sim.data, n_components=3, random_state=0, n_init=1, max_fit_rows=1000)
+    assert capsys.readouterr().err == ""
