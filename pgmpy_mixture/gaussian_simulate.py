@@ -56,12 +56,24 @@ class LinearSEM:
 
     @property
     def n_nodes(self) -> int:
-        """Number of variables."""
+        """Number of variables.
+
+        Examples
+        --------
+        >>> LinearSEM(np.array([[0.0, 0.0], [0.7, 0.0]]), np.ones(2)).n_nodes
+        2
+        """
         return int(self.weights.shape[0])
 
     @property
     def adjacency(self) -> np.ndarray:
-        """Boolean ``(d, d)`` matrix, ``adjacency[i, j]`` True when ``i -> j``."""
+        """Boolean ``(d, d)`` matrix, ``adjacency[i, j]`` True when ``i -> j``.
+
+        Examples
+        --------
+        >>> LinearSEM(np.array([[0.0, 0.0], [0.7, 0.0]]), np.ones(2)).adjacency.astype(int).tolist()
+        [[0, 1], [0, 0]]
+        """
         return (self.weights != 0).T
 
 
@@ -97,7 +109,13 @@ class SimulatedMixture:
 
     @property
     def n_components(self) -> int:
-        """Number of mixture components (observational included)."""
+        """Number of mixture components (observational included).
+
+        Examples
+        --------
+        >>> simulate_linear_mixture(n_nodes=3, n_samples=40, targets="all", random_state=0).n_components
+        4
+        """
         return len(self.targets)
 
 
