@@ -115,6 +115,8 @@ class MixtureSplitter(BaseEstimator):
         chosen mixture is refined on every row in memory-bounded passes; None uses all rows throughout.
     progress : bool
         Show progress bars while fitting.
+    n_jobs : int, optional
+        Processes for the candidate mixtures (joblib; -1: every core); the result does not depend on it.
 
     Attributes
     ----------
@@ -136,7 +138,7 @@ class MixtureSplitter(BaseEstimator):
     def __init__(self, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
                  cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
                  random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
-                 max_fit_rows: int | None = 200_000, progress: bool = False):
+                 max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None):
         self.n_components = n_components
         self.k_max = k_max
         self.selection = selection
@@ -149,6 +151,7 @@ class MixtureSplitter(BaseEstimator):
         self.covariance_type = covariance_type
         self.max_fit_rows = max_fit_rows
         self.progress = progress
+        self.n_jobs = n_jobs
 
     def fit(self, X, y=None) -> MixtureSplitter:
         """Fit the Gaussian mixture, choose its size and identify the observational component and the targets.
@@ -178,7 +181,7 @@ class MixtureSplitter(BaseEstimator):
             data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
             cutoff_ratio=self.cutoff_ratio, n_init=self.n_init, alpha=self.alpha, reg_covar=self.reg_covar,
             random_state=self.random_state, max_targets=self.max_targets, covariance_type=self.covariance_type,
-            max_fit_rows=self.max_fit_rows, progress=self.progress,
+            max_fit_rows=self.max_fit_rows, progress=self.progress, n_jobs=self.n_jobs,
         )
         self._set_fit(fit, names, data)
         return self

@@ -297,10 +297,32 @@ def candidate_counts(n_components: int | str, k_max: int | None, n: int, d: int,
     return np.array([int(n_components)])
 
 
+def _fit_one_count(
+    X: np.ndarray, k: int, n_init: int, random_state: int | None, reg_covar: float, max_iter: int,
+    covariance_type: str, init_params: Sequence[str],
+):
+    """Best of the starts of every initialisation scheme for one count ``k``: (model, average log-lik, BIC)."""
+    from sklearn.mixture import GaussianMixture
+    from threadpoolctl import threadpool_limits
+
+    best, best_ll = None, -np.inf
+    # one BLAS thread: these are small matrices, and multi-threaded BLAS was 10x slower here (oversubscription)
+    with threadpool_limits(limits=1):
+        for init in init_params:
+            gm = GaussianMixture(
+                n_components=int(k), covariance_type=covariance_type, n_init=n_init, random_state=random_state,
+                reg_covar=reg_covar, max_iter=max_iter, init_params=init,
+            ).fit(X)
+            score = gm.score(X)
+            if score > best_ll:
+                best, best_ll = gm, score
+        return best, best_ll, best.bic(X)
+
+
 def fit_candidate_mixtures(
     X: np.ndarray, candidates: Sequence[int], n_init: int = 3, random_state: int | None = 0,
     reg_covar: float = 1e-6, max_iter: int = 300, progress: bool = False, covariance_type: str = "full",
-    init_params: Sequence[str] = ("kmeans", "k-means++"),
+    init_params: Sequence[str] = ("kmeans", "k-means++"), n_jobs: int | None = None,
 ) -> tuple[list, np.ndarray, np.ndarray]:
     """Fit scikit-learn ``GaussianMixture`` for each candidate ``k``; keep the best of ``n_init`` starts of each
     initialisation scheme in ``init_params`` (k-means alone left EM merging two of nine well-separated
@@ -308,7 +330,8 @@ def fit_candidate_mixtures(
 
     ``covariance_type`` is scikit-learn's ("full" as in the paper; "diag" has far fewer parameters and clusters
     the Sachs conditions better; the component moments used afterwards are always full, see
-    :func:`select_and_identify`).
+    :func:`select_and_identify`). ``n_jobs`` fits the candidate counts in parallel processes (joblib; -1 for
+    every core); with an integer ``random_state`` the result does not depend on it.
 
     Returns the fitted models, the per-sample average log-likelihood and the BIC of each.
 
@@ -319,26 +342,18 @@ def fit_candidate_mixtures(
     >>> len(models), bool(ll[1] >= ll[0] - 1e-6)
     (2, True)
     """
-    from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
+    args = (n_init, random_state, reg_covar, max_iter, covariance_type, tuple(init_params))
+    bar = dict(desc="Gaussian mixtures", total=len(candidates), disable=not progress or len(candidates) < 2)
+    if n_jobs is None or n_jobs == 1:
+        results = [_fit_one_count(X, int(k), *args) for k in tqdm(candidates, **bar)]
+    else:
+        from joblib import Parallel, delayed
 
-    models, ll, bic = [], [], []
-    # one BLAS thread: these are small matrices, and multi-threaded BLAS was 10x slower here (oversubscription)
-    with threadpool_limits(limits=1):
-        for k in tqdm(candidates, desc="Gaussian mixtures", disable=not progress or len(candidates) < 2):
-            best, best_ll = None, -np.inf
-            for init in init_params:
-                gm = GaussianMixture(
-                    n_components=int(k), covariance_type=covariance_type, n_init=n_init, random_state=random_state,
-                    reg_covar=reg_covar, max_iter=max_iter, init_params=init,
-                ).fit(X)
-                score = gm.score(X)
-                if score > best_ll:
-                    best, best_ll = gm, score
-            models.append(best)
-            ll.append(best_ll)
-            bic.append(best.bic(X))
-    return models, np.asarray(ll), np.asarray(bic)
+        jobs = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_fit_one_count)(X, int(k), *args)
+                                                               for k in candidates)
+        results = list(tqdm(jobs, **bar))
+    models = [r[0] for r in results]
+    return models, np.array([r[1] for r in results]), np.array([r[2] for r in results])
 
 
 def select_by_cutoff(loglik: Sequence[float], candidates: Sequence[int], cutoff_ratio: float) -> int:
@@ -661,7 +676,7 @@ def fit_mixture_utigsp(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
-    max_fit_rows: int | None = 200_000, progress: bool = False,
+    max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -695,6 +710,8 @@ def fit_mixture_utigsp(
         tests use every row. None fits on all rows.
     progress : bool
         Show progress bars (candidate mixtures, refinement passes).
+    n_jobs : int, optional
+        Fit the candidate counts in this many processes (joblib; -1: every core). The result does not depend on it.
 
     Returns
     -------
@@ -723,7 +740,7 @@ def fit_mixture_utigsp(
     if covariance_type not in ("full", "diag", "tied", "spherical"):
         raise ParameterError(f"covariance_type must be 'full', 'diag', 'tied' or 'spherical', got {covariance_type!r}")
     models, ll, bic = fit_candidate_mixtures(fit_rows, candidates, n_init, random_state, reg_covar,
-                                             covariance_type=covariance_type, progress=progress)
+                                             covariance_type=covariance_type, progress=progress, n_jobs=n_jobs)
     return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
                                max_targets, refine=subsample, progress=progress)
 

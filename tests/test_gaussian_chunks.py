@@ -113,3 +113,13 @@ def test_progress_bars_on_request(capsys):
     assert "Gaussian mixtures" in err and "EM on all rows" in err
     fit_mixture_utigsp(sim.data, n_components=3, random_state=0, n_init=1, max_fit_rows=1000)
     assert capsys.readouterr().err == ""
+
+
+def test_parallel_candidate_fits_give_the_same_result():
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        serial = fit_mixture_utigsp(sim.data, random_state=0, n_init=1)
+        parallel = fit_mixture_utigsp(sim.data, random_state=0, n_init=1, n_jobs=2)
+    assert np.array_equal(serial.loglik_curve, parallel.loglik_curve)
+    assert np.array_equal(serial.means, parallel.means) and serial.targets == parallel.targets
