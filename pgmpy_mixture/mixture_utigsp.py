@@ -729,16 +729,21 @@ def fit_mixture_utigsp(
     n, d = data.shape
     if max_fit_rows is not None and (not isinstance(max_fit_rows, (int, np.integer)) or max_fit_rows <= d):
         raise ParameterError(f"max_fit_rows must be None or an integer above the {d} columns, got {max_fit_rows!r}")
-    subsample = max_fit_rows is not None and n > max_fit_rows
-    fit_rows = data
-    if subsample:
-        rows = np.sort(np.random.default_rng(random_state).choice(n, size=int(max_fit_rows), replace=False))
-        fit_rows = data[rows]
-    candidates = candidate_counts(n_components, k_max, fit_rows.shape[0], d, selection)
+    candidates = candidate_counts(n_components, k_max, n, d, selection)
     if n_init < 1:
         raise ParameterError(f"n_init must be >= 1, got {n_init}")
     if covariance_type not in ("full", "diag", "tied", "spherical"):
         raise ParameterError(f"covariance_type must be 'full', 'diag', 'tied' or 'spherical', got {covariance_type!r}")
+    subsample = max_fit_rows is not None and n > max_fit_rows
+    fit_rows = data
+    if subsample:
+        if candidates.max() * (d + 1) > max_fit_rows:
+            raise ParameterError(
+                f"max_fit_rows={max_fit_rows} is too small: {candidates.max()} full-covariance components over {d} "
+                f"columns need at least {candidates.max() * (d + 1)} rows to fit on"
+            )
+        rows = np.sort(np.random.default_rng(random_state).choice(n, size=int(max_fit_rows), replace=False))
+        fit_rows = data[rows]
     models, ll, bic = fit_candidate_mixtures(fit_rows, candidates, n_init, random_state, reg_covar,
                                              covariance_type=covariance_type, progress=progress, n_jobs=n_jobs)
     return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,

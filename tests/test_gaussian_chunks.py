@@ -102,6 +102,10 @@ def test_bad_max_fit_rows():
     for bad in (0, 3, 2.5, "many"):
         with pytest.raises(ParameterError, match="max_fit_rows"):
             fit_mixture_utigsp(data, n_components=1, max_fit_rows=bad)
+    with pytest.raises(ParameterError, match="max_fit_rows=10 is too small: 3 full-covariance components"):
+        fit_mixture_utigsp(data, n_components=3, max_fit_rows=10)
+    with pytest.raises(ParameterError, match="n_components=20 is larger than the data support: 50 rows"):
+        fit_mixture_utigsp(data, n_components=20, max_fit_rows=10)
 
 
 def test_progress_bars_on_request(capsys):
