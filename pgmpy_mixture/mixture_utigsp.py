@@ -72,6 +72,7 @@ __all__ = [
     "regression_from_moments",
     "change_statistics",
     "estimate_order",
+    "pooled_moments",
     "shared_mechanism_moments",
     "wald_statistics",
     "identify_targets",
@@ -424,7 +425,15 @@ def significant_predecessors(cov: np.ndarray, j: int, preds: Sequence[int], n_ef
     return wald_statistics(cov, j, preds, n_eff)[1] > stats.norm.isf(alpha / 2)
 
 
-def _pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of the mixture of the given components with (unnormalised) weights ``w``.
+
+    Examples
+    --------
+    >>> mean, cov = pooled_moments(np.array([1.0, 1.0]), np.array([[0.0], [2.0]]), np.ones((2, 1, 1)))
+    >>> mean.tolist(), cov.tolist()
+    ([1.0], [[2.0]])
+    """
     w = w / w.sum()
     mean = w @ means
     centred = means - mean
@@ -449,7 +458,7 @@ def shared_mechanism_moments(
     if not keep.any():
         keep[:] = True
     w = np.asarray(weights, float)[keep]
-    return _pooled_moments(w, means[keep], covs[keep])[1], float(w.sum())
+    return pooled_moments(w, means[keep], covs[keep])[1], float(w.sum())
 
 
 def _residual_variances(covs: np.ndarray, j: int, preds: Sequence[int]) -> np.ndarray:

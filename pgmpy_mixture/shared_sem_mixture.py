@@ -35,12 +35,14 @@ import numpy as np
 from scipy.special import logsumexp
 
 from pgmpy_mixture.errors import EstimationWarning
+from pgmpy_mixture.gaussian_chunks import weighted_moments
 from pgmpy_mixture.gaussian_simulate import component_moments
 from pgmpy_mixture.mixture_utigsp import (
     GaussianMixtureFit,
     candidate_counts,
     fit_candidate_mixtures,
     identify_targets,
+    pooled_moments,
     select_by_cutoff,
 )
 from pgmpy_mixture.validation import check_continuous_matrix
@@ -75,13 +77,9 @@ class SharedSEMFit:
 
 
 def _weighted_moments(X: np.ndarray, resp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    counts = resp.sum(axis=0) + 1e-12
-    means = (resp.T @ X) / counts[:, None]
-    covs = np.empty((resp.shape[1], X.shape[1], X.shape[1]))
-    for k in range(resp.shape[1]):
-        centred = X - means[k]
-        covs[k] = (centred * resp[:, k : k + 1]).T @ centred / counts[k]
-    return counts, means, covs
+    """Soft counts, means and covariances of the components (block-wise M-step of :mod:`gaussian_chunks`)."""
+    _, means, covs = weighted_moments(X, lambda block: resp[block], resp.shape[1], reg_covar=0.0)
+    return resp.sum(axis=0) + 1e-12, means, covs
 
 
 def _regression(mean, cov, j, preds, ridge=1e-9):
@@ -103,13 +101,6 @@ def _expected_sq_residual(mean, cov, j, preds, c0, coef):
     return float(a @ cov @ a + m * m)
 
 
-def _pool(counts, means, covs):
-    w = counts / counts.sum()
-    mean = w @ means
-    centred = means - mean
-    return mean, np.einsum("k,kij->ij", w, covs) + np.einsum("k,ki,kj->ij", w, centred, centred)
-
-
 def _m_step(counts, means, covs, order, observational, n, penalty_scale):
     K, d = means.shape
     intercepts = np.zeros((K, d))
@@ -124,7 +115,7 @@ def _m_step(counts, means, covs, order, observational, n, penalty_scale):
         targeted = np.zeros(K, dtype=bool)
         for _ in range(3):
             keep = ~targeted
-            shared = _regression(*_pool(counts[keep], means[keep], covs[keep]), j, preds)
+            shared = _regression(*pooled_moments(counts[keep], means[keep], covs[keep]), j, preds)
             new = np.zeros(K, dtype=bool)
             for k in range(K):
                 if k == observational:
@@ -138,7 +129,7 @@ def _m_step(counts, means, covs, order, observational, n, penalty_scale):
                 break
             targeted = new
         keep = ~targeted
-        shared = _regression(*_pool(counts[keep], means[keep], covs[keep]), j, preds)
+        shared = _regression(*pooled_moments(counts[keep], means[keep], covs[keep]), j, preds)
         for k in range(K):
             c0, coef, s = own[k] if targeted[k] else shared
             intercepts[k, j], variances[k, j] = c0, s
