@@ -89,7 +89,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class GaussianMixtureFit:
-    """A fitted mixture of interventions on a linear Gaussian SEM.
+    """A fitted mixture of interventions on a linear Gaussian SEM (immutable: the arrays are read-only copies and
+    the sequences tuples, whatever was passed in).
 
     Attributes
     ----------
@@ -99,9 +100,9 @@ class GaussianMixtureFit:
     n_samples : int
     observational : int
         Index of the component identified as observational.
-    targets : list of frozenset of int
+    targets : tuple of frozenset of int
         Targets of each component (column indices; empty for the observational one).
-    order : list of int
+    order : tuple of int
         Estimated causal order (first = source).
     changes : ndarray (K, K, d) of bool
         ``changes[k, l, j]``: node ``j``'s mechanism differs between components ``k`` and ``l``.
@@ -109,14 +110,14 @@ class GaussianMixtureFit:
         Per-sample average log-likelihood and BIC for ``k = candidates[0], ...``.
     candidates : ndarray of int
         The component counts that were fitted.
-    columns : list of str
+    columns : tuple of str
 
     Examples
     --------
     >>> fit = GaussianMixtureFit(np.array([1.0]), np.zeros((1, 2)), np.eye(2)[None], 10, 0, [frozenset()],
     ...                          [0, 1], np.zeros((1, 1, 2), bool))
-    >>> fit.n_components, fit.predict_proba(np.zeros((2, 2))).tolist()
-    (1, [[1.0], [1.0]])
+    >>> fit.n_components, fit.predict_proba(np.zeros((2, 2))).tolist(), fit.weights.flags.writeable
+    (1, [[1.0], [1.0]], False)
     """
 
     weights: np.ndarray
@@ -124,13 +125,25 @@ class GaussianMixtureFit:
     covariances: np.ndarray
     n_samples: int
     observational: int
-    targets: list
-    order: list
+    targets: tuple
+    order: tuple
     changes: np.ndarray
     loglik_curve: np.ndarray = field(default_factory=lambda: np.empty(0))
     bic_curve: np.ndarray = field(default_factory=lambda: np.empty(0))
     candidates: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
-    columns: list = field(default_factory=list)
+    columns: tuple = ()
+
+    def __post_init__(self) -> None:
+        # deeply immutable, like MixtureResult: read-only copies of the arrays, tuples for the sequences
+        for name in ("weights", "means", "covariances", "changes", "loglik_curve", "bic_curve", "candidates"):
+            value = getattr(self, name)
+            if value is not None:
+                value = np.array(value, copy=True)
+                value.setflags(write=False)
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "targets", tuple(frozenset(int(j) for j in t) for t in self.targets))
+        object.__setattr__(self, "order", tuple(int(j) for j in self.order))
+        object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
 
     @property
     def n_components(self) -> int:

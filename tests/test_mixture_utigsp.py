@@ -22,6 +22,7 @@ from pgmpy_mixture.gaussian_metrics import (
 )
 from pgmpy_mixture.gaussian_simulate import component_moments, random_linear_sem, simulate_linear_mixture
 from pgmpy_mixture.mixture_utigsp import (
+    GaussianMixtureFit,
     estimate_dag,
     estimate_order,
     fit_candidate_mixtures,
@@ -346,3 +347,14 @@ def test_diagonal_clustering_then_full_moments():
     assert np.abs(off_diagonal).max() > 0.1  # full moments, not the diagonal model's
     with pytest.raises(ParameterError, match="covariance_type"):
         fit_mixture_utigsp(sim.data, n_components=2, covariance_type="banded")
+
+
+def test_fit_is_immutable_and_does_not_alias_its_inputs():
+    weights, means, covs = np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1))
+    fit = GaussianMixtureFit(weights, means, covs, 10, 0, [frozenset(), {0}], [0], np.zeros((2, 2, 1), bool))
+    weights[0] = 0.9  # the caller's array changes, the fit does not
+    assert fit.weights.tolist() == [0.5, 0.5] and fit.targets == (frozenset(), frozenset({0}))
+    with pytest.raises(ValueError, match="read-only"):
+        fit.means[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        fit.order = (0,)
