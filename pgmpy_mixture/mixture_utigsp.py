@@ -46,22 +46,19 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
-from scipy.special import logsumexp
 from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import EstimationWarning, ParameterError
 from pgmpy_mixture.gaussian_chunks import (
     gaussian_log_density,
-    mixture_log_joint,
     refine_em,
-    row_blocks,
     weighted_moments,
 )
 from pgmpy_mixture.gaussian_metrics import icpdag
+from pgmpy_mixture.gaussian_result import GaussianMixtureFit
 from pgmpy_mixture.validation import check_continuous_matrix
 
 __all__ = [
@@ -85,189 +82,6 @@ __all__ = [
     "full_moments",
     "significant_predecessors",
 ]
-
-
-@dataclass(frozen=True)
-class GaussianMixtureFit:
-    """A fitted mixture of interventions on a linear Gaussian SEM (immutable: the arrays are read-only copies and
-    the sequences tuples, whatever was passed in).
-
-    Attributes
-    ----------
-    weights : ndarray (K,)
-    means : ndarray (K, d)
-    covariances : ndarray (K, d, d)
-    n_samples : int
-    observational : int
-        Index of the component identified as observational.
-    targets : tuple of frozenset of int
-        Targets of each component (column indices; empty for the observational one).
-    order : tuple of int
-        Estimated causal order (first = source).
-    changes : ndarray (K, K, d) of bool
-        ``changes[k, l, j]``: node ``j``'s mechanism differs between components ``k`` and ``l``.
-    loglik_curve, bic_curve : ndarray
-        Per-sample average log-likelihood and BIC for ``k = candidates[0], ...``.
-    candidates : ndarray of int
-        The component counts that were fitted.
-    columns : tuple of str
-
-    Examples
-    --------
-    >>> fit = GaussianMixtureFit(np.array([1.0]), np.zeros((1, 2)), np.eye(2)[None], 10, 0, [frozenset()],
-    ...                          [0, 1], np.zeros((1, 1, 2), bool))
-    >>> fit.n_components, fit.predict_proba(np.zeros((2, 2))).tolist(), fit.weights.flags.writeable
-    (1, [[1.0], [1.0]], False)
-    """
-
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-    n_samples: int
-    observational: int
-    targets: tuple
-    order: tuple
-    changes: np.ndarray
-    loglik_curve: np.ndarray = field(default_factory=lambda: np.empty(0))
-    bic_curve: np.ndarray = field(default_factory=lambda: np.empty(0))
-    candidates: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
-    columns: tuple = ()
-
-    def __post_init__(self) -> None:
-        # deeply immutable, like MixtureResult: read-only copies of the arrays, tuples for the sequences
-        for name in ("weights", "means", "covariances", "changes", "loglik_curve", "bic_curve", "candidates"):
-            value = getattr(self, name)
-            if value is not None:
-                value = np.array(value, copy=True)
-                value.setflags(write=False)
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "targets", tuple(frozenset(int(j) for j in t) for t in self.targets))
-        object.__setattr__(self, "order", tuple(int(j) for j in self.order))
-        object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
-
-    @property
-    def n_components(self) -> int:
-        """Number of components.
-
-        Examples
-        --------
-        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
-        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
-        >>> fit.n_components
-        2
-        """
-        return int(len(self.weights))
-
-    @property
-    def shift_density(self) -> float:
-        """Mean share of the nodes whose mechanism differs from the observational component, over the other
-        components (from ``changes``, before any ``max_targets`` cut); 0.0 for a single component.
-
-        Under the paper's model an intervention moves few mechanisms, so this is small (``1 / d`` for single-node
-        targets). Near 1 the components are not sparse shifts of one SEM: the clusters may not be intervention
-        settings at all (non-Gaussian conditions, or regions of X-space whose selection changes every regression),
-        and the targets, order and DAG read from them are unreliable. :func:`select_and_identify` warns above 0.5.
-
-        Examples
-        --------
-        >>> changes = np.zeros((2, 2, 4), bool)
-        >>> changes[0, 1, :3] = changes[1, 0, :3] = True
-        >>> GaussianMixtureFit(np.array([0.5, 0.5]), np.zeros((2, 4)), np.stack([np.eye(4)] * 2), 10, 0,
-        ...                    [frozenset(), frozenset({0, 1, 2})], [0, 1, 2, 3], changes).shift_density
-        0.75
-        """
-        others = [k for k in range(self.n_components) if k != self.observational]
-        if not others or self.changes is None or self.changes.ndim != 3:
-            return 0.0
-        return float(self.changes[self.observational, others].mean())
-
-    def log_joint(self, X: np.ndarray) -> np.ndarray:
-        """Joint log-density ``log pi_k + log N(x | mu_k, Sigma_k)`` of each row and component.
-
-        Parameters
-        ----------
-        X : ndarray (n, d)
-
-        Returns
-        -------
-        ndarray (n, K)
-
-        Examples
-        --------
-        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
-        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
-        >>> fit.log_joint(np.array([[0.0]])).round(3).tolist()
-        [[-1.612, -9.612]]
-        """
-        return mixture_log_joint(X, self.weights, self.means, self.covariances)
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Posterior component probabilities (responsibilities).
-
-        Parameters
-        ----------
-        X : ndarray (n, d)
-
-        Returns
-        -------
-        ndarray (n, K), rows summing to 1
-
-        Examples
-        --------
-        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
-        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
-        >>> fit.predict_proba(np.array([[2.0]])).round(12).tolist()
-        [[0.5, 0.5]]
-        """
-        out = np.empty((X.shape[0], self.n_components))
-        for block in row_blocks(X.shape[0]):
-            lj = self.log_joint(X[block])
-            out[block] = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))
-        return out
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Most probable component of each row.
-
-        Parameters
-        ----------
-        X : ndarray (n, d)
-
-        Returns
-        -------
-        ndarray (n,) of int
-
-        Examples
-        --------
-        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
-        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
-        >>> fit.predict(np.array([[-1.0], [5.0]])).tolist()
-        [0, 1]
-        """
-        out = np.empty(X.shape[0], dtype=np.intp)
-        for block in row_blocks(X.shape[0]):
-            out[block] = np.argmax(self.log_joint(X[block]), axis=1)
-        return out
-
-    def score(self, X: np.ndarray) -> float:
-        """Per-sample average log-likelihood of ``X`` under the mixture.
-
-        Parameters
-        ----------
-        X : ndarray (n, d)
-
-        Returns
-        -------
-        float
-
-        Examples
-        --------
-        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
-        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
-        >>> round(fit.score(np.array([[0.0], [4.0]])), 3)
-        -1.612
-        """
-        total = sum(float(logsumexp(self.log_joint(X[block]), axis=1).sum()) for block in row_blocks(X.shape[0]))
-        return total / X.shape[0]
 
 
 def check_n_components(k: int, n: int, d: int, name: str = "n_components") -> None:

@@ -36,9 +36,9 @@ from scipy.special import logsumexp
 
 from pgmpy_mixture.errors import EstimationWarning
 from pgmpy_mixture.gaussian_chunks import weighted_moments
+from pgmpy_mixture.gaussian_result import GaussianMixtureFit
 from pgmpy_mixture.gaussian_simulate import component_moments
 from pgmpy_mixture.mixture_utigsp import (
-    GaussianMixtureFit,
     candidate_counts,
     fit_candidate_mixtures,
     identify_targets,
