@@ -34,6 +34,10 @@ Steps
 4. A DAG estimate (``estimate_dag``): with the order fixed, the parents of ``j`` are the predecessors whose pooled
    regression coefficient (over components where ``j`` is not a target) is significant (Wald test).
 
+Layout: steps 1-2 live in :mod:`pgmpy_mixture.gaussian_candidates`, the regressions implied by the moments in
+:mod:`pgmpy_mixture.gaussian_regression`, the result type in :mod:`pgmpy_mixture.gaussian_result` and the
+memory-bounded passes in :mod:`pgmpy_mixture.gaussian_chunks`; their public names are re-exported here.
+
 Examples
 --------
 >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
@@ -49,15 +53,27 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
-from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import EstimationWarning, ParameterError
+from pgmpy_mixture.gaussian_candidates import (
+    candidate_counts,
+    check_n_components,
+    fit_candidate_mixtures,
+    select_by_cutoff,
+)
 from pgmpy_mixture.gaussian_chunks import (
     gaussian_log_density,
     refine_em,
     weighted_moments,
 )
 from pgmpy_mixture.gaussian_metrics import icpdag
+from pgmpy_mixture.gaussian_regression import (
+    pooled_moments,
+    regression_from_moments,
+    shared_mechanism_moments,
+    significant_predecessors,
+    wald_statistics,
+)
 from pgmpy_mixture.gaussian_result import GaussianMixtureFit
 from pgmpy_mixture.validation import check_continuous_matrix
 
@@ -82,212 +98,6 @@ __all__ = [
     "full_moments",
     "significant_predecessors",
 ]
-
-
-def check_n_components(k: int, n: int, d: int, name: str = "n_components") -> None:
-    """A full-covariance component needs ``d + 1`` rows: raise unless ``k * (d + 1) <= n``.
-
-    Examples
-    --------
-    >>> check_n_components(3, 100, 2)
-    >>> check_n_components(50, 100, 2)
-    Traceback (most recent call last):
-    ...
-    pgmpy_mixture.errors.ParameterError: n_components=50 is larger than the data support: ...
-    """
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {k!r}")
-    if k * (d + 1) > n:
-        raise ParameterError(
-            f"{name}={k} is larger than the data support: {n} rows allow at most {n // (d + 1)} full-covariance "
-            f"components over {d} columns"
-        )
-
-
-def candidate_counts(n_components: int | str, k_max: int | None, n: int, d: int, selection: str) -> np.ndarray:
-    """Component counts to fit: ``1..k_max`` for ``"auto"`` (default ``k_max = min(d + 1, n // (d + 1))``), else one.
-
-    Checks ``selection`` and that every count is supported by the data (:func:`check_n_components`).
-
-    Examples
-    --------
-    >>> candidate_counts("auto", None, n=100, d=3, selection="bic").tolist()
-    [1, 2, 3, 4]
-    >>> candidate_counts(2, None, n=100, d=3, selection="cutoff").tolist()
-    [2]
-    """
-    if selection not in ("cutoff", "bic"):
-        raise ParameterError(f"selection must be 'cutoff' or 'bic', got {selection!r}")
-    if n_components == "auto":
-        if k_max is None:
-            k_max = max(1, min(d + 1, n // (d + 1)))
-        check_n_components(k_max, n, d, "k_max")
-        return np.arange(1, k_max + 1)
-    check_n_components(n_components, n, d)
-    return np.array([int(n_components)])
-
-
-def _fit_one_count(
-    X: np.ndarray, k: int, n_init: int, random_state: int | None, reg_covar: float, max_iter: int,
-    covariance_type: str, init_params: Sequence[str],
-):
-    """Best of the starts of every initialisation scheme for one count ``k``: (model, average log-lik, BIC)."""
-    from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
-
-    best, best_ll = None, -np.inf
-    # one BLAS thread: these are small matrices, and multi-threaded BLAS was 10x slower here (oversubscription)
-    with threadpool_limits(limits=1):
-        for init in init_params:
-            gm = GaussianMixture(
-                n_components=int(k), covariance_type=covariance_type, n_init=n_init, random_state=random_state,
-                reg_covar=reg_covar, max_iter=max_iter, init_params=init,
-            ).fit(X)
-            score = gm.score(X)
-            if score > best_ll:
-                best, best_ll = gm, score
-        return best, best_ll, best.bic(X)
-
-
-def fit_candidate_mixtures(
-    X: np.ndarray, candidates: Sequence[int], n_init: int = 3, random_state: int | None = 0,
-    reg_covar: float = 1e-6, max_iter: int = 300, progress: bool = False, covariance_type: str = "full",
-    init_params: Sequence[str] = ("kmeans", "k-means++"), n_jobs: int | None = None,
-) -> tuple[list, np.ndarray, np.ndarray]:
-    """Fit scikit-learn ``GaussianMixture`` for each candidate ``k``; keep the best of ``n_init`` starts of each
-    initialisation scheme in ``init_params`` (k-means alone left EM merging two of nine well-separated
-    do-intervention components in a third of the d = 8 runs; adding k-means++ starts found them).
-
-    ``covariance_type`` is scikit-learn's ("full" as in the paper; "diag" has far fewer parameters and clusters
-    the Sachs conditions better; the component moments used afterwards are always full, see
-    :func:`select_and_identify`). ``n_jobs`` fits the candidate counts in parallel processes (joblib; -1 for
-    every core); with an integer ``random_state`` the result does not depend on it.
-
-    Returns the fitted models, the per-sample average log-likelihood and the BIC of each.
-
-    Examples
-    --------
-    >>> X = np.random.default_rng(0).normal(size=(200, 2))
-    >>> models, ll, bic = fit_candidate_mixtures(X, [1, 2])
-    >>> len(models), bool(ll[1] >= ll[0] - 1e-6)
-    (2, True)
-    """
-    args = (n_init, random_state, reg_covar, max_iter, covariance_type, tuple(init_params))
-    bar = dict(desc="Gaussian mixtures", total=len(candidates), disable=not progress or len(candidates) < 2)
-    if n_jobs is None or n_jobs == 1:
-        results = [_fit_one_count(X, int(k), *args) for k in tqdm(candidates, **bar)]
-    else:
-        from joblib import Parallel, delayed
-
-        jobs = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_fit_one_count)(X, int(k), *args)
-                                                               for k in candidates)
-        results = list(tqdm(jobs, **bar))
-    models = [r[0] for r in results]
-    return models, np.array([r[1] for r in results]), np.array([r[2] for r in results])
-
-
-def select_by_cutoff(loglik: Sequence[float], candidates: Sequence[int], cutoff_ratio: float) -> int:
-    """The paper's rule: scanning ``k`` downwards, the largest ``k`` whose relative log-likelihood gain over the
-    previous candidate, ``(ll_k - ll_{k-1}) / |ll_{k-1}|``, exceeds ``cutoff_ratio``; the smallest candidate if none.
-
-    Examples
-    --------
-    >>> select_by_cutoff([-10.0, -5.0, -4.9, -4.89], [1, 2, 3, 4], 0.07)
-    2
-    """
-    if cutoff_ratio < 0:
-        raise ParameterError(f"cutoff_ratio must be >= 0, got {cutoff_ratio}")
-    ll = np.asarray(loglik, dtype=float)
-    for i in range(len(ll) - 1, 0, -1):
-        gain = (ll[i] - ll[i - 1]) / max(abs(ll[i - 1]), 1e-12)
-        if gain > cutoff_ratio:
-            return int(candidates[i])
-    return int(candidates[0])
-
-
-def regression_from_moments(mean: np.ndarray, cov: np.ndarray, j: int, preds: Sequence[int]):
-    """Regression of ``X_j`` on ``X_preds`` implied by a Gaussian's moments: (intercept, coefficients, variance).
-
-    Examples
-    --------
-    >>> c0, b, v = regression_from_moments(np.array([1.0, 2.0]), np.array([[1.0, 2.0], [2.0, 5.0]]), 1, [0])
-    >>> round(c0, 6), b.round(6).tolist(), round(v, 6)
-    (0.0, [2.0], 1.0)
-    """
-    preds = list(preds)
-    if not preds:
-        return float(mean[j]), np.zeros(0), float(cov[j, j])
-    s = np.ix_(preds, preds)
-    coef = np.linalg.solve(cov[s], cov[preds, j])
-    var = float(cov[j, j] - cov[j, preds] @ coef)
-    return float(mean[j] - coef @ mean[preds]), coef, max(var, 1e-12)
-
-
-def wald_statistics(cov: np.ndarray, j: int, preds: Sequence[int], n_eff: float) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients of the regression of ``X_j`` on ``X_preds`` implied by ``cov`` and their Wald statistics
-    ``|coef| / se`` with ``n_eff`` samples.
-
-    Examples
-    --------
-    >>> coef, z = wald_statistics(np.array([[1.0, 0.5], [0.5, 1.25]]), 1, [0], 100)
-    >>> coef.round(3).tolist(), z.round(3).tolist()
-    ([0.5], [5.0])
-    """
-    preds = list(preds)
-    if not preds:
-        return np.zeros(0), np.zeros(0)
-    _, coef, var = regression_from_moments(np.zeros(cov.shape[0]), cov, j, preds)
-    se = np.sqrt(var * np.diag(np.linalg.inv(cov[np.ix_(preds, preds)])) / n_eff)
-    return coef, np.abs(coef) / se
-
-
-def significant_predecessors(cov: np.ndarray, j: int, preds: Sequence[int], n_eff: float, alpha: float) -> np.ndarray:
-    """Wald tests of the coefficients of the regression of ``X_j`` on ``X_preds`` implied by ``cov``, with
-    ``n_eff`` samples: a boolean mask over ``preds``, True where the coefficient differs from 0 at level ``alpha``.
-
-    Examples
-    --------
-    >>> significant_predecessors(np.array([[1.0, 0.5, 0.0], [0.5, 1.25, 0.0], [0.0, 0.0, 1.0]]), 1, [0, 2], 1000,
-    ...                          1e-3).tolist()
-    [True, False]
-    """
-    return wald_statistics(cov, j, preds, n_eff)[1] > stats.norm.isf(alpha / 2)
-
-
-def pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and covariance of the mixture of the given components with (unnormalised) weights ``w``.
-
-    Examples
-    --------
-    >>> mean, cov = pooled_moments(np.array([1.0, 1.0]), np.array([[0.0], [2.0]]), np.ones((2, 1, 1)))
-    >>> mean.tolist(), cov.tolist()
-    ([1.0], [[2.0]])
-    """
-    w = w / w.sum()
-    mean = w @ means
-    centred = means - mean
-    cov = np.einsum("k,kij->ij", w, covs) + np.einsum("k,ki,kj->ij", w, centred, centred)
-    return mean, cov
-
-
-def shared_mechanism_moments(
-    weights: np.ndarray, means: np.ndarray, covs: np.ndarray, targets: Sequence, j: int,
-) -> tuple[np.ndarray, float]:
-    """Pooled covariance of the components that share ``X_j``'s observational mechanism (``j`` not a target),
-    and their total weight; all components when ``j`` is a target everywhere.
-
-    Examples
-    --------
-    >>> cov, share = shared_mechanism_moments(np.array([0.5, 0.5]), np.array([[0.0], [2.0]]),
-    ...                                       np.ones((2, 1, 1)), [frozenset(), frozenset({0})], 0)
-    >>> cov.tolist(), share
-    ([[1.0]], 0.5)
-    """
-    keep = np.array([j not in t for t in targets])
-    if not keep.any():
-        keep[:] = True
-    w = np.asarray(weights, float)[keep]
-    return pooled_moments(w, means[keep], covs[keep])[1], float(w.sum())
 
 
 def _residual_variances(covs: np.ndarray, j: int, preds: Sequence[int]) -> np.ndarray:
