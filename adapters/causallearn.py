@@ -122,6 +122,9 @@ class MixtureSplitter(BaseEstimator):
         Show progress bars while fitting.
     n_jobs : int, optional
         Processes for the candidate mixtures (joblib; -1: every core); the result does not depend on it.
+    backward_restarts : bool
+        Refit each candidate count from the next larger model without its lightest component, keeping the better
+        fit: repairs EM runs stuck with two components merged.
 
     Attributes
     ----------
@@ -143,7 +146,8 @@ class MixtureSplitter(BaseEstimator):
     def __init__(self, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
                  cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
                  random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
-                 max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None):
+                 max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
+                 backward_restarts: bool = False):
         self.n_components = n_components
         self.k_max = k_max
         self.selection = selection
@@ -157,6 +161,7 @@ class MixtureSplitter(BaseEstimator):
         self.max_fit_rows = max_fit_rows
         self.progress = progress
         self.n_jobs = n_jobs
+        self.backward_restarts = backward_restarts
 
     def fit(self, X, y=None) -> MixtureSplitter:
         """Fit the Gaussian mixture, choose its size and identify the observational component and the targets.
@@ -187,6 +192,7 @@ class MixtureSplitter(BaseEstimator):
             cutoff_ratio=self.cutoff_ratio, n_init=self.n_init, alpha=self.alpha, reg_covar=self.reg_covar,
             random_state=self.random_state, max_targets=self.max_targets, covariance_type=self.covariance_type,
             max_fit_rows=self.max_fit_rows, progress=self.progress, n_jobs=self.n_jobs,
+            backward_restarts=self.backward_restarts,
         )
         self._set_fit(fit, names, data)
         return self

@@ -83,14 +83,16 @@ def diagnose_order(sim, order, n: int) -> tuple[bool, str, float]:
     return equivalent, weakest[1], weakest[0]
 
 
-def one_run(study, targets, d, log2m, run, kind="do", gamma=1.0, var_scale=1.0, n_init=3) -> list[dict]:
+def one_run(study, targets, d, log2m, run, kind="do", gamma=1.0, var_scale=1.0, n_init=3,
+            backward_restarts=False) -> list[dict]:
     """One simulated data set; the candidate mixtures are fitted once and both selection rules evaluated."""
     seed = 1000 * d + 10 * run + (0 if targets == "all" else 5)
     sim = simulate_linear_mixture(n_nodes=d, n_samples=2**log2m, targets=targets, kind=kind, mean_shift=gamma,
                                   variance_scale=var_scale, random_state=seed)
     start = time.perf_counter()
     candidates = np.arange(1, d + 2)
-    models, ll, bic = fit_candidate_mixtures(sim.data, candidates, n_init=n_init, random_state=run)
+    models, ll, bic = fit_candidate_mixtures(sim.data, candidates, n_init=n_init, random_state=run,
+                                             backward_restarts=backward_restarts)
     fit_seconds = time.perf_counter() - start
     out = []
     for selection in ("cutoff", "bic"):
@@ -212,6 +214,8 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--n-init", type=int, default=3)
     parser.add_argument("--no-strength", action="store_true")
+    parser.add_argument("--backward-restarts", action="store_true",
+                        help="refit each count from the next larger model without its lightest component")
     parser.add_argument("--targets", default="all,half", help="comma-separated: all, half")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
     args = parser.parse_args(argv)
@@ -229,7 +233,8 @@ def main(argv=None) -> None:
         for d in nodes:
             for log2m in log2s:
                 for run in range(runs):
-                    records.extend(one_run("size", targets, d, log2m, run, n_init=args.n_init))
+                    records.extend(one_run("size", targets, d, log2m, run, n_init=args.n_init,
+                                           backward_restarts=args.backward_restarts))
     strength = []
     if not args.no_strength:
         gammas = [1.0, 2.0, 4.0, 8.0] if not args.full else [0.5, 1.0, 2.0, 4.0, 8.0]

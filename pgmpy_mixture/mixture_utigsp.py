@@ -344,6 +344,7 @@ def fit_mixture_utigsp(
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
     max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
+    backward_restarts: bool = False,
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -379,6 +380,10 @@ def fit_mixture_utigsp(
         Show progress bars (candidate mixtures, refinement passes).
     n_jobs : int, optional
         Fit the candidate counts in this many processes (joblib; -1: every core). The result does not depend on it.
+    backward_restarts : bool
+        Also fit each count from the next larger model without its lightest component, and keep the better fit
+        (see :func:`~pgmpy_mixture.gaussian_candidates.fit_candidate_mixtures`); repairs EM runs stuck with two
+        components merged, at the cost of one more count and one EM per count.
 
     Returns
     -------
@@ -412,7 +417,8 @@ def fit_mixture_utigsp(
         rows = np.sort(np.random.default_rng(random_state).choice(n, size=int(max_fit_rows), replace=False))
         fit_rows = data[rows]
     models, ll, bic = fit_candidate_mixtures(fit_rows, candidates, n_init, random_state, reg_covar,
-                                             covariance_type=covariance_type, progress=progress, n_jobs=n_jobs)
+                                             covariance_type=covariance_type, progress=progress, n_jobs=n_jobs,
+                                             backward_restarts=backward_restarts)
     return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
                                max_targets, refine=subsample, progress=progress)
 
