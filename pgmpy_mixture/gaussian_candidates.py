@@ -148,7 +148,7 @@ def fit_candidate_mixtures(
 def _backward_pass(X: np.ndarray, counts: list[int], results: list, args: tuple) -> list:
     """:func:`fit_candidate_mixtures`'s ``backward_restarts``: refit each count from the model one count above
     it without its lightest component (a helper above the largest count when the data support it)."""
-    n_init, random_state, reg_covar, max_iter, covariance_type, init_params = args
+    _, random_state, reg_covar, max_iter, _, _ = args  # the covariance type comes from each upper model
     results = list(results)
     above = {k: r for k, r in zip(counts, results, strict=True)}
     top = max(counts) + 1
