@@ -124,7 +124,7 @@ class MixtureSplitter(BaseEstimator):
         Processes for the candidate mixtures (joblib; -1: every core); the result does not depend on it.
     backward_restarts : bool
         Refit each candidate count from the next larger model without its lightest component, keeping the better
-        fit: repairs EM runs stuck with two components merged.
+        fit: repairs EM runs stuck with two components merged (default on).
 
     Attributes
     ----------
@@ -147,7 +147,7 @@ class MixtureSplitter(BaseEstimator):
                  cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
                  random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
                  max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
-                 backward_restarts: bool = False):
+                 backward_restarts: bool = True):
         self.n_components = n_components
         self.k_max = k_max
         self.selection = selection

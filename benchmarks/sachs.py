@@ -32,7 +32,7 @@ our order-based DAG (``sem``), UT-IGSP on our split with our observational compo
 
 Run::
 
-    nice python benchmarks/sachs.py                  # raw scale, seeds 0-4, about 5 minutes
+    nice python benchmarks/sachs.py                  # raw scale, seeds 0-4, about 8 minutes
     nice python benchmarks/sachs.py --scale log
     nice python benchmarks/sachs.py --seeds 0 --full # shared-SEM also at k = 4..8
 """

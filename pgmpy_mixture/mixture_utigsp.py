@@ -344,7 +344,7 @@ def fit_mixture_utigsp(
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
     max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
-    backward_restarts: bool = False,
+    backward_restarts: bool = True,
 ) -> GaussianMixtureFit:
     """Fit the mixture, choose the number of components and identify the observational component and targets.
 
@@ -383,7 +383,8 @@ def fit_mixture_utigsp(
     backward_restarts : bool
         Also fit each count from the next larger model without its lightest component, and keep the better fit
         (see :func:`~pgmpy_mixture.gaussian_candidates.fit_candidate_mixtures`); repairs EM runs stuck with two
-        components merged, at the cost of one more count and one EM per count.
+        components merged, at the cost of one more count and one EM per count. On by default; False gives
+        plain best-of-starts EM.
 
     Returns
     -------

@@ -114,7 +114,7 @@ def test_progress_bars_on_request(capsys):
         warnings.simplefilter("ignore")
         fit_mixture_utigsp(sim.data, random_state=0, n_init=1, max_fit_rows=1000, progress=True)
     err = capsys.readouterr().err
-    assert "Gaussian mixtures" in err and "EM on all rows" in err
+    assert "Gaussian mixtures" in err and "Backward restarts" in err and "EM on all rows" in err
     fit_mixture_utigsp(sim.data, n_components=3, random_state=0, n_init=1, max_fit_rows=1000)
     assert capsys.readouterr().err == ""
 
@@ -131,12 +131,13 @@ def test_parallel_candidate_fits_give_the_same_result():
 
 def test_backward_restarts_repair_a_stuck_fit_and_never_lower_the_likelihood():
     """d = 8, all nodes, 2^12 rows, seed 8000: EM's best of 6 starts at k = 9 merges two components; started from
-    the k = 10 fit without its lightest component it finds all nine."""
+    the k = 10 fit without its lightest component it finds all nine. 10 is not a candidate here: the (k + 1)
+    helper is fitted for 9 as well as above the largest candidate, 11."""
     from pgmpy_mixture.gaussian_candidates import fit_candidate_mixtures
 
     sim = simulate_linear_mixture(n_nodes=8, n_samples=2**12, targets="all", random_state=8000)
-    _, plain, _ = fit_candidate_mixtures(sim.data, [8, 9], n_init=3, random_state=0)
-    models, repaired, bic = fit_candidate_mixtures(sim.data, [8, 9], n_init=3, random_state=0, backward_restarts=True)
-    assert np.all(repaired >= plain) and repaired[1] > plain[1] + 0.5
-    assert models[1].n_components == 9 and np.allclose(bic[1], models[1].bic(sim.data))
-    assert np.sort(models[1].weights_).min() > 0.1  # nine components of about 1/9 each
+    _, plain, _ = fit_candidate_mixtures(sim.data, [9, 11], n_init=3, random_state=0, backward_restarts=False)
+    models, repaired, bic = fit_candidate_mixtures(sim.data, [9, 11], n_init=3, random_state=0)  # the default
+    assert np.all(repaired >= plain) and repaired[0] > plain[0] + 0.5
+    assert models[0].n_components == 9 and np.allclose(bic[0], models[0].bic(sim.data))
+    assert np.sort(models[0].weights_).min() > 0.1  # nine components of about 1/9 each
