@@ -16,6 +16,7 @@ Run::
 
     nice python benchmarks/gaussian_scale.py           # 10^5 and 10^6 rows, about 10 minutes
     nice python benchmarks/gaussian_scale.py --full    # adds 10^7 rows
+    nice python benchmarks/gaussian_scale.py --only-parallel   # the n_jobs table alone, about 1 minute
 """
 
 from __future__ import annotations
@@ -102,12 +103,16 @@ def main(argv=None) -> int:
     parser.add_argument("--full", action="store_true", help="add 10^7 rows (subsample only)")
     parser.add_argument("--sizes", default=None, help="comma-separated row counts (overrides the default grid)")
     parser.add_argument("--no-parallel", action="store_true", help="skip the n_jobs comparison")
+    parser.add_argument("--only-parallel", action="store_true", help="run the n_jobs comparison alone")
     parser.add_argument("--one", nargs=2, metavar=("N", "MAX_FIT_ROWS"), help=argparse.SUPPRESS)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
     args = parser.parse_args(argv)
     if args.one:
         n, cap = int(args.one[0]), (None if args.one[1] == "none" else int(args.one[1]))
         print(json.dumps(one(n, cap)))
+        return 0
+    if args.only_parallel:
+        print(parallel())
         return 0
     sizes = [int(v) for v in args.sizes.split(",")] if args.sizes else [10**5, 10**6]
     configs = [(n, cap) for n in sizes for cap in ("none", "200000")]

@@ -111,8 +111,9 @@ def fit_candidate_mixtures(
 
     ``covariance_type`` is scikit-learn's ("full" as in the paper; "diag" has far fewer parameters and clusters
     the Sachs conditions better; the component moments used afterwards are always full, see
-    :func:`pgmpy_mixture.mixture_utigsp.select_and_identify`). ``n_jobs`` fits the candidate counts in parallel
-    processes (joblib; -1 for every core); with an integer ``random_state`` the result does not depend on it.
+    :func:`pgmpy_mixture.mixture_utigsp.select_and_identify`). ``n_jobs`` fits the candidate counts (and the
+    helper counts of the backward restarts) in parallel processes (joblib; -1 for every core); with an integer
+    ``random_state`` the result does not depend on it.
 
     ``backward_restarts`` (default on) repairs EM runs stuck with two true components merged. From the top down,
     each count ``k`` is also fitted from the ``(k + 1)``-model without its lightest component, and the higher
@@ -132,35 +133,51 @@ def fit_candidate_mixtures(
     (2, True)
     """
     args = (n_init, random_state, reg_covar, max_iter, covariance_type, tuple(init_params))
-    bar = dict(desc="Gaussian mixtures", total=len(candidates), disable=not progress or len(candidates) < 2)
+    counts = [int(k) for k in candidates]
+    helpers = _helper_counts(counts, *X.shape) if backward_restarts else []
+    every = counts + helpers
+    bar = dict(desc="Gaussian mixtures", total=len(every), disable=not progress or len(every) < 2)
     if n_jobs is None or n_jobs == 1:
-        results = [_fit_one_count(X, int(k), *args) for k in tqdm(candidates, **bar)]
+        fitted = [_fit_one_count(X, k, *args) for k in tqdm(every, **bar)]
     else:
         from joblib import Parallel, delayed
 
-        jobs = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_fit_one_count)(X, int(k), *args)
-                                                               for k in candidates)
-        results = list(tqdm(jobs, **bar))
+        # largest counts first (they take longest), so that no worker is left with a big fit at the end
+        longest_first = sorted(range(len(every)), key=lambda i: -every[i])
+        jobs = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_fit_one_count)(X, every[i], *args)
+                                                               for i in longest_first)
+        fitted = [None] * len(every)
+        for i, result in zip(longest_first, tqdm(jobs, **bar), strict=True):
+            fitted[i] = result
+    results = fitted[:len(counts)]
     if backward_restarts:
-        results = _backward_pass(X, [int(k) for k in candidates], results, args, progress)
+        results = _backward_pass(X, counts, results, dict(zip(helpers, fitted[len(counts):], strict=True)), args,
+                                 progress)
     models = [r[0] for r in results]
     return models, np.array([r[1] for r in results]), np.array([r[2] for r in results])
 
 
-def _backward_pass(X: np.ndarray, counts: list[int], results: list, args: tuple, progress: bool = False) -> list:
+def _helper_counts(counts: list[int], n: int, d: int) -> list[int]:
+    """The counts ``k + 1`` that the backward restarts need but that are not candidates, where the data support
+    a full-covariance fit (at least ``d + 1`` rows per component); fitted alongside the candidates."""
+    return sorted({k + 1 for k in counts if k + 1 not in counts and (k + 1) * (d + 1) <= n})
+
+
+def _backward_pass(X: np.ndarray, counts: list[int], results: list, helpers: dict, args: tuple,
+                   progress: bool = False) -> list:
     """:func:`fit_candidate_mixtures`'s ``backward_restarts``: refit each count, from the largest down, from the
     model one count above it without its lightest component. That model is the candidate ``k + 1`` (already
-    repaired) or, when ``k + 1`` is not a candidate, a helper fitted for the purpose if the data support it."""
+    repaired) or, when ``k + 1`` is not a candidate, the helper fitted for it (none where the data are too few).
+    Each restart is one EM from a good start: on the d = 8 simulation at 2^14 rows all nine take 1.4 s, against
+    39 s for the candidate fits, so they run in order."""
     _, random_state, reg_covar, max_iter, _, _ = args  # the covariance type comes from each upper model
     results = list(results)
-    above = {k: r for k, r in zip(counts, results, strict=True)}
+    above = {**helpers, **dict(zip(counts, results, strict=True))}
     top_down = sorted(range(len(counts)), key=lambda i: -counts[i])
     for i in tqdm(top_down, desc="Backward restarts", disable=not progress):
         k = counts[i]
         if k + 1 not in above:
-            if (k + 1) * (X.shape[1] + 1) > X.shape[0]:
-                continue
-            above[k + 1] = _fit_one_count(X, k + 1, *args)
+            continue
         restarted = _restart_without_lightest(X, above[k + 1][0], k, random_state, reg_covar, max_iter)
         if restarted[1] > results[i][1]:
             results[i] = above[k] = restarted

@@ -141,3 +141,4 @@ def test_backward_restarts_repair_a_stuck_fit_and_never_lower_the_likelihood():
     assert np.all(repaired >= plain) and repaired[0] > plain[0] + 0.5
     assert models[0].n_components == 9 and np.allclose(bic[0], models[0].bic(sim.data))
     assert np.sort(models[0].weights_).min() > 0.1  # nine components of about 1/9 each
+
