@@ -130,10 +130,26 @@ class MixtureSplitter(BaseEstimator):
     Attributes
     ----------
     n_components_, weights_, means_, covariances_, labels_, observational_component_, targets_, order_,
-    loglik_curve_, bic_curve_, candidates_, feature_names_in_, fit_ (the core
+    loglik_curve_, bic_curve_, candidates_, n_features_in_, feature_names_in_ (a DataFrame's column names, else
+    ``X0, X1, ...``: unlike scikit-learn's estimators it is always set, so targets can be named), fit_ (the core
     :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit`), shift_density_ (mean share of the nodes whose
     mechanism differs from the observational component; above 0.5 an ``EstimationWarning`` says the components do
     not look like sparse interventions, as on the Sachs data).
+
+    Notes
+    -----
+    It passes scikit-learn's ``check_estimator`` (tested in ``tests/test_splitter_sklearn.py``). Input checks
+    (:mod:`pgmpy_mixture.validation`) raise our errors, worded so scikit-learn's phrases appear too:
+
+    * ``fit`` (and ``discover``, which learns from ``X``) needs real, finite, dense data with more rows than
+      columns and no constant column (:func:`~pgmpy_mixture.validation.check_fit_matrix`);
+    * ``predict``, ``predict_proba``, ``split`` and ``context_index`` take any number of rows, one included, and
+      constant columns (:func:`~pgmpy_mixture.validation.check_prediction_matrix`);
+    * column names: fitted on a DataFrame, a DataFrame whose columns differ (unseen, missing or reordered) is an
+      error naming them; an array, or a DataFrame after fitting on an array, is matched by position with a
+      :class:`~pgmpy_mixture.errors.FeatureNamesWarning` (scikit-learn's convention);
+    * a method called before ``fit`` raises :class:`~pgmpy_mixture.errors.NotFittedError`, which is also
+      scikit-learn's ``NotFittedError``.
 
     Examples
     --------

@@ -574,8 +574,7 @@ def _first_bad_cell(array: np.ndarray) -> tuple[int, int, object]:
 
 def _frame_to_float(data: pd.DataFrame, name: str) -> np.ndarray:
     """Float64 copy of a DataFrame whose columns are all real numeric; raises naming the first bad column."""
-    for column in data.columns:
-        dtype = data[column].dtype
+    for column, dtype in zip(data.columns, data.dtypes, strict=True):
         if pd.api.types.is_complex_dtype(dtype):
             raise DataValueError(f"Complex data not supported: {name} column {column!r} is complex (dtype {dtype})")
         if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
@@ -590,7 +589,10 @@ def _array_to_float(data: object, name: str) -> np.ndarray:
             f"sparse input is not supported: {name} is a {type(data).__name__}; pass a dense array "
             f"({name}.toarray()): the Gaussian mixture needs every entry"
         )
-    array = np.asarray(data)
+    try:
+        array = np.asarray(data)
+    except ValueError as exc:  # ragged nested lists
+        raise DataValueError(f"{name} must be a rectangular 2-D array (n_samples, n_features): {exc}") from None
     kind = array.dtype.kind
     if kind == "c":
         raise DataValueError(f"Complex data not supported: {name} has dtype {array.dtype}")
@@ -642,6 +644,9 @@ single sample
     """
     if isinstance(data, pd.DataFrame):
         names = [str(c) for c in data.columns]
+        duplicated = sorted({c for c in names if names.count(c) > 1})
+        if duplicated:
+            raise DataValueError(f"{name} has duplicate column names {duplicated}")
         array = _frame_to_float(data, name)
     else:
         array = _array_to_float(data, name)
@@ -764,10 +769,10 @@ def check_prediction_matrix(
 
     from pgmpy_mixture.errors import FeatureNamesWarning
 
-    array, names = check_numeric_matrix(data, name)
     is_frame = isinstance(data, pd.DataFrame)
-    if feature_names is not None and is_frame:
-        _check_feature_names(names, [str(f) for f in feature_names], estimator)
+    if feature_names is not None and is_frame:  # names first: a misnamed column is the cause of any odd value
+        _check_feature_names([str(c) for c in data.columns], [str(f) for f in feature_names], estimator)
+    array, names = check_numeric_matrix(data, name)
     if array.shape[1] != n_features:
         raise DataValueError(
             f"{name} has {array.shape[1]} features, but {estimator} is expecting {n_features} features as input "
