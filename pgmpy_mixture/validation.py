@@ -554,6 +554,12 @@ RESHAPE_HINT = (
 )
 
 
+def _duplicates(names: list[str]) -> list[str]:
+    """The names that occur more than once, sorted."""
+    index = pd.Index(names)
+    return sorted(set(index[index.duplicated()]))
+
+
 def _is_real_number(value: object) -> bool:
     """True when ``float(value)`` works and ``value`` is not complex (used only to locate a bad cell)."""
     if isinstance(value, complex | np.complexfloating):
@@ -644,7 +650,7 @@ single sample
     """
     if isinstance(data, pd.DataFrame):
         names = [str(c) for c in data.columns]
-        duplicated = sorted({c for c in names if names.count(c) > 1})
+        duplicated = _duplicates(names)
         if duplicated:
             raise DataValueError(f"{name} has duplicate column names {duplicated}")
         array = _frame_to_float(data, name)
@@ -799,7 +805,7 @@ def _check_feature_names(names: list[str], fitted: list[str], estimator: str) ->
     """Raise when a DataFrame's columns differ from the fitted ones (scikit-learn's message, then ours)."""
     if names == fitted:
         return
-    duplicated = sorted({c for c in names if names.count(c) > 1})
+    duplicated = _duplicates(names)
     if duplicated:
         raise DataValueError(f"X has duplicate column names {duplicated}; {estimator} was fitted on {fitted}")
     unseen = [c for c in names if c not in set(fitted)]
