@@ -32,16 +32,17 @@ import random
 import warnings
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 
-from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.errors import NotFittedError, ParameterError
 from pgmpy_mixture.mixture_utigsp import (
     GaussianMixtureFit,
     estimate_dag,
     estimate_essential_graph,
     fit_mixture_utigsp,
 )
-from pgmpy_mixture.validation import check_continuous_matrix
+from pgmpy_mixture.validation import check_fit_matrix, check_prediction_matrix
 
 __all__ = ["MixtureSplitter", "graph_to_adjacency", "adjacency_to_graph"]
 
@@ -129,10 +130,26 @@ class MixtureSplitter(BaseEstimator):
     Attributes
     ----------
     n_components_, weights_, means_, covariances_, labels_, observational_component_, targets_, order_,
-    loglik_curve_, bic_curve_, candidates_, feature_names_in_, fit_ (the core
+    loglik_curve_, bic_curve_, candidates_, n_features_in_, feature_names_in_ (a DataFrame's column names, else
+    ``X0, X1, ...``: unlike scikit-learn's estimators it is always set, so targets can be named), fit_ (the core
     :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit`), shift_density_ (mean share of the nodes whose
     mechanism differs from the observational component; above 0.5 an ``EstimationWarning`` says the components do
     not look like sparse interventions, as on the Sachs data).
+
+    Notes
+    -----
+    It passes scikit-learn's ``check_estimator`` (tested in ``tests/test_splitter_sklearn.py``). Input checks
+    (:mod:`pgmpy_mixture.validation`) raise our errors, worded so scikit-learn's phrases appear too:
+
+    * ``fit`` (and ``discover``, which learns from ``X``) needs real, finite, dense data with more rows than
+      columns and no constant column (:func:`~pgmpy_mixture.validation.check_fit_matrix`);
+    * ``predict``, ``predict_proba``, ``split`` and ``context_index`` take any number of rows, one included, and
+      constant columns (:func:`~pgmpy_mixture.validation.check_prediction_matrix`);
+    * column names: fitted on a DataFrame, a DataFrame whose columns differ (unseen, missing or reordered) is an
+      error naming them; an array, or a DataFrame after fitting on an array, is matched by position with a
+      :class:`~pgmpy_mixture.errors.FeatureNamesWarning` (scikit-learn's convention);
+    * a method called before ``fit`` raises :class:`~pgmpy_mixture.errors.NotFittedError`, which is also
+      scikit-learn's ``NotFittedError``.
 
     Examples
     --------
@@ -186,7 +203,7 @@ class MixtureSplitter(BaseEstimator):
         >>> sp.n_components_, sp.weights_.round(1).tolist()
         (3, [0.3, 0.3, 0.3])
         """
-        data, names = check_continuous_matrix(X)
+        data, names = check_fit_matrix(X)
         fit = fit_mixture_utigsp(
             data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
             cutoff_ratio=self.cutoff_ratio, n_init=self.n_init, alpha=self.alpha, reg_covar=self.reg_covar,
@@ -195,6 +212,7 @@ class MixtureSplitter(BaseEstimator):
             backward_restarts=self.backward_restarts,
         )
         self._set_fit(fit, names, data)
+        self._fitted_with_names = isinstance(X, pd.DataFrame)
         return self
 
     def _set_fit(self, fit: GaussianMixtureFit, names: list[str], data: np.ndarray) -> None:
@@ -214,13 +232,20 @@ class MixtureSplitter(BaseEstimator):
         self.candidates_ = fit.candidates
         self.labels_ = fit.predict(data)
 
-    def _check(self, X) -> np.ndarray:
+    def _check_fitted(self) -> None:
         if not hasattr(self, "fit_"):
-            raise ParameterError("this MixtureSplitter is not fitted yet: call fit(X) first")
-        data, names = check_continuous_matrix(X)
-        if data.shape[1] != self.n_features_in_:
-            raise ParameterError(f"X has {data.shape[1]} columns, the splitter was fitted on {self.n_features_in_}")
-        return data
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet: call fit(X) before using this method"
+            )
+
+    def _check(self, X) -> np.ndarray:
+        """``X`` as a float64 copy, checked against the fitted columns (prediction mode: any number of rows,
+        constant columns allowed). Called by a public method on the user's ``X``: warnings point at the user."""
+        self._check_fitted()
+        fitted_names = self.feature_names_in_ if getattr(self, "_fitted_with_names", True) else None
+        return check_prediction_matrix(
+            X, self.n_features_in_, fitted_names, estimator=type(self).__name__, stacklevel=3
+        )
 
     def predict(self, X) -> np.ndarray:
         """Most probable component of each row.
@@ -241,7 +266,7 @@ class MixtureSplitter(BaseEstimator):
         >>> bool((sp.predict(sim.data) == sp.labels_).all())
         True
         """
-        data = self._check(X)
+        data = self._check(X)  # first: the not-fitted error before any use of fit_
         return self.fit_.predict(data)
 
     def predict_proba(self, X) -> np.ndarray:
@@ -265,7 +290,7 @@ class MixtureSplitter(BaseEstimator):
         >>> proba.shape, bool(abs(proba.sum(axis=1) - 1).max() < 1e-12)
         ((5, 3), True)
         """
-        data = self._check(X)
+        data = self._check(X)  # first: the not-fitted error before any use of fit_
         return self.fit_.predict_proba(data)
 
     def target_names(self) -> list[set[str]]:
@@ -286,6 +311,7 @@ class MixtureSplitter(BaseEstimator):
         >>> sorted(sorted(t) for t in sp.target_names())
         [[], ['dose'], ['response']]
         """
+        self._check_fitted()
         names = list(self.feature_names_in_)
         return [{names[j] for j in t} for t in self.targets_]
 
@@ -311,10 +337,10 @@ class MixtureSplitter(BaseEstimator):
         >>> len(parts), sum(len(p) for p in parts)
         (3, 2000)
         """
-        labels = self.predict(X)
-        if hasattr(X, "iloc"):
+        data = self._check(X)
+        labels = self.fit_.predict(data)
+        if isinstance(X, pd.DataFrame):
             return [X.iloc[labels == k] for k in range(self.n_components_)]
-        data = np.asarray(X)
         return [data[labels == k] for k in range(self.n_components_)]
 
     def context_index(self, X=None) -> np.ndarray:
@@ -337,7 +363,8 @@ class MixtureSplitter(BaseEstimator):
         >>> sp.context_index().shape, sp.context_index().dtype.name
         ((2000, 1), 'float64')
         """
-        labels = self.labels_ if X is None else self.predict(X)
+        self._check_fitted()
+        labels = self.labels_ if X is None else self.fit_.predict(self._check(X))
         return labels.astype(np.float64).reshape(-1, 1)
 
     def essential_graph(self, alpha: float = 1e-3):
@@ -363,8 +390,7 @@ class MixtureSplitter(BaseEstimator):
         >>> sorted(str(e) for e in sp.essential_graph().get_graph_edges())  # every node targeted: all oriented
         ['X0 --> X1', 'X0 --> X2', 'X1 --> X2']
         """
-        if not hasattr(self, "fit_"):
-            raise ParameterError("this MixtureSplitter is not fitted yet: call fit(X) first")
+        self._check_fitted()
         return adjacency_to_graph(estimate_essential_graph(self.fit_, alpha), [str(n) for n in self.feature_names_in_])
 
     def discover(self, X, method: str = "pc", alpha: float = 0.01, **kwargs):
@@ -398,9 +424,10 @@ class MixtureSplitter(BaseEstimator):
         if method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
         data = self._check(X)
+        check_fit_matrix(X)  # a search needs more rows than columns and no constant column, as fit does
         names = [str(n) for n in self.feature_names_in_]
         d = data.shape[1]
-        labels = self.predict(data)
+        labels = self.fit_.predict(data)
         targets = [set(t) for t in self.targets_]
         if method == "sem":
             return adjacency_to_graph(estimate_dag(self.fit_, alpha=alpha), names), targets
@@ -526,8 +553,7 @@ class MixtureSplitter(BaseEstimator):
         >>> ax.get_xlabel()
         'number of components k'
         """
-        if not hasattr(self, "fit_"):
-            raise ParameterError("this MixtureSplitter is not fitted yet: call fit(X) first")
+        self._check_fitted()
         import matplotlib.pyplot as plt
 
         if ax is None:

@@ -82,3 +82,33 @@ def missing_dependency(package: str, purpose: str) -> MissingDependencyError:
     'Dask input needs the optional package dask: install it with pip install "pgmpy-mixture[scale]"'
     """
     return MissingDependencyError(f"{purpose} needs the optional package {package}: install it with {SCALE_EXTRA}")
+
+
+try:  # scikit-learn is a core dependency; the guard only keeps this module importable without it
+    from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+except ImportError:  # pragma: no cover
+    _SklearnNotFittedError = ValueError  # type: ignore[assignment,misc]
+
+
+class NotFittedError(ParameterError, _SklearnNotFittedError):
+    """An estimator method that needs a fitted model was called before ``fit``.
+
+    Also an instance of :class:`sklearn.exceptions.NotFittedError`, so scikit-learn tools (and their checks) that
+    catch theirs catch ours.
+
+    Examples
+    --------
+    >>> import sklearn.exceptions
+    >>> issubclass(NotFittedError, sklearn.exceptions.NotFittedError), issubclass(NotFittedError, ValueError)
+    (True, True)
+    """
+
+
+class FeatureNamesWarning(UserWarning):
+    """Data given to a fitted estimator carry column names it was not fitted with, or lack the ones it was.
+
+    Examples
+    --------
+    >>> issubclass(FeatureNamesWarning, UserWarning)
+    True
+    """

@@ -18,7 +18,12 @@ from pgmpy_mixture.adapters.causallearn import (  # noqa: E402
     adjacency_to_graph,
     graph_to_adjacency,
 )
-from pgmpy_mixture.errors import ParameterError  # noqa: E402
+from pgmpy_mixture.errors import (  # noqa: E402
+    DataValueError,
+    FeatureNamesWarning,
+    MissingVariableError,
+    ParameterError,
+)
 from pgmpy_mixture.gaussian_metrics import adjusted_rand, icpdag, shd  # noqa: E402
 from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture  # noqa: E402
 
@@ -45,7 +50,8 @@ def test_sklearn_conventions(fitted):
     assert list(sp.feature_names_in_) == ["a", "b", "c", "d"]
     assert sp.labels_.shape == (4000,)
     assert np.array_equal(sp.predict(frame), sp.labels_)
-    proba = sp.predict_proba(frame.to_numpy())
+    with pytest.warns(FeatureNamesWarning, match="fitted with feature names"):  # scikit-learn's convention
+        proba = sp.predict_proba(frame.to_numpy())
     assert proba.shape == (4000, 5) and np.allclose(proba.sum(1), 1)
     assert sp.targets_[sp.observational_component_] == set()
     assert sorted(map(sorted, sp.target_names())) == [[], ["a"], ["b"], ["c"], ["d"]]
@@ -82,7 +88,8 @@ def test_split_and_context(fitted):
     parts = sp.split(frame)
     assert len(parts) == 5 and sum(len(p) for p in parts) == 4000
     assert all(isinstance(p, pd.DataFrame) and list(p.columns) == list("abcd") for p in parts)
-    arrays = sp.split(sim.data)
+    with pytest.warns(FeatureNamesWarning):  # fitted on a DataFrame: columns matched by position
+        arrays = sp.split(sim.data)
     assert all(isinstance(p, np.ndarray) for p in arrays)
     c = sp.context_index()
     assert c.shape == (4000, 1) and c.dtype == np.float64
@@ -128,8 +135,10 @@ def test_errors(fitted):
         sp.discover(frame, method="lingam")
     with pytest.raises(ParameterError, match="not fitted"):
         MixtureSplitter().predict(frame)
-    with pytest.raises(ParameterError, match="columns"):
+    with pytest.raises(MissingVariableError, match=r"missing:\n- c\n- d"):
         sp.predict(frame[["a", "b"]])
+    with pytest.raises(DataValueError, match="expecting 4 features"):
+        sp.predict(frame.to_numpy()[:, :2])
 
 
 def test_utigsp_optional(fitted):
