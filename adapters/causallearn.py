@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import random
 import warnings
@@ -216,7 +217,8 @@ class MixtureSplitter(BaseEstimator):
         return self
 
     def _set_fit(self, fit: GaussianMixtureFit, names: list[str], data: np.ndarray) -> None:
-        self.fit_ = fit
+        # the core fit was given the validated array: it carries the caller's column names from here on
+        self.fit_ = fit if list(fit.columns) == list(names) else dataclasses.replace(fit, columns=tuple(names))
         self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_features_in_ = len(names)
         self.n_components_ = fit.n_components
@@ -554,17 +556,6 @@ class MixtureSplitter(BaseEstimator):
         'number of components k'
         """
         self._check_fitted()
-        import matplotlib.pyplot as plt
+        from pgmpy_mixture.gaussian_plot import plot_selection
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 3.5))
-        k = np.asarray(self.candidates_)
-        ax.plot(k, self.loglik_curve_, "o-", color="C0", label="avg log-likelihood")
-        ax.set_xlabel("number of components k")
-        ax.set_ylabel("average log-likelihood", color="C0")
-        ax.axvline(self.n_components_, color="grey", ls="--", label=f"chosen k={self.n_components_}")
-        twin = ax.twinx()
-        twin.plot(k, self.bic_curve_, "s-", color="C1", label="BIC")
-        twin.set_ylabel("BIC", color="C1")
-        ax.legend(loc="center right")
-        return ax
+        return plot_selection(self.fit_, ax)

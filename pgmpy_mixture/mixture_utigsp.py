@@ -75,7 +75,7 @@ from pgmpy_mixture.gaussian_regression import (
     wald_statistics,
 )
 from pgmpy_mixture.gaussian_result import GaussianMixtureFit
-from pgmpy_mixture.validation import check_continuous_matrix
+from pgmpy_mixture.validation import check_fit_matrix
 
 __all__ = [
     "GaussianMixtureFit",
@@ -398,7 +398,7 @@ def fit_mixture_utigsp(
     >>> fit.n_components, fit.observational == int(np.argmin([len(t) for t in fit.targets]))
     (3, True)
     """
-    data, columns = check_continuous_matrix(X)
+    data, columns = check_fit_matrix(X)
     n, d = data.shape
     if max_fit_rows is not None and (not isinstance(max_fit_rows, (int, np.integer)) or max_fit_rows <= d):
         raise ParameterError(f"max_fit_rows must be None or an integer above the {d} columns, got {max_fit_rows!r}")

@@ -45,7 +45,7 @@ from pgmpy_mixture.mixture_utigsp import (
     pooled_moments,
     select_by_cutoff,
 )
-from pgmpy_mixture.validation import check_continuous_matrix
+from pgmpy_mixture.validation import check_fit_matrix
 
 __all__ = ["SharedSEMFit", "fit_shared_sem", "fit_shared_sem_mixture"]
 
@@ -207,7 +207,7 @@ def fit_shared_sem_mixture(
     >>> fit_shared_sem_mixture(sim.data, k_max=4, random_state=0).n_components
     3
     """
-    data, columns = check_continuous_matrix(X)
+    data, columns = check_fit_matrix(X)
     n, d = data.shape
     candidates = candidate_counts(n_components, k_max, n, d, selection)
     models, _, _ = fit_candidate_mixtures(data, candidates, n_init, random_state,

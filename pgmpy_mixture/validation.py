@@ -504,48 +504,7 @@ def check_marginals(
     return flat
 
 
-def check_continuous_matrix(data: object, name: str = "X") -> tuple[np.ndarray, list[str]]:
-    """Check a continuous data matrix (numpy 2-D array or DataFrame) and return a float64 copy and column names.
-
-    Raises naming the culprit: non-numeric column, NaN/inf (first row and column), fewer rows than columns,
-    constant column. The caller's object is never modified.
-
-    Examples
-    --------
-    >>> X, names = check_continuous_matrix(np.array([[0.0, 1.0], [1.0, 0.5], [2.0, 3.0]]))
-    >>> X.shape, names
-    ((3, 2), ['X0', 'X1'])
-    """
-    if isinstance(data, pd.DataFrame):
-        names = [str(c) for c in data.columns]
-        for column in data.columns:
-            if not (pd.api.types.is_numeric_dtype(data[column]) and not pd.api.types.is_bool_dtype(data[column])):
-                raise DataTypeError(f"{name} column {column!r} is not numeric (dtype {data[column].dtype})")
-        array = data.to_numpy(dtype=np.float64, copy=True)
-    else:
-        try:
-            array = np.array(data, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise DataTypeError(f"{name} must be numeric; could not convert it to float") from None
-        if array.ndim != 2:
-            raise DataValueError(f"{name} must be 2-dimensional (n_samples, n_features), got shape {array.shape}")
-        names = [f"X{i}" for i in range(array.shape[1])]
-    n, d = array.shape
-    if d == 0 or n == 0:
-        raise DataValueError(f"{name} is empty: shape {array.shape}")
-    bad = ~np.isfinite(array)
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise DataValueError(f"{name} column {names[col]!r} has a non-finite value (NaN or inf) at row {row}")
-    if n <= d:
-        raise DataValueError(f"{name} has {n} rows but {d} columns: need more rows than columns")
-    constant = np.flatnonzero(np.ptp(array, axis=0) == 0)
-    if constant.size:
-        raise DataValueError(f"{name} column {names[constant[0]]!r} is constant")
-    return array, names
-
-
-# --- scikit-learn-style matrix validation (MixtureSplitter): fit mode and prediction mode --------------------------
+# --- continuous data matrices (the Gaussian methods, MixtureSplitter): fit mode and prediction mode ---------------
 
 #: How scikit-learn words a 1-D input error; its checks (and its users) look for "Reshape your data".
 RESHAPE_HINT = (
@@ -687,8 +646,8 @@ def check_fit_matrix(data: object, name: str = "X") -> tuple[np.ndarray, list[st
     """Check data to fit a Gaussian mixture on: :func:`check_numeric_matrix`, more rows than columns, no constant
     column. Returns a float64 copy and the column names.
 
-    The same rules as :func:`check_continuous_matrix`, with scikit-learn's input checks (sparse, complex, 1-D) and
-    wording in front.
+    Raises naming the culprit (column, row or parameter), in scikit-learn's wording where it has one (sparse,
+    complex, 1-D, empty input). The caller's object is never modified.
 
     Parameters
     ----------

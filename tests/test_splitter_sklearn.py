@@ -367,3 +367,13 @@ def test_inputs_not_modified(sim, frame, fitted_frame):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FeatureNamesWarning)
         assert np.array_equal(sp.predict(read_only), sp.predict(X))
+
+
+def test_the_core_fit_carries_the_dataframe_column_names():
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
+    frame = pd.DataFrame(sim.data, columns=["dose", "response"])
+    sp = MixtureSplitter(n_components=3, random_state=0).fit(frame)
+    assert sp.fit_.columns == ("dose", "response") and list(sp.feature_names_in_) == ["dose", "response"]
+    assert sorted(sp.fit_.to_frame()["label"]) == ["observational", "shift(dose)", "shift(response)"]
+    unnamed = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
+    assert unnamed.fit_.columns == ("X0", "X1")
