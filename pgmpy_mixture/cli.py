@@ -1,9 +1,10 @@
-"""The ``pgmpy-mixture`` command line: ``demo``, ``disentangle`` and ``simulate``.
+"""The ``pgmpy-mixture`` command line: ``demo``, ``disentangle``, ``simulate`` and ``split``.
 
 Models are given as ``example:NAME`` (a network bundled with pgmpy, read offline) or a path to a
 ``.bif``/``.bif.gz`` file. Data files are CSV with one column per model variable holding state names; data
 larger than memory are Parquet/CSV files given as a glob, directory or ``.parquet`` file, reduced chunk by chunk
-(or by a Dask cluster with ``--dask``) to the count table.
+(or by a Dask cluster with ``--dask``) to the count table. ``split`` is the Gaussian path on continuous data
+(:mod:`pgmpy_mixture.cli_gaussian`).
 
 Examples
 --------
@@ -24,6 +25,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from pgmpy_mixture.cli_gaussian import add_split_parser
 from pgmpy_mixture.errors import MixtureError, ParameterError
 
 #: The demo's default network: small (6 variables), CPD entries >= 0.04, so the finite-sample method recovers
@@ -463,6 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--labels", default=None, help="also write each row's hidden component to this CSV")
     sim.add_argument("--truth", default=None, help="also write the true components and weights to this JSON file")
     sim.set_defaults(func=cmd_simulate)
+
+    add_split_parser(sub)
     return parser
 
 

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import ParameterError
 
-__all__ = ["check_n_components", "candidate_counts", "fit_candidate_mixtures", "select_by_cutoff"]
+__all__ = ["check_n_components", "candidate_counts", "fit_candidate_mixtures", "relative_gains", "select_by_cutoff"]
 
 
 def check_n_components(k: int, n: int, d: int, name: str = "n_components") -> None:
@@ -184,6 +184,22 @@ def _backward_pass(X: np.ndarray, counts: list[int], results: list, helpers: dic
     return results
 
 
+def relative_gains(loglik: Sequence[float]) -> np.ndarray:
+    """Relative log-likelihood gain of each candidate over the previous one, ``(ll_k - ll_{k-1}) / |ll_{k-1}|``
+    (the quantity the paper's cutoff rule compares); NaN for the first candidate.
+
+    Examples
+    --------
+    >>> relative_gains([-10.0, -5.0, -4.9]).round(3).tolist()
+    [nan, 0.5, 0.02]
+    """
+    ll = np.asarray(loglik, dtype=float)
+    gains = np.full(ll.shape, np.nan)
+    if ll.size > 1:
+        gains[1:] = (ll[1:] - ll[:-1]) / np.maximum(np.abs(ll[:-1]), 1e-12)
+    return gains
+
+
 def select_by_cutoff(loglik: Sequence[float], candidates: Sequence[int], cutoff_ratio: float) -> int:
     """The paper's rule: scanning ``k`` downwards, the largest ``k`` whose relative log-likelihood gain over the
     previous candidate, ``(ll_k - ll_{k-1}) / |ll_{k-1}|``, exceeds ``cutoff_ratio``; the smallest candidate if none.
@@ -195,9 +211,5 @@ def select_by_cutoff(loglik: Sequence[float], candidates: Sequence[int], cutoff_
     """
     if cutoff_ratio < 0:
         raise ParameterError(f"cutoff_ratio must be >= 0, got {cutoff_ratio}")
-    ll = np.asarray(loglik, dtype=float)
-    for i in range(len(ll) - 1, 0, -1):
-        gain = (ll[i] - ll[i - 1]) / max(abs(ll[i - 1]), 1e-12)
-        if gain > cutoff_ratio:
-            return int(candidates[i])
-    return int(candidates[0])
+    above = np.flatnonzero(relative_gains(loglik)[1:] > cutoff_ratio)
+    return int(candidates[above[-1] + 1]) if above.size else int(candidates[0])

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy.special import logsumexp
 
+from pgmpy_mixture.gaussian_candidates import relative_gains
 from pgmpy_mixture.gaussian_chunks import mixture_log_joint, row_blocks
 
 __all__ = ["GaussianMixtureFit"]
@@ -200,3 +202,107 @@ class GaussianMixtureFit:
         """
         total = sum(float(logsumexp(self.log_joint(X[block]), axis=1).sum()) for block in row_blocks(X.shape[0]))
         return total / X.shape[0]
+
+    # ------------------------------------------------------------------ tables
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names (``columns``, or ``X0, X1, ...`` when the fit was made without names).
+
+        Examples
+        --------
+        >>> GaussianMixtureFit(np.array([1.0]), np.zeros((1, 2)), np.eye(2)[None], 10, 0, [frozenset()],
+        ...                    [0, 1], np.zeros((1, 1, 2), bool)).names
+        ('X0', 'X1')
+        """
+        return self.columns if self.columns else tuple(f"X{j}" for j in range(self.means.shape[1]))
+
+    def labels(self) -> list[str]:
+        """A readable label per component: ``observational``, or ``shift(A, B)`` naming the target columns
+        (``shift()`` for a non-observational component in which no mechanism change was found).
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool), columns=["a"])
+        >>> fit.labels()
+        ['observational', 'shift(a)']
+        """
+        names = self.names
+        return [
+            "observational" if k == self.observational else f"shift({', '.join(names[j] for j in sorted(t))})"
+            for k, t in enumerate(self.targets)
+        ]
+
+    def to_frame(self, means: bool = False) -> pd.DataFrame:
+        """One row per component: label, weight, whether it is the observational one, and the target columns.
+
+        Parameters
+        ----------
+        means : bool, default False
+            Also add the component means, one column per variable (named ``mean[<column>]``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by component number (the integers :meth:`predict` returns).
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool), columns=["a"])
+        >>> fit.to_frame(means=True)[["label", "weight", "mean[a]"]].values.tolist()
+        [['observational', 0.5, 0.0], ['shift(a)', 0.5, 4.0]]
+        """
+        names = self.names
+        frame = pd.DataFrame(
+            {
+                "label": self.labels(),
+                "weight": np.asarray(self.weights, dtype=float),
+                "observational": [k == self.observational for k in range(self.n_components)],
+                "n_targets": [len(t) for t in self.targets],
+                "targets": [tuple(names[j] for j in sorted(t)) for t in self.targets],
+            },
+            index=pd.RangeIndex(self.n_components, name="component"),
+        )
+        if means:
+            for j, name in enumerate(names):
+                frame[f"mean[{name}]"] = np.asarray(self.means[:, j], dtype=float)
+        return frame
+
+    def selection_frame(self) -> pd.DataFrame:
+        """The model-selection curve: per candidate count ``k``, the per-sample average log-likelihood, its relative
+        gain over the previous candidate (the quantity the paper's cutoff rule compares), BIC, and which ``k`` was
+        chosen. Empty when the fit was made with a fixed count and no curve.
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1, 1)), 10, 0, [frozenset()],
+        ...                          [0], np.zeros((1, 1, 1), bool), np.array([-2.0, -1.0]),
+        ...                          np.array([50.0, 40.0]), np.array([1, 2]))
+        >>> table = fit.selection_frame()
+        >>> table["k"].tolist(), table["rel_gain"].tolist()[1:], table["chosen"].tolist()
+        ([1, 2], [0.5], [True, False])
+        """
+        k = np.asarray(self.candidates, dtype=int)
+        return pd.DataFrame(
+            {
+                "k": k,
+                "avg_loglik": np.asarray(self.loglik_curve, dtype=float),
+                "rel_gain": relative_gains(self.loglik_curve),
+                "bic": np.asarray(self.bic_curve, dtype=float),
+                "chosen": k == self.n_components,
+            }
+        )
+
+    def __repr__(self) -> str:
+        head = (f"GaussianMixtureFit(components={self.n_components}, variables={self.means.shape[1]}, "
+                f"n_samples={self.n_samples})")
+        labels = self.labels()
+        width = max([len(label) for label in labels] + [9])
+        lines = [head, f"  {'component':<{width}}  weight"]
+        lines += [f"  {label:<{width}}  {w:.6f}" for label, w in zip(labels, self.weights, strict=True)]
+        lines.append("  order: " + " < ".join(self.names[j] for j in self.order))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()[["label", "weight", "n_targets"]].to_html()

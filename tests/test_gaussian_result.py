@@ -1,0 +1,51 @@
+"""Tables and summary of :class:`GaussianMixtureFit`: ``to_frame``, ``selection_frame``, ``labels``, ``repr``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pgmpy_mixture.gaussian_candidates import relative_gains, select_by_cutoff
+from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+from pgmpy_mixture.mixture_utigsp import fit_mixture_utigsp
+
+
+@settings(max_examples=200, deadline=None)
+@given(ll=st.lists(st.floats(-1e3, -1e-3), min_size=1, max_size=12), cutoff=st.floats(0.0, 0.5))
+def test_the_cutoff_rule_is_the_last_count_whose_relative_gain_exceeds_the_cutoff(ll, cutoff):
+    candidates = list(range(1, len(ll) + 1))
+    gains = relative_gains(ll)
+    assert np.isnan(gains[0])
+    for i in range(1, len(ll)):  # the paper's definition, one pair at a time
+        assert np.isclose(gains[i], (ll[i] - ll[i - 1]) / abs(ll[i - 1]))
+    above = [k for k, g in zip(candidates[1:], gains[1:], strict=True) if g > cutoff]
+    assert select_by_cutoff(ll, candidates, cutoff) == (above[-1] if above else 1)
+
+
+def test_tables_of_a_fitted_mixture_agree_with_the_fit():
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=6000, targets="half", random_state=5)
+    frame = pd.DataFrame(sim.data, columns=["u", "v", "w"])
+    fit = fit_mixture_utigsp(frame, cutoff_ratio=0.05, random_state=0)
+    table = fit.to_frame(means=True)
+    assert list(table.index) == list(range(fit.n_components)) and table.index.name == "component"
+    assert np.allclose(table["weight"], fit.weights) and np.isclose(table["weight"].sum(), 1.0)
+    assert table["observational"].sum() == 1 and table.loc[fit.observational, "label"] == "observational"
+    for k, row in table.iterrows():
+        assert set(row["targets"]) == {fit.names[j] for j in fit.targets[k]}
+        assert row["n_targets"] == len(fit.targets[k])
+        assert np.allclose([row[f"mean[{c}]"] for c in "uvw"], fit.means[k])
+        if k != fit.observational:
+            assert row["label"] == "shift(" + ", ".join(row["targets"]) + ")"
+    curve = fit.selection_frame()
+    assert curve["k"].tolist() == list(fit.candidates) and curve["chosen"].sum() == 1
+    assert int(curve.loc[curve["chosen"], "k"].iloc[0]) == fit.n_components
+    gains = curve["rel_gain"].to_numpy()
+    chosen = int(np.flatnonzero(curve["chosen"])[0])
+    assert chosen == 0 or gains[chosen] > 0.05
+    assert (gains[chosen + 1:] <= 0.05).all()
+    text = repr(fit)
+    assert text.startswith(f"GaussianMixtureFit(components={fit.n_components}, variables=3, n_samples=6000)")
+    assert all(label in text for label in table["label"]) and "order: " in text
+    assert "<table" in fit._repr_html_()
