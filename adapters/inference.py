@@ -131,6 +131,10 @@ def with_virtual_children(
 class MixtureInference(Inference):
     """Queries under a mixture of interventions recovered from data (pgmpy ``Inference`` subclass).
 
+    A drop-in for pgmpy's :class:`~pgmpy.inference.VariableElimination`: :meth:`query` and :meth:`map_query`
+    take its arguments in its positional order (hard and virtual evidence, elimination order, joint, progress)
+    and answer exactly under the mixture; :meth:`component_posterior` says which intervention a unit underwent.
+
     Parameters
     ----------
     model : pgmpy.models.DiscreteBayesianNetwork
@@ -165,8 +169,10 @@ class MixtureInference(Inference):
     [0.0, 1.0]
     >>> infer.component_posterior({"B": "u"}).round(4).tolist()   # 0.6 * 0.9 / (0.6 * 0.9 + 0.4 * 0.5)
     [0.7297, 0.2703]
-    >>> print(round(float(infer.query(["B"]).get_value(B="u")), 9))
+    >>> print(round(float(infer.query(["B"], show_progress=False).get_value(B="u")), 9))
     0.74
+    >>> infer.map_query(["A", "B"], show_progress=False)   # P(x, u) = 0.4 * 0.45 + 0.6 * 0.9 = 0.72
+    {'A': 'x', 'B': 'u'}
     """
 
     def __init__(self, model: Any, result: MixtureResult | None = None) -> None:
@@ -266,7 +272,7 @@ class MixtureInference(Inference):
         codes = {str(k): net.state_code(str(k), s) for k, s in evidence.items()}
         return variables, codes
 
-    def _check_virtual_evidence(self, virtual_evidence: Any) -> dict[str, np.ndarray]:
+    def _likelihoods(self, virtual_evidence: Any) -> dict[str, np.ndarray]:
         """``{variable: likelihood in the network's state order, scaled to max 1}``; pgmpy's checks, our errors.
 
         Accepts what pgmpy accepts (a list of TabularCPDs or DiscreteFactors on one variable each, with the
@@ -443,7 +449,7 @@ class MixtureInference(Inference):
                  elimination_order: Any) -> tuple[list[str], dict[str, int], dict[str, np.ndarray], Any]:
         evidence = {} if evidence is None else evidence
         variables, codes = self._check_names(variables, evidence)
-        likelihoods = self._check_virtual_evidence(virtual_evidence)
+        likelihoods = self._likelihoods(virtual_evidence)
         order = self._check_elimination_order(elimination_order, variables, codes)
         return variables, codes, likelihoods, order
 
