@@ -362,3 +362,46 @@ def test_virtual_evidence_leaves_model_and_engines_untouched(infer):
 def test_progress_bar_over_components(infer, capsys):
     infer.query(["A"], show_progress=True)
     assert "mixture components" in capsys.readouterr().err
+
+
+def test_virtual_child_name_never_clashes_with_a_model_variable():
+    model = DiscreteBayesianNetwork([("B", "__B")])
+    model.add_cpds(
+        TabularCPD("B", 2, [[0.3], [0.7]], state_names={"B": ["b0", "b1"]}),
+        TabularCPD("__B", 2, [[0.9, 0.2], [0.1, 0.8]], evidence=["B"], evidence_card=[2],
+                   state_names={"__B": ["u", "v"], "B": ["b0", "b1"]}),
+    )
+    infer = MixtureInference(model, MixtureResult([Component({}, 1.0)], "exact"))
+    seen = TabularCPD("B", 2, [[0.5], [1.0]], state_names={"B": ["b0", "b1"]})
+    got = infer.query(["__B"], virtual_evidence=[seen], show_progress=False).values
+    p_b = np.array([0.3 * 0.5, 0.7 * 1.0]) / (0.3 * 0.5 + 0.7)
+    np.testing.assert_allclose(got, p_b @ np.array([[0.9, 0.1], [0.2, 0.8]]), atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_bundled_asia_network_mixture_against_brute_force(seed):
+    from pgmpy_mixture.adapters.examples import load_example
+    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+
+    model = load_example("asia")
+    net = network_from_pgmpy(model)
+    spec = random_mixture(net, n_targets=5, max_target_size=2, rng=seed)
+    result = MixtureResult(spec.components(net), method="exact", network=net)
+    infer = MixtureInference(model, result)
+    rng = np.random.default_rng(seed)
+    names = list(net.variables)
+    rng.shuffle(names)
+    query, hard_vars, soft_vars = names[:2], names[2:4], names[3:6]  # one variable carries both kinds
+    evidence = {v: net.states[net.index(v)][0] for v in hard_vars}
+    likelihoods = {v: rng.uniform(0.1, 1.0, len(net.states[net.index(v)])) for v in soft_vars}
+    virtual = [_virtual_cpd(net, v, like, np.arange(len(like)), False) for v, like in likelihoods.items()]
+    expected, posterior = _brute_force(net, result, query, evidence, likelihoods)
+    if expected is None:
+        with pytest.raises(DataValueError, match="probability zero"):
+            infer.query(query, evidence, virtual, show_progress=False)
+        return
+    np.testing.assert_allclose(infer.query(query, evidence, virtual, show_progress=False).values, expected,
+                               atol=1e-12)
+    np.testing.assert_allclose(infer.component_posterior(evidence, virtual).to_numpy(), posterior, atol=1e-12)
+    best = infer.map_query(query, evidence, virtual, show_progress=False)
+    assert expected[tuple(net.state_code(v, best[v]) for v in query)] >= expected.max() - 1e-12
