@@ -275,6 +275,32 @@ def _print_result(result: Any, out) -> None:
     print(repr(result), file=out)
 
 
+def save_figure(figure: Any, path: str) -> None:
+    """Save a matplotlib figure (``--plot``) and close it; the format follows the file suffix.
+
+    Examples
+    --------
+    >>> import matplotlib, os, tempfile
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> path = os.path.join(tempfile.mkdtemp(), "f.png")
+    >>> save_figure(plt.figure(), path); os.path.getsize(path) > 0
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(figure)
+
+
+def _plot_result(result: Any, path: str | None, truth: Any = None) -> None:
+    if path:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        save_figure(result.plot(truth=truth), path)
+
+
 # ------------------------------------------------------------------------------------------------ commands
 def _load(spec: str):
     from pgmpy_mixture.adapters.examples import load_model
@@ -330,6 +356,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     print("\n" + ", ".join(f"{k} {_number(v)}" for k, v in scores.items()), file=out)
     for w in result.warnings:
         print(f"warning: {w}", file=out)
+    _plot_result(result, args.plot, truth)
     return 0
 
 
@@ -357,6 +384,7 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
         result = model.disentangle_mixture(data, weights=weights, method=args.method,
                                            progress=args.progress, **options)
     _print_result(result, out)
+    _plot_result(result, args.plot)
     if args.json:
         text = json.dumps(result_to_dict(result), indent=2)
         if args.json == "-":
@@ -436,6 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--exact", action="store_true",
                       help="disentangle the exact mixture distribution instead of samples (small networks)")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
+    demo.add_argument("--plot", default=None, metavar="PNG",
+                      help="also save a picture of the recovered against the true mixture (needs matplotlib)")
     demo.set_defaults(func=cmd_demo)
 
     dis = sub.add_parser("disentangle", help="recover the interventions behind a data file")
@@ -456,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_method(dis)
     dis.add_argument("--json", default=None, metavar="OUT", help="also write the result as JSON (- for stdout)")
     dis.add_argument("--progress", action="store_true", help="show progress bars")
+    dis.add_argument("--plot", default=None, metavar="PNG",
+                     help="also save a picture of the recovered mixture (needs matplotlib)")
     dis.set_defaults(func=cmd_disentangle)
 
     sim = sub.add_parser("simulate", help="sample a random mixture of interventions on a model")

@@ -205,15 +205,17 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
             print(text, file=out)
         else:
             Path(args.json).write_text(text + "\n", encoding="utf-8")
-    if args.plot:
+    if args.plot or args.plot_components:
         import matplotlib
 
         matplotlib.use("Agg")
-        from pgmpy_mixture.gaussian_plot import plot_selection
+        from pgmpy_mixture.cli import save_figure
+        from pgmpy_mixture.gaussian_plot import plot_components, plot_selection
 
-        ax = plot_selection(fit)
-        ax.figure.tight_layout()
-        ax.figure.savefig(args.plot, dpi=120)
+        if args.plot:
+            save_figure(plot_selection(fit).figure, args.plot)
+        if args.plot_components:
+            save_figure(plot_components(fit), args.plot_components)
     return 0
 
 
@@ -254,6 +256,8 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--labels", default=None, help="write each row's component, label and probability to this CSV")
     p.add_argument("--json", default=None, metavar="OUT", help="also write the fit as JSON (- for stdout)")
     p.add_argument("--plot", default=None, metavar="PNG", help="save the model-selection plot (needs matplotlib)")
+    p.add_argument("--plot-components", default=None, metavar="PNG", dest="plot_components",
+                   help="save a picture of the components: weights and changed mechanisms (needs matplotlib)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.set_defaults(func=cmd_split)
     return p

@@ -188,6 +188,23 @@ class MixtureResult:
     def _repr_html_(self) -> str:
         return self.to_frame()[["target", "weight", "size"]].to_html(index=False)
 
+    def plot(self, truth: Any = None, **options: Any) -> Any:
+        """Picture of the mixture: the state each component sets on each intervened variable, and its weight
+        (with intervals when the method stored standard errors, and the true weights when ``truth`` is given).
+        Needs matplotlib (extra ``plot``); see :func:`pgmpy_mixture.plotting.plot_mixture` for the options.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> fig = MixtureResult([Component({}, 0.6), Component({"A": "x"}, 0.4)], "exact").plot()
+        >>> fig.axes[0].get_xticklabels()[0].get_text()
+        'A'
+        """
+        from pgmpy_mixture.plotting import plot_mixture
+
+        return plot_mixture(self, truth, **options)
+
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
         """Confidence intervals of the weights from the standard errors the method stored.
 
