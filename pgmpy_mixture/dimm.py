@@ -52,15 +52,14 @@ from __future__ import annotations
 
 import itertools
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize, nnls
+from scipy.optimize import lsq_linear, minimize, nnls
 
 from pgmpy_mixture.counts import CountTable
-from pgmpy_mixture.errors import DataTypeError, ExclusionWarning, ParameterError, PositivityWarning
+from pgmpy_mixture.errors import DataTypeError, ExclusionWarning, ParameterError, PositivityWarning, warn_at_caller
 from pgmpy_mixture.ingest import is_chunked_or_distributed, is_dask_frame, to_count_table, to_marginals
 from pgmpy_mixture.marginals import InterventionalMarginals, interventional_marginals
 from pgmpy_mixture.network import CausalNetwork
@@ -317,13 +316,22 @@ def _penalty(penalty: str | float, n: float) -> float:
 
 
 def _rnnls(a: np.ndarray, b: np.ndarray, ridge: float) -> tuple[np.ndarray, float]:
-    """Non-negative ridge least squares: ``min ||a x - b||^2 + ridge ||x||^2``, ``x >= 0``; returns x and that value."""
+    """Non-negative ridge least squares: ``min ||a x - b||^2 + ridge ||x||^2``, ``x >= 0``; returns x and that value.
+
+    SciPy 1.12-1.14's ``nnls`` can stop with "Maximum number of iterations reached" on degenerate problems that
+    1.15+ solves; the same convex problem then goes to ``lsq_linear``'s bounded-variable least squares (another
+    exact active-set method), so the answer does not depend on the SciPy release.
+    """
     if a.shape[1] == 0:
         return np.zeros(0), float(b @ b)
     if ridge > 0:
         a = np.vstack([a, np.sqrt(ridge) * np.eye(a.shape[1])])
         b = np.concatenate([b, np.zeros(a.shape[1])])
-    sol, rnorm = nnls(a, b, maxiter=50 * a.shape[1])
+    try:
+        sol, rnorm = nnls(a, b, maxiter=50 * a.shape[1])
+    except RuntimeError:
+        sol = lsq_linear(a, b, bounds=(0.0, np.inf), method="bvls").x
+        rnorm = float(np.linalg.norm(a @ sol - b))
     return sol, float(rnorm * rnorm)
 
 
@@ -1091,7 +1099,7 @@ def disentangle_marginals(
     zero = [lab for lab, p in zip(flat_labels(network), oracle.observational, strict=True) if p <= 1e-12]
     if zero:
         msg = f"states with zero observational probability (their weights are not identifiable): {zero[:10]}"
-        warnings.warn(msg, PositivityWarning, stacklevel=2)
+        warn_at_caller(msg, PositivityWarning)
         warn_list.append(msg)
     if resolved == "auto":
         resolved = "exact" if sample_size is None else "bayes"
@@ -1115,7 +1123,7 @@ def disentangle_marginals(
         x = full[1:]
     message, check = _exclusion_check(system, sample_size)
     if message is not None:
-        warnings.warn(message, ExclusionWarning, stacklevel=2)
+        warn_at_caller(message, ExclusionWarning)
         warn_list.append(message)
     if min_weight is None:
         min_weight = 1e-9 if sample_size is None else 1e-3

@@ -328,3 +328,30 @@ def test_zero_probability_state_warns_positivity():
     with pytest.warns(PositivityWarning, match="'A', 'a2'"):
         result = disentangle_marginals(net, {"A": {"a0": 0.5, "a1": 0.5, "a2": 0.0}}, method="exact")
     assert result.targets == [{}] and result.warnings
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(2, 12), cols=st.integers(1, 6),
+       ridge=st.sampled_from([0.0, 1e-6, 0.1]))
+def test_nonnegative_least_squares_is_the_same_when_scipy_nnls_gives_up(seed, rows, cols, ridge):
+    # SciPy 1.12-1.14's nnls raises "Maximum number of iterations reached" on some problems; _rnnls then solves
+    # the same problem by bounded-variable least squares. Force that path and compare with nnls's own answer.
+    import pgmpy_mixture.dimm as dimm
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.random((rows, cols)), rng.standard_normal(rows)
+    expected, expected_value = dimm._rnnls(a, b, ridge)
+
+    def give_up(*args, **kwargs):
+        raise RuntimeError("Maximum number of iterations reached.")
+
+    original = dimm.nnls
+    dimm.nnls = give_up
+    try:
+        sol, value = dimm._rnnls(a, b, ridge)
+    finally:
+        dimm.nnls = original
+    assert (sol >= 0).all()
+    assert np.isclose(value, expected_value, rtol=1e-9, atol=1e-12)
+    if ridge > 0:  # strictly convex: the minimiser is unique
+        assert np.allclose(sol, expected, atol=1e-7)
