@@ -30,13 +30,12 @@ import contextlib
 import dataclasses
 import io
 import random
-import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from pgmpy_mixture.errors import NotFittedError, ParameterError
+from pgmpy_mixture.errors import NotFittedError, ParameterError, warn_at_caller
 from pgmpy_mixture.mixture_utigsp import (
     GaussianMixtureFit,
     estimate_dag,
@@ -513,7 +512,7 @@ class MixtureSplitter(BaseEstimator):
             if k != self.observational_component_:
                 (used if int((labels == k).sum()) > d else skipped).append(k)
         if skipped:
-            warnings.warn(f"components {skipped} have at most {d} rows and are left out of UT-IGSP", stacklevel=3)
+            warn_at_caller(f"components {skipped} have at most {d} rows and are left out of UT-IGSP")
         parts = [data[labels == k] for k in used]
         ci = MemoizedCI_Tester(partial_correlation_test, partial_correlation_suffstat(obs), alpha=alpha)
         inv = MemoizedInvarianceTester(gauss_invariance_test, gauss_invariance_suffstat(obs, parts), alpha=alpha)

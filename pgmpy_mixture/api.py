@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import warnings
 from collections.abc import Callable
 
 from pgmpy_mixture.counts import CountTable
 from pgmpy_mixture.disentangle import disentangle_exact, disentangle_paper
 from pgmpy_mixture.disentangle_ml import disentangle_likelihood
-from pgmpy_mixture.errors import DataTypeError, EstimationWarning, ParameterError
+from pgmpy_mixture.errors import DataTypeError, EstimationWarning, ParameterError, warn_at_caller
 from pgmpy_mixture.fitting import fit_network
 from pgmpy_mixture.network import CausalNetwork
 from pgmpy_mixture.oracle import EmpiricalOracle
@@ -156,11 +155,10 @@ def _exact(
 ) -> MixtureResult:
     """Algorithm 1 on ``data`` taken as the exact mixture distribution."""
     if not data.is_distribution:
-        warnings.warn(
+        warn_at_caller(
             "method 'exact' was given samples, not an exact probability table: it applies no noise threshold, "
             "so expect spurious small components (use method 'paper' for samples)",
             EstimationWarning,
-            stacklevel=3,
         )
     oracle = EmpiricalOracle(network, data)
     result = disentangle_exact(oracle, tolerance=tolerance, progress=progress)

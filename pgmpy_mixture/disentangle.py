@@ -35,12 +35,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from pgmpy_mixture.errors import ExclusionWarning, ParameterError, PositivityWarning
+from pgmpy_mixture.errors import ExclusionWarning, ParameterError, PositivityWarning, warn_at_caller
 from pgmpy_mixture.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.oracle import DistributionOracle
 from pgmpy_mixture.result import Component, MixtureResult
@@ -162,7 +161,7 @@ class _Run:
     def report(self, message: str, category: type[Warning]) -> None:
         if message not in self.messages:
             self.messages.append(message)
-            warnings.warn(message, category, stacklevel=4)
+            warn_at_caller(message, category)
 
 
 def _positivity_messages(network: CausalNetwork) -> list[str]:

@@ -13,6 +13,10 @@ True
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
+
 
 class MixtureError(Exception):
     """Base class of every exception raised by pgmpy-mixture."""
@@ -112,3 +116,33 @@ class FeatureNamesWarning(UserWarning):
     >>> issubclass(FeatureNamesWarning, UserWarning)
     True
     """
+
+
+def _inside_library(filename: str) -> bool:
+    """True for a source file of pgmpy-mixture (the core package or the adapters, wherever they are installed)."""
+    roots = [os.path.dirname(os.path.abspath(__file__))]
+    adapters = sys.modules.get("pgmpy_mixture.adapters")
+    roots += [os.path.abspath(p) for p in getattr(adapters, "__path__", [])]
+    path = os.path.abspath(filename)
+    return any(path.startswith(root + os.sep) for root in roots)
+
+
+def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """Issue a warning attributed to the first frame outside pgmpy-mixture: the user's own line, whichever entry
+    point (``fit_mixture_utigsp``, ``MixtureSplitter.fit``, ``model.disentangle_mixture``, ...) led to it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_at_caller("look here", EstimationWarning)
+    >>> caught[0].category.__name__, str(caught[0].message), caught[0].filename.startswith("<doctest")  # this line
+    ('EstimationWarning', 'look here', True)
+    """
+    frame = sys._getframe(1)
+    level = 2  # warnings.warn's stacklevel, counted from here: 2 is our caller
+    while frame is not None and _inside_library(frame.f_code.co_filename):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

@@ -54,7 +54,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from pgmpy_mixture.errors import EstimationWarning, ParameterError
+from pgmpy_mixture.errors import EstimationWarning, ParameterError, warn_at_caller
 from pgmpy_mixture.gaussian_candidates import (
     candidate_counts,
     check_n_components,
@@ -280,12 +280,11 @@ def identify_targets(
     # mixture; the heaviest tied component is taken (observational data are usually the majority) with a warning
     observational = int(tied[np.argmax(np.asarray(weights)[tied])])
     if len(tied) > 1:
-        import warnings
 
-        warnings.warn(
+        warn_at_caller(
             f"the observational component is not identifiable from the mixture: components {tied.tolist()} differ "
             f"from the others at equally few nodes; taking the heaviest, {observational}",
-            EstimationWarning, stacklevel=2,
+            EstimationWarning,
         )
     targets = [frozenset(np.flatnonzero(changes[observational, k]).tolist()) for k in range(K)]
     if max_targets is not None:
@@ -477,17 +476,16 @@ def full_moments(data: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6):
 
 
 def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha, max_targets=None) -> GaussianMixtureFit:
-    import warnings
 
     n = data.shape[0]
     observational, targets, changes, order = identify_targets(weights, means, covs, n, alpha=alpha,
                                                               max_targets=max_targets)
     empty = [k for k in range(len(weights)) if k != observational and not targets[k]]
     if empty:
-        warnings.warn(
+        warn_at_caller(
             f"components {empty} show no target against the observational component {observational}: they may be "
             "a split of one condition (too many components) or interventions too weak to detect",
-            EstimationWarning, stacklevel=3,
+            EstimationWarning,
         )
     fit = GaussianMixtureFit(
         np.asarray(weights, float), np.asarray(means, float), np.asarray(covs, float), n, observational, targets,
@@ -514,7 +512,6 @@ def check_sparse_shifts(fit: GaussianMixtureFit, limit: float = 0.5, min_nodes: 
     >>> "sparse-mechanism-shift" in str(caught[0].message)
     True
     """
-    import warnings
 
     d = fit.means.shape[1]
     density = fit.shift_density
@@ -522,10 +519,10 @@ def check_sparse_shifts(fit: GaussianMixtureFit, limit: float = 0.5, min_nodes: 
         return
     others = [k for k in range(fit.n_components) if k != fit.observational]
     counts = {k: int(fit.changes[fit.observational, k].sum()) for k in others}
-    warnings.warn(
+    warn_at_caller(
         f"the sparse-mechanism-shift assumption looks violated: the components differ from the observational "
         f"component {fit.observational} at {density:.0%} of the {d} nodes on average (changed nodes per component: "
         f"{counts}). The clusters may not be intervention settings (non-Gaussian conditions, or clusters that "
         "select on the variables and so change every regression); targets, order and DAG are unreliable",
-        EstimationWarning, stacklevel=3,
+        EstimationWarning,
     )
