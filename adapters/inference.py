@@ -52,6 +52,12 @@ from pgmpy_mixture.result import MixtureResult
 #: Largest joint table (number of cells) :meth:`MixtureInference.map_query` builds unless told otherwise.
 MAP_MAX_CELLS: int = 2**22
 
+#: A component's answer comes from ONE pgmpy query of the joint table over the query and evidence variables when
+#: that table has at most this many cells (fast: ``benchmarks/inference_speed.py``), else from the chain rule
+#: ``P_t(e) = prod_j P_t(e_j | e_<j)`` in logs plus one conditional query, whose cost stays linear in the number of
+#: evidence variables.
+JOINT_QUERY_CELLS: int = 2**20
+
 #: Elimination-order heuristics pgmpy's ``VariableElimination.query`` understands (case-insensitive).
 ELIMINATION_HEURISTICS: tuple[str, ...] = ("greedy", "WeightedMinFill", "MinNeighbors", "MinWeight", "MinFill")
 
@@ -394,6 +400,9 @@ class MixtureInference(Inference):
         log_w = np.full(m, -np.inf)
         table = np.zeros([len(net.states[net.index(v)]) for v in variables]) if variables else None
         top, norm = -np.inf, 0.0
+        scope_cells = math.prod(len(net.states[net.index(v)]) for v in variables)
+        scope_cells *= math.prod(len(net.states[net.index(v)]) for v in codes) * 2 ** len(children)
+        joint_scope = bool(given) and scope_cells <= JOINT_QUERY_CELLS and not isinstance(elimination_order, list)
         steps: Iterable[int] = range(m)
         if show_progress and pgmpy_config.SHOW_PROGRESS and m > 1:
             from tqdm.auto import tqdm
@@ -402,7 +411,11 @@ class MixtureInference(Inference):
         for k in steps:
             if log_pi[k] == -np.inf:
                 continue
-            log_w[k] = log_pi[k] + self._log_evidence(engines[k], given, variables, elimination_order)
+            if joint_scope:
+                log_evidence, conditional = self._joint_answer(engines[k], given, variables, elimination_order)
+            else:
+                log_evidence, conditional = self._log_evidence(engines[k], given, variables, elimination_order), None
+            log_w[k] = log_pi[k] + log_evidence
             if log_w[k] == -np.inf:
                 continue
             if log_w[k] > top:  # rescale what is accumulated so far to the new largest term
@@ -414,9 +427,11 @@ class MixtureInference(Inference):
             w = math.exp(log_w[k] - top)
             norm += w
             if table is not None:
-                factor = engines[k].query(variables, evidence=dict(given), elimination_order=elimination_order,
-                                          joint=True, show_progress=False)
-                table += w * self._table(factor, variables)
+                if conditional is None:
+                    factor = engines[k].query(variables, evidence=dict(given), elimination_order=elimination_order,
+                                              joint=True, show_progress=False)
+                    conditional = self._table(factor, variables)
+                table += w * conditional
         if norm <= 0:
             hard = {v: s for v, s in given if v in codes}
             extra = f" and virtual evidence on {sorted(likelihoods)}" if likelihoods else ""
@@ -425,6 +440,32 @@ class MixtureInference(Inference):
         if table is not None:
             table = table / norm
         return posterior, table
+
+    def _joint_answer(self, engine: VariableElimination, given: list[tuple[str, str]], variables: list[str],
+                      elimination_order: Any) -> tuple[float, np.ndarray | None]:
+        """``log P_t(E)`` and ``P_t(variables | E)`` from one joint query over ``variables`` and the evidence
+        variables (used when that table is small, see :data:`JOINT_QUERY_CELLS`)."""
+        scope = list(variables) + [v for v, _ in given]
+        factor = engine.query(scope, elimination_order=elimination_order, joint=True, show_progress=False)
+        names = [str(v) for v in factor.variables]
+        values = np.transpose(np.asarray(factor.values, dtype=np.float64), [names.index(v) for v in scope])
+        index = []
+        for var, state in given:
+            states = [str(x) for x in factor.state_names[factor.variables[names.index(var)]]]
+            index.append(states.index(str(state)))
+        cell = values[(Ellipsis, *index)] if given else values
+        evidence = float(np.sum(cell))
+        if not evidence > 0:
+            return -np.inf, None
+        if not variables:
+            return math.log(evidence), None
+        net = self._network
+        for axis, v in enumerate(variables):  # states in the network's order
+            have = [str(x) for x in factor.state_names[factor.variables[names.index(v)]]]
+            wanted = list(net.states[net.index(v)])
+            if have != wanted:
+                cell = np.take(cell, [have.index(x) for x in wanted], axis=axis)
+        return math.log(evidence), cell / evidence
 
     @staticmethod
     def _log_evidence(engine: VariableElimination, given: list[tuple[str, str]], variables: list[str],

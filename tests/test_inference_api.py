@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pgmpy.factors.discrete import DiscreteFactor, TabularCPD
 from pgmpy.models import DiscreteBayesianNetwork
 
+import pgmpy_mixture.adapters.inference as inference_module
 from pgmpy_mixture.adapters.pgmpy import MixtureInference, network_to_pgmpy
 from pgmpy_mixture.errors import (
     DataTypeError,
@@ -104,9 +105,20 @@ def problems(draw, max_nodes: int = 5):
 
 
 # ------------------------------------------------------------------------------------ mixture vs brute force
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("joint_cells", [0, 2**16], ids=["chain-rule", "joint-query"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problem=problems())
-def test_query_posterior_and_map_match_brute_force_with_virtual_evidence(problem):
+def test_query_posterior_and_map_match_brute_force_with_virtual_evidence(joint_cells, problem):
+    # both ways a component's answer is computed: the chain rule (JOINT_QUERY_CELLS = 0) and one joint query
+    original = inference_module.JOINT_QUERY_CELLS
+    inference_module.JOINT_QUERY_CELLS = joint_cells
+    try:
+        _check_against_brute_force(problem)
+    finally:
+        inference_module.JOINT_QUERY_CELLS = original
+
+
+def _check_against_brute_force(problem):
     net, result, query, evidence, likelihoods, virtual, order = problem
     infer = MixtureInference(network_to_pgmpy(net), result)
     inputs = copy.deepcopy((query, evidence, [(c.variables, c.values, c.state_names) for c in virtual], order))
