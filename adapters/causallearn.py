@@ -501,7 +501,8 @@ class MixtureSplitter(BaseEstimator):
         except ImportError as exc:
             raise ImportError(
                 "method='utigsp' needs the optional packages graphical-model-learning and conditional-independence"
-                " (pip install 'pgmpy-mixture[utigsp]')"
+                ": install the \"utigsp\" extra (pip install \"pgmpy-mixture[utigsp]\"; in a clone:"
+                " pip install -e \".[utigsp]\")"
             ) from exc
         d = data.shape[1]
         obs = data[labels == self.observational_component_]

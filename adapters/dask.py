@@ -20,8 +20,8 @@ with ``weights``); the client holds the final table (``U * (8 * K + 8)`` bytes) 
 :class:`~pgmpy_mixture.counts.CountTable` made from it (``U * (n + 8)`` bytes). Nothing grows with the number of
 rows. Measured on 10^8 ALARM rows (9.1 million distinct assignments): see ``benchmarks/RESULTS.md``.
 
-Dask is optional (``pip install "pgmpy-mixture[scale]"``); the module imports without it and raises
-:class:`pgmpy_mixture.errors.MissingDependencyError` naming that extra when Dask is needed.
+Dask is optional (the ``scale`` extra: ``pip install -e ".[scale]"`` in a clone); the module imports without it and
+raises :class:`pgmpy_mixture.errors.MissingDependencyError` naming that extra when Dask is needed.
 
 Examples
 --------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -267,8 +268,9 @@ def side_by_side(true_components: Sequence[Any], result: Any) -> str:
     return "\n".join(lines)
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) > 1 else f"{value:.4f}"
+def _score(name: str, value: float) -> str:
+    """A metric for the demo's last line: counts (``n_...``) as integers, rates and errors with 4 decimals."""
+    return str(int(value)) if name.startswith("n_") and float(value).is_integer() else f"{value:.4f}"
 
 
 def _print_result(result: Any, out) -> None:
@@ -353,7 +355,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     print(f"method {result.method!r}, {elapsed:.2f} s\n", file=out)
     print(side_by_side(truth, result), file=out)
     scores = evaluate(truth, result, network=network)
-    print("\n" + ", ".join(f"{k} {_number(v)}" for k, v in scores.items()), file=out)
+    print("\n" + ", ".join(f"{k} {_score(k, v)}" for k, v in scores.items()), file=out)
     for w in result.warnings:
         print(f"warning: {w}", file=out)
     _plot_result(result, args.plot, truth)
@@ -427,13 +429,16 @@ def _add_model(p: argparse.ArgumentParser, default: str | None = None) -> None:
                    help="example:NAME (a network bundled with pgmpy, e.g. example:sachs) or FILE.bif[.gz]")
 
 
-def _add_simulation(p: argparse.ArgumentParser, samples: int | None) -> None:
+def _add_simulation(p: argparse.ArgumentParser, samples: int | None, targets: int | None = None,
+                    max_target_size: int | None = None) -> None:
     p.add_argument("--samples", type=int, default=samples, required=samples is None, help="number of rows")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--targets", type=int, default=None,
-                   help="number of components including the observational one (default uniform in 4..16)")
-    p.add_argument("--max-target-size", type=int, default=None, dest="max_target_size",
-                   help="largest number of intervened variables per component")
+    p.add_argument("--targets", type=int, default=targets,
+                   help="number of components including the observational one (default "
+                        + ("uniform in 4..16)" if targets is None else f"{targets})"))
+    p.add_argument("--max-target-size", type=int, default=max_target_size, dest="max_target_size",
+                   help="largest number of intervened variables per component (default "
+                        + ("the number of variables)" if max_target_size is None else f"{max_target_size})"))
 
 
 def _add_method(p: argparse.ArgumentParser) -> None:
@@ -458,8 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="simulate a mixture on a bundled network and disentangle it")
     _add_model(demo, DEFAULT_DEMO_MODEL)
-    _add_simulation(demo, 200_000)
-    demo.set_defaults(targets=5, max_target_size=2)
+    _add_simulation(demo, 200_000, targets=5, max_target_size=2)
     _add_method(demo)
     demo.add_argument("--exact", action="store_true",
                       help="disentangle the exact mixture distribution instead of samples (small networks)")
@@ -477,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rows per chunk when counting large input (default 1000000)")
     dis.add_argument("--dask", default=None, metavar="SCHEDULER",
                      help="count large input with Dask: 'local' or a scheduler address such as tcp://host:8786 "
-                          '(needs pip install "pgmpy-mixture[scale]")')
+                          '(needs the "scale" extra: pip install -e ".[scale]" in a clone)')
     dis.add_argument("--marginals", default=None,
                      help="instead of --data: CSV of mixture marginals with columns variable,state,probability")
     dis.add_argument("--sample-size", type=float, default=None, dest="sample_size",
@@ -516,6 +520,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MixtureError as exc:
         print(f"pgmpy-mixture: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's exit-time flush does not raise again
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

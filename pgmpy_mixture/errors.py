@@ -74,7 +74,7 @@ class MissingDependencyError(MixtureError, ImportError):
     """An optional dependency is not installed; the message names the extra that provides it."""
 
 
-SCALE_EXTRA = 'pip install "pgmpy-mixture[scale]"'
+SCALE_EXTRA = 'the "scale" extra: pip install "pgmpy-mixture[scale]" (in a clone: pip install -e ".[scale]")'
 
 
 def missing_dependency(package: str, purpose: str) -> MissingDependencyError:
@@ -82,10 +82,11 @@ def missing_dependency(package: str, purpose: str) -> MissingDependencyError:
 
     Examples
     --------
-    >>> str(missing_dependency("dask", "Dask input"))
-    'Dask input needs the optional package dask: install it with pip install "pgmpy-mixture[scale]"'
+    >>> print(missing_dependency("dask", "Dask input"))  # doctest: +NORMALIZE_WHITESPACE
+    Dask input needs the optional package dask: install the "scale" extra:
+    pip install "pgmpy-mixture[scale]" (in a clone: pip install -e ".[scale]")
     """
-    return MissingDependencyError(f"{purpose} needs the optional package {package}: install it with {SCALE_EXTRA}")
+    return MissingDependencyError(f"{purpose} needs the optional package {package}: install {SCALE_EXTRA}")
 
 
 try:  # scikit-learn is a core dependency; the guard only keeps this module importable without it

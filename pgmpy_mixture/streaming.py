@@ -297,7 +297,9 @@ def count_chunks(
             acc.add_frame(chunk)
             bar.update(int(chunk.shape[0]) if isinstance(chunk, pd.DataFrame) else 0)
             bar.set_postfix(distinct=acc.n_distinct, refresh=False)
-    return acc.result()
+        table = acc.result()
+        bar.set_postfix(distinct=len(table.weights))  # the merged count: pending chunks included
+    return table
 
 
 def resolve_paths(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
