@@ -298,9 +298,10 @@ class GaussianMixtureFit:
         head = (f"GaussianMixtureFit(components={self.n_components}, variables={self.means.shape[1]}, "
                 f"n_samples={self.n_samples})")
         labels = self.labels()
-        width = max([len(label) for label in labels] + [9])
-        lines = [head, f"  {'component':<{width}}  weight"]
-        lines += [f"  {label:<{width}}  {w:.6f}" for label, w in zip(labels, self.weights, strict=True)]
+        width = max([len(label) for label in labels] + [6])
+        lines = [head, f"  {'#':>3}  {'target':<{width}}  weight"]  # '#': the number predict() returns
+        for k in np.argsort(-np.asarray(self.weights), kind="stable"):  # heaviest first, as MixtureResult
+            lines.append(f"  {int(k):>3}  {labels[k]:<{width}}  {float(self.weights[k]):.6f}")
         lines.append("  order: " + " < ".join(self.names[j] for j in self.order))
         return "\n".join(lines)
 

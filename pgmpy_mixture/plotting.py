@@ -8,7 +8,7 @@ true components that were missed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -114,7 +114,7 @@ def draw_component_panels(
 
 def plot_mixture(
     result: MixtureResult,
-    truth: MixtureResult | Sequence[Component] | None = None,
+    truth: MixtureResult | Sequence[Component | Mapping[str, str]] | None = None,
     *,
     level: float = 0.95,
     max_components: int = 40,
@@ -125,9 +125,10 @@ def plot_mixture(
     Parameters
     ----------
     result : MixtureResult
-    truth : MixtureResult or sequence of Component, optional
+    truth : MixtureResult, or sequence of Component or of targets (``{variable: state}``), optional
         The true mixture (simulations): its weights are drawn as ticks on the matched rows (same target), and true
         components that were not recovered are added as rows labelled ``missed: ...`` with estimated weight 0.
+        Bare targets mark what was missed without true weights.
     level : float
         Level of the weight intervals, drawn when the method stored standard errors.
     max_components : int
@@ -159,17 +160,19 @@ def plot_mixture(
         lower, upper = intervals["lower"].tolist(), intervals["upper"].tolist()
     true_weights: list[float | None] | None = None
     if truth is not None:
-        true_components = list(truth.components if isinstance(truth, MixtureResult) else truth)
+        given = list(truth.components if isinstance(truth, MixtureResult) else truth)
+        known = [isinstance(c, Component) for c in given]  # a bare target has no true weight to draw
+        true_components = [c if isinstance(c, Component) else Component(c, 0.0) for c in given]
         matching = match_components(true_components, shown, network=result.network)
         true_weights = [None] * len(shown)
         for i, j in matching.pairs:
-            true_weights[j] = true_components[i].weight
+            true_weights[j] = true_components[i].weight if known[i] else None
         for i in matching.unmatched_true:
             missed = true_components[i]
             labels.append(f"missed: {missed.label}")
             weights.append(0.0)
             targets.append(dict(missed.target))
-            true_weights.append(missed.weight)
+            true_weights.append(missed.weight if known[i] else None)
             if lower is not None and upper is not None:
                 lower.append(0.0)
                 upper.append(0.0)

@@ -106,3 +106,12 @@ def test_demo_disentangle_and_split_write_pictures(tmp_path, capsys):
     for png in (demo_png, dis_png, split_png):
         assert png.read_bytes()[:4] == b"\x89PNG"
     capsys.readouterr()
+
+
+def test_bare_true_targets_mark_missed_components_without_true_weights():
+    result = MixtureResult([Component({}, 0.7), Component({"A": "x"}, 0.3)], "test")
+    fig = plot_mixture(result, truth=[{}, {"B": "y"}])
+    grid, weights = fig.axes
+    assert [t.get_text() for t in grid.get_yticklabels()] == ["observational", "do(A=x)", "missed: do(B=y)"]
+    assert not [c for c in weights.collections if c.get_label() == "true"]
+    plt.close(fig)
