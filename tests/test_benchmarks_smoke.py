@@ -80,3 +80,13 @@ def test_sampler_speed_tiny(tmp_path):
         if line.startswith("| observational") or line.startswith("| mixture"):
             assert float(line.rstrip(" |").split("|")[-1]) < 0.08
     assert (tmp_path / "sampler_speed.md").exists()
+
+
+def test_inference_speed_tiny(tmp_path):
+    out = run_script("inference_speed.py", "--networks", "asia", "--evidence", "1,3", "--repeats", "1",
+                     "--out", str(tmp_path))
+    assert "| network | variables | K | evidence | VE ms | ours ms |" in out.stdout
+    table = (tmp_path / "inference_speed.md").read_text()
+    rows = [line.split("|") for line in table.splitlines()[2:]]
+    assert len(rows) == 2 and all(float(r[-2]) < 1e-9 for r in rows)  # max |diff| between the exact routes
+    assert (tmp_path / "inference_speed.png").stat().st_size > 0
