@@ -200,8 +200,101 @@ class GaussianMixtureFit:
         >>> round(fit.score(np.array([[0.0], [4.0]])), 3)
         -1.612
         """
-        total = sum(float(logsumexp(self.log_joint(X[block]), axis=1).sum()) for block in row_blocks(X.shape[0]))
-        return total / X.shape[0]
+        return float(self.score_samples(X).sum()) / X.shape[0]
+
+    def score_samples(self, X: np.ndarray) -> np.ndarray:
+        """Log-density of each row under the mixture, ``log sum_k pi_k N(x | mu_k, Sigma_k)`` (block by block).
+
+        Parameters
+        ----------
+        X : ndarray (n, d)
+
+        Returns
+        -------
+        ndarray (n,)
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> fit.score_samples(np.array([[0.0], [2.0]])).round(3).tolist()
+        [-1.612, -2.919]
+        """
+        out = np.empty(X.shape[0])
+        for block in row_blocks(X.shape[0]):
+            out[block] = logsumexp(self.log_joint(X[block]), axis=1)
+        return out
+
+    @property
+    def n_parameters(self) -> int:
+        """Free parameters of the mixture: ``K - 1`` weights, ``K d`` means, ``K d (d + 1) / 2`` covariances.
+
+        Examples
+        --------
+        >>> GaussianMixtureFit(np.array([0.5, 0.5]), np.zeros((2, 3)), np.stack([np.eye(3)] * 2), 10, 0,
+        ...                    [frozenset(), frozenset({0})], [0, 1, 2], np.zeros((2, 2, 3), bool)).n_parameters
+        19
+        """
+        k, d = self.means.shape
+        return int(k - 1 + k * d + k * d * (d + 1) // 2)
+
+    def bic(self, X: np.ndarray) -> float:
+        """Bayesian information criterion on ``X`` (lower is better): ``-2 log L + n_parameters log n``.
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1, 1)), 10, 0, [frozenset()],
+        ...                          [0], np.zeros((1, 1, 1), bool))
+        >>> round(fit.bic(np.array([[0.0], [1.0]])), 3)   # 2 * (0.919 + 1.419) + 2 log 2
+        6.062
+        """
+        return float(-2.0 * self.score(X) * X.shape[0] + self.n_parameters * np.log(X.shape[0]))
+
+    def aic(self, X: np.ndarray) -> float:
+        """Akaike information criterion on ``X`` (lower is better): ``-2 log L + 2 n_parameters``.
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1, 1)), 10, 0, [frozenset()],
+        ...                          [0], np.zeros((1, 1, 1), bool))
+        >>> round(fit.aic(np.array([[0.0], [1.0]])), 3)
+        8.676
+        """
+        return float(-2.0 * self.score(X) * X.shape[0] + 2.0 * self.n_parameters)
+
+    def sample(self, n_samples: int = 1, random_state: int | np.random.Generator | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Draw rows from the fitted mixture (as scikit-learn's ``GaussianMixture.sample``): the component sizes are
+        multinomial in the weights, rows are grouped by component.
+
+        Parameters
+        ----------
+        n_samples : int
+        random_state : int or Generator, optional
+
+        Returns
+        -------
+        X : ndarray (n_samples, d)
+        labels : ndarray (n_samples,) of int
+            The component of each row.
+
+        Examples
+        --------
+        >>> fit = GaussianMixtureFit(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1)), 10, 0,
+        ...                          [frozenset(), frozenset({0})], [0], np.zeros((2, 2, 1), bool))
+        >>> X, labels = fit.sample(4000, random_state=0)
+        >>> X.shape, [abs(round(float(X[labels == k].mean()), 1)) for k in (0, 1)]
+        ((4000, 1), [0.0, 4.0])
+        """
+        if not isinstance(n_samples, (int, np.integer)) or isinstance(n_samples, bool) or n_samples < 1:
+            from pgmpy_mixture.errors import ParameterError
+
+            raise ParameterError(f"n_samples must be a positive integer, got {n_samples!r}")
+        rng = np.random.default_rng(random_state)
+        sizes = rng.multinomial(int(n_samples), np.asarray(self.weights, dtype=float) / float(np.sum(self.weights)))
+        parts = [rng.multivariate_normal(self.means[k], self.covariances[k], size=int(size), method="cholesky")
+                 if size else np.empty((0, self.means.shape[1])) for k, size in enumerate(sizes)]
+        return np.vstack(parts), np.repeat(np.arange(self.n_components), sizes)
 
     # ------------------------------------------------------------------ tables
     @property

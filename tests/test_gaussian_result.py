@@ -49,3 +49,35 @@ def test_tables_of_a_fitted_mixture_agree_with_the_fit():
     assert text.startswith(f"GaussianMixtureFit(components={fit.n_components}, variables=3, n_samples=6000)")
     assert all(label in text for label in table["label"]) and "order: " in text
     assert "<table" in fit._repr_html_()
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 4), d=st.integers(1, 4))
+def test_density_information_criteria_and_sampling_of_a_random_mixture(seed, k, d):
+    from scipy.stats import multivariate_normal
+
+    from pgmpy_mixture.gaussian_result import GaussianMixtureFit
+
+    rng = np.random.default_rng(seed)
+    weights = rng.dirichlet(np.ones(k))
+    means = rng.normal(0, 3, (k, d))
+    factors = rng.normal(size=(k, d, d))
+    covs = factors @ factors.transpose(0, 2, 1) + 0.5 * np.eye(d)
+    fit = GaussianMixtureFit(weights, means, covs, 100, 0, [frozenset()] * k, list(range(d)),
+                             np.zeros((k, k, d), bool))
+    X = rng.normal(0, 3, (50, d))
+    density = sum(w * multivariate_normal(m, c).pdf(X) for w, m, c in zip(weights, means, covs, strict=True))
+    np.testing.assert_allclose(fit.score_samples(X), np.log(density).reshape(-1), rtol=1e-9)
+    assert np.isclose(fit.score(X), np.log(density).mean())
+    p = k - 1 + k * d + k * d * (d + 1) // 2
+    assert fit.n_parameters == p
+    assert np.isclose(fit.bic(X), -2 * np.log(density).sum() + p * np.log(50))
+    assert np.isclose(fit.aic(X), -2 * np.log(density).sum() + 2 * p)
+    sample, labels = fit.sample(20_000, random_state=seed)
+    assert sample.shape == (20_000, d) and np.array_equal(labels, np.sort(labels))
+    assert np.allclose(np.bincount(labels, minlength=k) / 20_000, weights, atol=0.02)
+    again, _ = fit.sample(20_000, random_state=seed)
+    assert np.array_equal(sample, again)
+    big = int(np.argmax(weights))
+    spread = np.sqrt(np.diag(covs[big]) / (labels == big).sum())
+    assert (np.abs(sample[labels == big].mean(axis=0) - means[big]) < 6 * spread).all()

@@ -201,9 +201,14 @@ def test_pickle_round_trip(request, sim, frame, which):
         lambda sp, X: sp.essential_graph(),
         lambda sp, X: sp.discover(X, method="sem"),
         lambda sp, X: sp.plot_selection(),
+        lambda sp, X: sp.score(X),
+        lambda sp, X: sp.score_samples(X),
+        lambda sp, X: sp.bic(X),
+        lambda sp, X: sp.aic(X),
+        lambda sp, X: sp.sample(3),
     ],
     ids=["predict", "predict_proba", "split", "context_index(X)", "context_index()", "target_names",
-         "essential_graph", "discover", "plot_selection"],
+         "essential_graph", "discover", "plot_selection", "score", "score_samples", "bic", "aic", "sample"],
 )
 def test_not_fitted_error_is_ours_and_sklearns(sim, call):
     with pytest.raises(NotFittedError, match="not fitted yet: call fit") as info:
@@ -377,3 +382,11 @@ def test_the_core_fit_carries_the_dataframe_column_names():
     assert sorted(sp.fit_.to_frame()["label"]) == ["observational", "shift(dose)", "shift(response)"]
     unnamed = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
     assert unnamed.fit_.columns == ("X0", "X1")
+
+
+def test_grid_search_with_the_default_score_chooses_a_count_that_fits():
+    from sklearn.model_selection import GridSearchCV
+
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=3000, random_state=4)
+    search = GridSearchCV(MixtureSplitter(random_state=0), {"n_components": [1, 3]}, cv=3).fit(sim.data)
+    assert search.best_params_ == {"n_components": 3}  # held-out log-likelihood: three components beat one
