@@ -18,9 +18,11 @@ Soft evidence therefore moves the posterior over components exactly as hard evid
 per-component answers with the prior weights ``pi_t`` would be wrong. Each ``P_t(. | e, ve)`` is one
 query of pgmpy's :class:`~pgmpy.inference.VariableElimination` on the mutilated network, with every
 likelihood attached as pgmpy does it: an observed binary child ``__X`` with ``P(__X = observed | X = x)
-= L(x) / max L`` (the rescaling is common to all components, so it cancels). The evidence probability
-``P_t(e, ve)`` is the chain-rule product ``prod_j P_t(E_j | E_1, ..., E_{j-1})`` of one-variable queries,
-accumulated in logs (no table over the evidence variables is ever built).
+= L(x) / max L`` (the rescaling is common to all components, so it cancels). While the joint table over the query
+and evidence variables is small (:data:`JOINT_QUERY_CELLS`), one pgmpy query of it gives both ``P_t(Q, e, ve)``
+and ``P_t(e, ve)``; beyond, the evidence probability is the chain-rule product
+``prod_j P_t(E_j | E_1, ..., E_{j-1})`` of one-variable queries, accumulated in logs, so that no table over the
+evidence variables is built and the cost stays linear in their number.
 
 The MAP assignment under a mixture is the arg max of the mixture's table ``sum_t w_t P_t(Q | e, ve)``; it is in
 general not the MAP of any single component, so :meth:`MixtureInference.map_query` builds that table (refusing
