@@ -245,7 +245,7 @@ class MixtureSplitter(BaseEstimator):
         self._check_fitted()
         fitted_names = self.feature_names_in_ if getattr(self, "_fitted_with_names", True) else None
         return check_prediction_matrix(
-            X, self.n_features_in_, fitted_names, estimator=type(self).__name__, stacklevel=3
+            X, self.n_features_in_, fitted_names, estimator=type(self).__name__
         )
 
     def predict(self, X) -> np.ndarray:

@@ -44,6 +44,9 @@ class GaussianMixtureFit:
     candidates : ndarray of int
         The component counts that were fitted.
     columns : tuple of str
+    parameter_count : int, optional
+        Free parameters of the model that produced the moments, when it is not an unconstrained full-covariance
+        mixture (the shared-SEM mixture has far fewer); see :attr:`n_parameters`.
 
     Examples
     --------
@@ -65,6 +68,7 @@ class GaussianMixtureFit:
     bic_curve: np.ndarray = field(default_factory=lambda: np.empty(0))
     candidates: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
     columns: tuple = ()
+    parameter_count: int | None = None
 
     def __post_init__(self) -> None:
         # deeply immutable, like MixtureResult: read-only copies of the arrays, tuples for the sequences
@@ -115,6 +119,19 @@ class GaussianMixtureFit:
             return 0.0
         return float(self.changes[self.observational, others].mean())
 
+    def _rows(self, X: object) -> np.ndarray:
+        """``X`` checked against the fitted columns (number, and names when both sides have real ones), as float64.
+
+        Columns named ``X0, X1, ...`` are the default of data without names: a DataFrame is then matched by
+        position, as scikit-learn does.
+        """
+        from pgmpy_mixture.validation import check_prediction_matrix
+
+        default = tuple(f"X{j}" for j in range(self.means.shape[1]))
+        named = bool(self.columns) and self.columns != default
+        names = self.columns if named and isinstance(X, pd.DataFrame) else None
+        return check_prediction_matrix(X, self.means.shape[1], names, estimator="GaussianMixtureFit")
+
     def log_joint(self, X: np.ndarray) -> np.ndarray:
         """Joint log-density ``log pi_k + log N(x | mu_k, Sigma_k)`` of each row and component.
 
@@ -133,7 +150,7 @@ class GaussianMixtureFit:
         >>> fit.log_joint(np.array([[0.0]])).round(3).tolist()
         [[-1.612, -9.612]]
         """
-        return mixture_log_joint(X, self.weights, self.means, self.covariances)
+        return mixture_log_joint(self._rows(X), self.weights, self.means, self.covariances)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Posterior component probabilities (responsibilities).
@@ -153,9 +170,10 @@ class GaussianMixtureFit:
         >>> fit.predict_proba(np.array([[2.0]])).round(12).tolist()
         [[0.5, 0.5]]
         """
+        X = self._rows(X)
         out = np.empty((X.shape[0], self.n_components))
         for block in row_blocks(X.shape[0]):
-            lj = self.log_joint(X[block])
+            lj = mixture_log_joint(X[block], self.weights, self.means, self.covariances)
             out[block] = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))
         return out
 
@@ -177,9 +195,10 @@ class GaussianMixtureFit:
         >>> fit.predict(np.array([[-1.0], [5.0]])).tolist()
         [0, 1]
         """
+        X = self._rows(X)
         out = np.empty(X.shape[0], dtype=np.intp)
         for block in row_blocks(X.shape[0]):
-            out[block] = np.argmax(self.log_joint(X[block]), axis=1)
+            out[block] = np.argmax(mixture_log_joint(X[block], self.weights, self.means, self.covariances), axis=1)
         return out
 
     def score(self, X: np.ndarray) -> float:
@@ -200,7 +219,7 @@ class GaussianMixtureFit:
         >>> round(fit.score(np.array([[0.0], [4.0]])), 3)
         -1.612
         """
-        return float(self.score_samples(X).sum()) / X.shape[0]
+        return float(np.mean(self.score_samples(X)))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
         """Log-density of each row under the mixture, ``log sum_k pi_k N(x | mu_k, Sigma_k)`` (block by block).
@@ -220,14 +239,17 @@ class GaussianMixtureFit:
         >>> fit.score_samples(np.array([[0.0], [2.0]])).round(3).tolist()
         [-1.612, -2.919]
         """
+        X = self._rows(X)
         out = np.empty(X.shape[0])
         for block in row_blocks(X.shape[0]):
-            out[block] = logsumexp(self.log_joint(X[block]), axis=1)
+            out[block] = logsumexp(mixture_log_joint(X[block], self.weights, self.means, self.covariances), axis=1)
         return out
 
     @property
     def n_parameters(self) -> int:
-        """Free parameters of the mixture: ``K - 1`` weights, ``K d`` means, ``K d (d + 1) / 2`` covariances.
+        """Free parameters of the mixture: ``parameter_count`` when the fitting route set it (the shared-SEM
+        mixture), else those of an unconstrained full-covariance mixture, ``K - 1`` weights, ``K d`` means and
+        ``K d (d + 1) / 2`` covariances.
 
         Examples
         --------
@@ -235,6 +257,8 @@ class GaussianMixtureFit:
         ...                    [frozenset(), frozenset({0})], [0, 1, 2], np.zeros((2, 2, 3), bool)).n_parameters
         19
         """
+        if self.parameter_count is not None:
+            return int(self.parameter_count)
         k, d = self.means.shape
         return int(k - 1 + k * d + k * d * (d + 1) // 2)
 
@@ -248,7 +272,8 @@ class GaussianMixtureFit:
         >>> round(fit.bic(np.array([[0.0], [1.0]])), 3)   # 2 * (0.919 + 1.419) + 2 log 2
         6.062
         """
-        return float(-2.0 * self.score(X) * X.shape[0] + self.n_parameters * np.log(X.shape[0]))
+        log_density = self.score_samples(X)
+        return float(-2.0 * log_density.sum() + self.n_parameters * np.log(log_density.size))
 
     def aic(self, X: np.ndarray) -> float:
         """Akaike information criterion on ``X`` (lower is better): ``-2 log L + 2 n_parameters``.
@@ -260,7 +285,7 @@ class GaussianMixtureFit:
         >>> round(fit.aic(np.array([[0.0], [1.0]])), 3)
         8.676
         """
-        return float(-2.0 * self.score(X) * X.shape[0] + 2.0 * self.n_parameters)
+        return float(-2.0 * self.score_samples(X).sum() + 2.0 * self.n_parameters)
 
     def sample(self, n_samples: int = 1, random_state: int | np.random.Generator | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -366,6 +391,11 @@ class GaussianMixtureFit:
         """The model-selection curve: per candidate count ``k``, the per-sample average log-likelihood, its relative
         gain over the previous candidate (the quantity the paper's cutoff rule compares), BIC, and which ``k`` was
         chosen. Empty when the fit was made with a fixed count and no curve.
+
+        The curve is that of the candidate models the count was chosen with: fitted with the clustering's
+        ``covariance_type`` and, above ``max_fit_rows``, on a subsample. The returned fit is then refined
+        (full covariances, every row), so :meth:`score` and :meth:`bic` on the data can differ from the chosen
+        row.
 
         Examples
         --------

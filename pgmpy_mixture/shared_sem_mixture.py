@@ -230,4 +230,4 @@ def fit_shared_sem_mixture(
         for m in range(K):
             changes[k, m] = (f.is_target[k] | f.is_target[m]) & (k != m)
     return GaussianMixtureFit(f.weights, f.means, f.covariances, n, f.observational, targets, f.order, changes,
-                              ll, bic, candidates, columns)
+                              ll, bic, candidates, columns, parameter_count=f.n_params)

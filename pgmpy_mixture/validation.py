@@ -537,18 +537,20 @@ def _first_bad_cell(array: np.ndarray) -> tuple[int, int, object]:
     return int(row), int(col), array[row, col]
 
 
-def _frame_to_float(data: pd.DataFrame, name: str) -> np.ndarray:
-    """Float64 copy of a DataFrame whose columns are all real numeric; raises naming the first bad column."""
+def _frame_to_float(data: pd.DataFrame, name: str, copy: bool = True) -> np.ndarray:
+    """Float64 array (a copy unless ``copy=False`` allows a view) of a DataFrame whose columns are all real
+    numeric; raises naming the first bad column."""
     for column, dtype in zip(data.columns, data.dtypes, strict=True):
         if pd.api.types.is_complex_dtype(dtype):
             raise DataValueError(f"Complex data not supported: {name} column {column!r} is complex (dtype {dtype})")
         if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             raise DataTypeError(f"{name} column {column!r} is not numeric (dtype {dtype})")
-    return data.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    return data.to_numpy(dtype=np.float64, na_value=np.nan, copy=copy)
 
 
-def _array_to_float(data: object, name: str) -> np.ndarray:
-    """Float64 copy of an array-like; raises for sparse, complex, string, date and non-numeric object input."""
+def _array_to_float(data: object, name: str, copy: bool = True) -> np.ndarray:
+    """Float64 array of an array-like (a copy unless ``copy=False`` lets a float64 array through); raises for
+    sparse, complex, boolean, string, date and non-numeric object input."""
     if hasattr(data, "tocsr") and hasattr(data, "nnz"):  # scipy.sparse matrix or array, without importing scipy
         raise DataTypeError(
             f"sparse input is not supported: {name} is a {type(data).__name__}; pass a dense array "
@@ -561,10 +563,10 @@ def _array_to_float(data: object, name: str) -> np.ndarray:
     kind = array.dtype.kind
     if kind == "c":
         raise DataValueError(f"Complex data not supported: {name} has dtype {array.dtype}")
-    if kind in "USMmV":
+    if kind in "bUSMmV":  # booleans too, as for DataFrame columns
         raise DataTypeError(f"{name} must be numeric, got an array of dtype {array.dtype}")
     try:
-        return np.array(array, dtype=np.float64)
+        return np.array(array, dtype=np.float64) if copy else np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         if array.ndim == 2 and array.size:
             row, col, value = _first_bad_cell(array)
@@ -575,7 +577,7 @@ def _array_to_float(data: object, name: str) -> np.ndarray:
         raise DataTypeError(f"{name} must be numeric: could not convert it to float ({exc})") from None
 
 
-def check_numeric_matrix(data: object, name: str = "X") -> tuple[np.ndarray, list[str]]:
+def check_numeric_matrix(data: object, name: str = "X", *, copy: bool = True) -> tuple[np.ndarray, list[str]]:
     """Check a real numeric, finite, non-empty 2-D matrix (array-like or DataFrame); return a float64 copy and names.
 
     The checks shared by fitting and prediction, in scikit-learn's wording where it has one: sparse input, complex
@@ -588,11 +590,14 @@ def check_numeric_matrix(data: object, name: str = "X") -> tuple[np.ndarray, lis
     data : array-like of shape (n_samples, n_features) or pandas.DataFrame
     name : str
         How messages call the data.
+    copy : bool, default True
+        Return a new array. With False a float64 array (or a DataFrame's float64 block) may come back as is, for
+        callers that only read it (prediction on large data).
 
     Returns
     -------
     array : numpy.ndarray of float64, shape (n_samples, n_features)
-        A new array.
+        A new array unless ``copy=False``.
     names : list of str
 
     Examples
@@ -612,9 +617,9 @@ single sample
         duplicated = _duplicates(names)
         if duplicated:
             raise DataValueError(f"{name} has duplicate column names {duplicated}")
-        array = _frame_to_float(data, name)
+        array = _frame_to_float(data, name, copy)
     else:
-        array = _array_to_float(data, name)
+        array = _array_to_float(data, name, copy)
         if array.ndim == 1:
             raise DataValueError(
                 f"Expected a 2-D array (n_samples, n_features), got a 1-D array of shape {array.shape}. {RESHAPE_HINT}"
@@ -690,9 +695,9 @@ def check_prediction_matrix(
     *,
     estimator: str = "the estimator",
     name: str = "X",
-    stacklevel: int = 2,
 ) -> np.ndarray:
-    """Check data given to a fitted estimator (predict, predict_proba, ...) and return a float64 copy.
+    """Check data given to a fitted estimator (predict, predict_proba, ...) and return it as float64 (the
+    caller's array itself when it already is one: prediction only reads it, and large data are not copied).
 
     Any number of rows (one included) and constant columns are fine; the rest of :func:`check_numeric_matrix`
     applies, plus the fitted shape: exactly ``n_features`` columns and, when both the fitted data and ``data`` are
@@ -712,9 +717,6 @@ def check_prediction_matrix(
         The estimator's name, for messages.
     name : str
         How messages call the data.
-    stacklevel : int
-        Where a :class:`~pgmpy_mixture.errors.FeatureNamesWarning` points, counted as in :func:`warnings.warn`
-        from the function that calls this one (2: its caller).
 
     Returns
     -------
@@ -730,32 +732,28 @@ def check_prediction_matrix(
     pgmpy_mixture.errors.DataValueError: X has 1 features, but MixtureSplitter is expecting 2 features as input \
 (the number of columns it was fitted on)
     """
-    import warnings
-
-    from pgmpy_mixture.errors import FeatureNamesWarning
+    from pgmpy_mixture.errors import FeatureNamesWarning, warn_at_caller
 
     is_frame = isinstance(data, pd.DataFrame)
     if feature_names is not None and is_frame:  # names first: a misnamed column is the cause of any odd value
         _check_feature_names([str(c) for c in data.columns], [str(f) for f in feature_names], estimator)
-    array, names = check_numeric_matrix(data, name)
+    array, names = check_numeric_matrix(data, name, copy=False)
     if array.shape[1] != n_features:
         raise DataValueError(
             f"{name} has {array.shape[1]} features, but {estimator} is expecting {n_features} features as input "
             "(the number of columns it was fitted on)"
         )
     if feature_names is not None and not is_frame:
-        warnings.warn(
+        warn_at_caller(
             f"{name} does not have valid feature names, but {estimator} was fitted with feature names: its columns "
             f"are taken to be {list(feature_names)} in this order",
             FeatureNamesWarning,
-            stacklevel=stacklevel + 1,
         )
     elif feature_names is None and is_frame:
-        warnings.warn(
+        warn_at_caller(
             f"{name} has feature names, but {estimator} was fitted without feature names: its columns are matched "
             "by position",
             FeatureNamesWarning,
-            stacklevel=stacklevel + 1,
         )
     return array
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,37 @@ def test_density_information_criteria_and_sampling_of_a_random_mixture(seed, k, 
     big = int(np.argmax(weights))
     spread = np.sqrt(np.diag(covs[big]) / (labels == big).sum())
     assert (np.abs(sample[labels == big].mean(axis=0) - means[big]) < 6 * spread).all()
+
+
+def test_prediction_methods_check_their_input_against_the_fit():
+    from pgmpy_mixture.errors import DataValueError, FeatureNamesWarning, MixtureError
+
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=1500, random_state=4)
+    frame = pd.DataFrame(sim.data, columns=["a", "b"])
+    fit = fit_mixture_utigsp(frame, random_state=0)
+    methods = [fit.predict, fit.predict_proba, fit.score, fit.score_samples, fit.bic, fit.aic, fit.log_joint]
+    for method in methods:
+        with pytest.raises(DataValueError, match="1 features, but GaussianMixtureFit is expecting 2"):
+            method(sim.data[:, :1])
+        with pytest.raises(DataValueError, match="same order"):
+            method(frame[["b", "a"]])
+        with pytest.raises(DataValueError, match="0 sample"):
+            method(sim.data[:0])
+        with pytest.raises(MixtureError, match="Reshape your data"):
+            method(sim.data[0])
+    # the same rows as a DataFrame with the fitted names, or as an array: the same answer
+    assert np.allclose(fit.score_samples(frame.head(7)), fit.score_samples(sim.data[:7]))
+    unnamed = fit_mixture_utigsp(sim.data, random_state=0)  # default names X0, X1: DataFrames by position
+    with pytest.warns(FeatureNamesWarning, match="matched by position"):
+        by_position = unnamed.score_samples(frame.head(7))
+    assert np.allclose(by_position, unnamed.score_samples(sim.data[:7]))
+
+
+def test_shared_sem_fit_counts_its_own_parameters_in_bic():
+    from pgmpy_mixture.shared_sem_mixture import fit_shared_sem_mixture
+
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, kind="soft", random_state=3)
+    fit = fit_shared_sem_mixture(sim.data, n_components=4, random_state=0)
+    k, d = fit.means.shape
+    assert fit.n_parameters < k - 1 + k * d + k * d * (d + 1) // 2  # the shared SEM is far more constrained
+    assert np.isclose(fit.bic(sim.data), fit.bic_curve[0], rtol=1e-6)  # a fixed count: the curve is this model
