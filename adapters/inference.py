@@ -55,10 +55,11 @@ from pgmpy_mixture.result import MixtureResult
 MAP_MAX_CELLS: int = 2**22
 
 #: A component's answer comes from ONE pgmpy query of the joint table over the query and evidence variables when
-#: that table has at most this many cells (fast: ``benchmarks/inference_speed.py``), else from the chain rule
-#: ``P_t(e) = prod_j P_t(e_j | e_<j)`` in logs plus one conditional query, whose cost stays linear in the number of
-#: evidence variables.
-JOINT_QUERY_CELLS: int = 2**20
+#: that table has at most this many cells, else from the chain rule ``P_t(e) = prod_j P_t(e_j | e_<j)`` in logs
+#: plus one conditional query, whose cost stays linear in the number of evidence variables. The two routes cross
+#: between about 2e4 and 2e5 cells depending on the network (``benchmarks/inference_speed.py``: joint 2-5 times
+#: faster up to 3e4 cells, the chain rule 2 times faster on sachs at 1.8e5, 2 times slower on ALARM at 1.4e5).
+JOINT_QUERY_CELLS: int = 2**17
 
 #: Elimination-order heuristics pgmpy's ``VariableElimination.query`` understands (case-insensitive).
 ELIMINATION_HEURISTICS: tuple[str, ...] = ("greedy", "WeightedMinFill", "MinNeighbors", "MinWeight", "MinFill")
@@ -149,7 +150,9 @@ class MixtureInference(Inference):
         Model with CPDs (``check_model()`` must pass); its CPDs are the observational P(V).
     result : MixtureResult, optional
         A result obtained earlier (for example from ``model.disentangle_mixture``); otherwise call
-        :meth:`disentangle`.
+        :meth:`disentangle`. When the result carries its own network (``result.network``), queries use that
+        network's CPDs: they are the ones the mixture was recovered with (for example fitted from observational
+        rows with ``observational=``), which may differ from the model's.
 
     Attributes
     ----------

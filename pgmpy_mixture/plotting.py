@@ -148,8 +148,11 @@ def plot_mixture(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['observational', 'do(A=x)', 'missed: do(B=y)']
     """
+    from pgmpy_mixture.errors import ParameterError
     from pgmpy_mixture.metrics import match_components
 
+    if not isinstance(max_components, (int, np.integer)) or isinstance(max_components, bool) or max_components < 1:
+        raise ParameterError(f"max_components must be a positive integer, got {max_components!r}")
     shown = list(result.components[:max_components])
     labels = [c.label for c in shown]
     weights = [c.weight for c in shown]
@@ -163,10 +166,12 @@ def plot_mixture(
         given = list(truth.components if isinstance(truth, MixtureResult) else truth)
         known = [isinstance(c, Component) for c in given]  # a bare target has no true weight to draw
         true_components = [c if isinstance(c, Component) else Component(c, 0.0) for c in given]
-        matching = match_components(true_components, shown, network=result.network)
+        # matched against every recovered component: one left out of the picture is not "missed"
+        matching = match_components(true_components, list(result.components), network=result.network)
         true_weights = [None] * len(shown)
         for i, j in matching.pairs:
-            true_weights[j] = true_components[i].weight if known[i] else None
+            if j < len(shown):
+                true_weights[j] = true_components[i].weight if known[i] else None
         for i in matching.unmatched_true:
             missed = true_components[i]
             labels.append(f"missed: {missed.label}")

@@ -115,3 +115,15 @@ def test_bare_true_targets_mark_missed_components_without_true_weights():
     assert [t.get_text() for t in grid.get_yticklabels()] == ["observational", "do(A=x)", "missed: do(B=y)"]
     assert not [c for c in weights.collections if c.get_label() == "true"]
     plt.close(fig)
+
+
+def test_components_left_out_of_the_picture_are_not_called_missed():
+    result = MixtureResult([Component({}, 0.5), Component({"A": "x"}, 0.3), Component({"B": "y"}, 0.2)], "test")
+    fig = plot_mixture(result, truth=list(result.components) + [Component({"C": "z"}, 0.1)], max_components=1)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["observational", "missed: do(C=z)"]
+    assert "2 heaviest" not in fig._suptitle.get_text() and "(the 1 heaviest shown)" in fig._suptitle.get_text()
+    plt.close(fig)
+    from pgmpy_mixture.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="max_components"):
+        plot_mixture(result, max_components=0)
