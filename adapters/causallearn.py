@@ -42,7 +42,7 @@ from pgmpy_mixture.mixture_utigsp import (
     estimate_essential_graph,
     fit_mixture_utigsp,
 )
-from pgmpy_mixture.validation import check_fit_matrix, check_prediction_matrix
+from pgmpy_mixture.validation import check_fit_matrix, check_prediction_matrix, check_test_level
 
 __all__ = ["MixtureSplitter", "graph_to_adjacency", "adjacency_to_graph"]
 
@@ -502,6 +502,7 @@ class MixtureSplitter(BaseEstimator):
         """
         if method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
+        alpha = check_test_level("alpha", alpha, allow_none=False)
         data = self._check(X)
         check_fit_matrix(X)  # a search needs more rows than columns and no constant column, as fit does
         names = [str(n) for n in self.feature_names_in_]

@@ -96,6 +96,12 @@ def structure_from_pgmpy(model: DiscreteBayesianNetwork) -> tuple[list[str], dic
     _check_is_model(model)
     if model.number_of_nodes() == 0:
         raise ModelError("the model has no variables")
+    unnamed = [node for node in model.nodes() if not isinstance(node, str)]
+    if unnamed:  # results, data columns and evidence name variables by their string names
+        raise ModelError(
+            f"variable {unnamed[0]!r} has type {type(unnamed[0]).__name__}, not str: pgmpy-mixture needs string "
+            "variable names (rename with networkx.relabel_nodes, or build the model with names such as 'V0')"
+        )
     try:
         order = list(nx.lexicographical_topological_sort(model, key=str))
     except nx.NetworkXUnfeasible:

@@ -273,6 +273,67 @@ def _score(name: str, value: float) -> str:
     return str(int(value)) if name.startswith("n_") and float(value).is_integer() else f"{value:.4f}"
 
 
+def report_stream(args: argparse.Namespace, out: TextIO) -> TextIO:
+    """Where the human-readable report goes: ``out``, or stderr when ``--json -`` claims stdout for the JSON alone
+    (so that ``... --json - | jq`` works).
+
+    Examples
+    --------
+    >>> report_stream(argparse.Namespace(json="-"), sys.stdout) is sys.stderr
+    True
+    """
+    return sys.stderr if getattr(args, "json", None) == "-" else out
+
+
+def write_json(doc: dict[str, Any], target: str | None, out: TextIO) -> None:
+    """Write ``doc`` as JSON to the file ``target``, to ``out`` when ``target`` is ``-``, nowhere when None.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.StringIO(); write_json({"k": 1}, "-", buffer); buffer.getvalue()
+    '{\\n  "k": 1\\n}\\n'
+    """
+    if not target:
+        return
+    text = json.dumps(doc, indent=2)
+    if target == "-":
+        print(text, file=out)
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def check_outputs(files: dict[str, str | None], figures: tuple[str, ...] = ()) -> None:
+    """Fail before any work when an output cannot be written: its folder is missing, or a figure's suffix is not a
+    format matplotlib writes. ``files`` maps each option (``--json``) to its path (None or ``-``: not a file).
+
+    Examples
+    --------
+    >>> check_outputs({"--json": "/no/such/folder/out.json"})
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: --json: the folder '/no/such/folder' does not exist
+    """
+    for option, path in files.items():
+        if not path or path == "-":
+            continue
+        folder = Path(path).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise ParameterError(f"{option}: the folder {str(folder)!r} does not exist")
+        if option in figures:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            formats = plt.figure().canvas.get_supported_filetypes()
+            plt.close("all")
+            suffix = Path(path).suffix.lstrip(".").lower()
+            if suffix not in formats:
+                raise ParameterError(f"{option}: cannot write a figure as {suffix or 'a file without suffix'!r}; "
+                                     f"use one of {', '.join(sorted(formats))}")
+
+
 def _print_result(result: Any, out) -> None:
     print(repr(result), file=out)
 
@@ -327,6 +388,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
     from pgmpy_mixture.metrics import evaluate
 
+    check_outputs({"--plot": args.plot}, figures=("--plot",))
     steps = tqdm(total=3, desc="demo", disable=args.quiet, file=sys.stderr)
     model = _load(args.model)
     network = network_from_pgmpy(model)
@@ -365,6 +427,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Disentangle a data file against a model; print the table, optionally write JSON."""
     out = out or sys.stdout
+    check_outputs({"--json": args.json, "--plot": args.plot}, figures=("--plot",))
     model = _load(args.model)
     options = parse_options(args.option)
     if (args.data is None) == (getattr(args, "marginals", None) is None):
@@ -385,14 +448,9 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
             data = read_data(args.data, weights=args.weights)
         result = model.disentangle_mixture(data, weights=weights, method=args.method,
                                            progress=args.progress, **options)
-    _print_result(result, out)
+    _print_result(result, report_stream(args, out))
     _plot_result(result, args.plot)
-    if args.json:
-        text = json.dumps(result_to_dict(result), indent=2)
-        if args.json == "-":
-            print(text, file=out)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
+    write_json(result_to_dict(result), args.json, out)
     return 0
 
 

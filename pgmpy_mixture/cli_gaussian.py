@@ -14,10 +14,8 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
-from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -25,6 +23,7 @@ import pandas as pd
 
 from pgmpy_mixture.errors import EstimationWarning, ParameterError
 from pgmpy_mixture.gaussian_result import GaussianMixtureFit
+from pgmpy_mixture.validation import check_test_level
 
 __all__ = ["GRAPH_METHODS", "add_split_parser", "cmd_split", "edge_lines", "fit_to_dict", "read_table"]
 
@@ -170,7 +169,13 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
     ...
     0
     """
+    from pgmpy_mixture.cli import check_outputs, report_stream, write_json
+
     out = out or sys.stdout
+    check_outputs({"--labels": args.labels, "--json": args.json, "--plot": args.plot,
+                   "--plot-components": args.plot_components}, figures=("--plot", "--plot-components"))
+    check_test_level("--alpha", args.alpha, allow_none=False)
+    report = report_stream(args, out)
     frame = read_table(args.data, args.columns, args.sep)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EstimationWarning)
@@ -180,18 +185,18 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
             print(f"pgmpy-mixture: warning: {w.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    print(repr(fit), file=out)
+    print(repr(fit), file=report)
     selection = fit.selection_frame()
     if len(selection) > 1:
-        print("\nmodel selection (chosen k marked *):", file=out)
+        print("\nmodel selection (chosen k marked *):", file=report)
         shown = selection.assign(chosen=np.where(selection["chosen"], "*", ""))
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"), file=out)
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"), file=report)
     edges = None
     if args.graph is not None:
         edges = _graph(fit, splitter, frame, args)
-        print(f"\ngraph ({args.graph}, {len(edges)} edges):", file=out)
+        print(f"\ngraph ({args.graph}, {len(edges)} edges):", file=report)
         for line in edges:
-            print(f"  {line}", file=out)
+            print(f"  {line}", file=report)
     if args.labels:
         values = frame.to_numpy(dtype=float)
         proba = fit.predict_proba(values)
@@ -199,12 +204,7 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
         names = np.array(fit.labels(), dtype=object)
         pd.DataFrame({"component": component, "label": names[component],
                       "probability": proba[np.arange(len(component)), component]}).to_csv(args.labels, index=False)
-    if args.json:
-        text = json.dumps(fit_to_dict(fit, edges), indent=2)
-        if args.json == "-":
-            print(text, file=out)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
+    write_json(fit_to_dict(fit, edges), args.json, out)
     if args.plot or args.plot_components:
         import matplotlib
 

@@ -13,6 +13,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.validation import check_n_jobs
 
 __all__ = ["check_n_components", "candidate_counts", "fit_candidate_mixtures", "relative_gains", "select_by_cutoff"]
 
@@ -133,6 +134,7 @@ def fit_candidate_mixtures(
     (2, True)
     """
     args = (n_init, random_state, reg_covar, max_iter, covariance_type, tuple(init_params))
+    n_jobs = check_n_jobs(n_jobs)
     counts = [int(k) for k in candidates]
     helpers = _helper_counts(counts, *X.shape) if backward_restarts else []
     every = counts + helpers

@@ -75,7 +75,7 @@ from pgmpy_mixture.gaussian_regression import (
     wald_statistics,
 )
 from pgmpy_mixture.gaussian_result import GaussianMixtureFit
-from pgmpy_mixture.validation import check_fit_matrix
+from pgmpy_mixture.validation import check_fit_matrix, check_n_jobs, check_test_level
 
 __all__ = [
     "GaussianMixtureFit",
@@ -310,6 +310,7 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
     >>> bool(np.array_equal(estimate_dag(fit), sim.sem.adjacency))
     True
     """
+    alpha = check_test_level("alpha", alpha, allow_none=False)
     d = fit.means.shape[1]
     adj = np.zeros((d, d), dtype=bool)
     for pos, j in enumerate(fit.order):
@@ -398,6 +399,8 @@ def fit_mixture_utigsp(
     (3, True)
     """
     data, columns = check_fit_matrix(X)
+    alpha = check_test_level("alpha", alpha)
+    n_jobs = check_n_jobs(n_jobs)
     n, d = data.shape
     if max_fit_rows is not None and (not isinstance(max_fit_rows, (int, np.integer)) or max_fit_rows <= d):
         raise ParameterError(f"max_fit_rows must be None or an integer above the {d} columns, got {max_fit_rows!r}")
@@ -442,6 +445,7 @@ def select_and_identify(
     1
     """
     candidates = np.asarray(candidates)
+    alpha = check_test_level("alpha", alpha)
     if selection not in ("cutoff", "bic"):
         raise ParameterError(f"selection must be 'cutoff' or 'bic', got {selection!r}")
     if len(candidates) == 1:

@@ -45,7 +45,7 @@ from pgmpy_mixture.mixture_utigsp import (
     pooled_moments,
     select_by_cutoff,
 )
-from pgmpy_mixture.validation import check_fit_matrix
+from pgmpy_mixture.validation import check_fit_matrix, check_test_level
 
 __all__ = ["SharedSEMFit", "fit_shared_sem", "fit_shared_sem_mixture"]
 
@@ -208,6 +208,7 @@ def fit_shared_sem_mixture(
     3
     """
     data, columns = check_fit_matrix(X)
+    alpha = check_test_level("alpha", alpha)
     n, d = data.shape
     candidates = candidate_counts(n_components, k_max, n, d, selection)
     models, _, _ = fit_candidate_mixtures(data, candidates, n_init, random_state,

@@ -52,10 +52,11 @@ def test_split_tab_separated_columns_fixed_count_and_plot(tmp_path, capsys):
     png = tmp_path / "sel.png"
     assert main(["split", "--data", str(path), "--columns", "c,a", "--n-components", "2", "--plot", str(png),
                  "--json", "-"]) == 0
-    printed = capsys.readouterr().out
-    doc = json.loads(printed[printed.index("{"):])
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)  # with --json -, stdout holds the JSON alone; the report goes to stderr
     assert doc["columns"] == ["c", "a"] and doc["n_components"] == 2 and len(doc["selection"]) == 1
-    assert "model selection" not in printed  # a fixed count has no curve to show
+    assert "GaussianMixtureFit(components=2" in captured.err
+    assert "model selection" not in captured.err  # a fixed count has no curve to show
     assert png.stat().st_size > 0 and png.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -93,6 +94,10 @@ def test_split_runs_a_causal_learn_search_and_keeps_column_names(tmp_path, capsy
         (["--data", "{csv}", "--n-components", "many"], "--n-components"),
         (["--data", "{text}"], "'label'"),
         (["--data", "{csv}", "--n-components", "9999"], "n_components"),
+        (["--data", "{csv}", "--json", "{dir}/no/such/folder/fit.json"], "--json: the folder"),
+        (["--data", "{csv}", "--plot", "{dir}/k.xyz"], "cannot write a figure as 'xyz'"),
+        (["--data", "{csv}", "--alpha", "2"], "alpha"),
+        (["--data", "{csv}", "--jobs", "0"], "n_jobs"),
     ],
 )
 def test_split_bad_input_exits_2_naming_the_culprit(tmp_path, capsys, argv, message):

@@ -34,7 +34,7 @@ def survey_parts(tmp_path_factory):
 def run_json(args: list[str], capsys) -> dict:
     assert main([*args, "--json", "-"]) == 0
     out = capsys.readouterr().out
-    return json.loads(out[out.index("\n{") + 1 :])
+    return json.loads(out)
 
 
 @pytest.mark.parametrize("pattern", ["events-*.parquet", "events-*.csv", "events-1.parquet"])

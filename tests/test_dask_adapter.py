@@ -207,7 +207,7 @@ def test_cli_counts_files_on_a_dask_scheduler(client, tmp_path, capsys):
                   ["--data", str(tmp_path / "events-*.parquet"), "--dask", client.scheduler.address]):
         assert main(["disentangle", "--model", "example:cancer", "--method", "paper", *extra, "--json", "-"]) == 0
         out = capsys.readouterr().out
-        docs.append(json.loads(out[out.index("\n{") + 1 :]))
+        docs.append(json.loads(out))
     assert docs[0]["sample_size"] == docs[1]["sample_size"] == 20_000
     assert docs[0]["components"] == docs[1]["components"]
 

@@ -358,3 +358,20 @@ def test_fit_is_immutable_and_does_not_alias_its_inputs():
         fit.means[0, 0] = 1.0
     with pytest.raises(AttributeError):
         fit.order = (0,)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0, 2.0, -1e-3, float("nan"), "low", True])
+def test_test_levels_outside_the_open_unit_interval_are_refused(alpha):
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=600, random_state=4)
+    with pytest.raises(ParameterError, match="alpha"):
+        fit_mixture_utigsp(sim.data, n_components=3, alpha=alpha)
+    fit = fit_mixture_utigsp(sim.data, n_components=3, random_state=0)
+    with pytest.raises(ParameterError, match="alpha"):
+        estimate_dag(fit, alpha=alpha)
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, "2", True])
+def test_bad_n_jobs_is_refused_before_any_fit(n_jobs):
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=600, random_state=4)
+    with pytest.raises(ParameterError, match="n_jobs"):
+        fit_mixture_utigsp(sim.data, n_components=3, n_jobs=n_jobs)

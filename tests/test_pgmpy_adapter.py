@@ -405,3 +405,17 @@ def test_marginals_dispatch_point_hands_the_converted_network_to_the_marginals_s
     assert result.method == "fake"
     assert isinstance(calls["network"], CausalNetwork) and calls["network"].variables == ("A", "B")
     assert calls["marginals"] is marginals and calls["method"] == "exact" and calls["options"] == {"epsilon": 1e-5}
+
+
+def test_non_string_variable_names_are_refused_naming_the_variable():
+    from pgmpy.factors.discrete import TabularCPD
+    from pgmpy.models import DiscreteBayesianNetwork
+
+    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+    from pgmpy_mixture.errors import ModelError
+
+    model = DiscreteBayesianNetwork([(0, 1)])
+    model.add_cpds(TabularCPD(0, 2, [[0.5], [0.5]]),
+                   TabularCPD(1, 2, [[0.9, 0.2], [0.1, 0.8]], evidence=[0], evidence_card=[2]))
+    with pytest.raises(ModelError, match="variable 0 has type int, not str"):
+        network_from_pgmpy(model)
