@@ -546,7 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --marginals: number of samples behind the marginals (omit for exact marginals)")
     dis.add_argument("--weights", default=None, help="column of counts or probabilities per row")
     _add_method(dis)
-    dis.add_argument("--json", default=None, metavar="OUT", help="also write the result as JSON (- for stdout)")
+    dis.add_argument("--json", default=None, metavar="OUT",
+                     help="also write the result as JSON (- for stdout, the table then goes to stderr)")
     dis.add_argument("--progress", action="store_true", help="show progress bars")
     dis.add_argument("--plot", default=None, metavar="PNG",
                      help="also save a picture of the recovered mixture (needs matplotlib)")

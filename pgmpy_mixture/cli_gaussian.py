@@ -254,7 +254,8 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--jobs", type=int, default=None, help="processes for the candidate fits (default 1)")
     p.add_argument("--labels", default=None, help="write each row's component, label and probability to this CSV")
-    p.add_argument("--json", default=None, metavar="OUT", help="also write the fit as JSON (- for stdout)")
+    p.add_argument("--json", default=None, metavar="OUT",
+                   help="also write the fit as JSON (- for stdout, the report then goes to stderr)")
     p.add_argument("--plot", default=None, metavar="PNG", help="save the model-selection plot (needs matplotlib)")
     p.add_argument("--plot-components", default=None, metavar="PNG", dest="plot_components",
                    help="save a picture of the components: weights and changed mechanisms (needs matplotlib)")
