@@ -32,6 +32,7 @@ instead re-fits each CPD jointly with the lift by EM over observational and mixt
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, replace
 
@@ -883,109 +884,119 @@ def disentangle_likelihood(
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
-    for j in iterator:
-        k = int(network.cardinalities[j])
-        # distinct prefixes V_1..V_j: rows sharing a prefix share every prefix likelihood
-        keys = prefix_id * k + codes[:, j].astype(np.int64)
-        uniq, first, prefix_id = np.unique(keys, return_index=True, return_inverse=True)
-        prefix_id = prefix_id.ravel()
-        parent = uniq // k
-        n_pref = np.bincount(prefix_id, weights=n_rows, minlength=uniq.size)
-        cells = _cells(network, codes[first], j)
-        log_p_row = np.log(cells.p)[cells.inverse]
-        log_obs = log_obs[parent] + log_p_row
-        obs_counts = None
-        if joint:
-            flat = _cpd_cell_index(network, obs_codes, j)
-            full = np.bincount(flat, weights=obs_weights, minlength=cpds[j].size).reshape(-1, k)
-            obs_counts = full[cells.pa_index]
-        step = _LiftProblem(
-            cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k, obs_counts=obs_counts, delta=delta,
-            prior=prior,
-        )
-        q = targets.shape[0]
-        # EM iterations: run to convergence on small tables, within a work budget on large ones
-        budget = int(np.clip(_WORK_BUDGET / max(step.entries.row.size, 1), 4, 100))
-        outer = budget if lift_steps is None else lift_steps
-        n_choice = max(1, budget // 5) if choice_steps is None else choice_steps
-        n_refine = max(2, budget // 2) if refine_steps is None else refine_steps
-        allowed_e = np.ones((k, k + 1), dtype=bool)
-        allowed_e[np.arange(k), 1 + np.arange(k)] = False
-        # exclusion (Assumption 3.1) chosen by fit: joint lift EM for every candidate excluded state
-        if exact:
-            fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in range(k)]
-        else:
-            first = step.prefix_counts(mu)
-            fits = [
-                step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), n_choice, prefix_counts=first)
-                for e in range(k)
-            ]
-            best = int(np.argmax([f.loglik for f in fits]))
-            fits[best] = step.fit(
-                fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
-                p_start=(fits[best].p, fits[best].pa_probs),
+    # with zero CPD entries (reported above and below) log(0) and 0/0 are expected on impossible rows: numpy's
+    # own RuntimeWarnings would only repeat that report; on positive networks numpy keeps warning
+    with np.errstate(divide="ignore", invalid="ignore") if bad_cpds else contextlib.nullcontext():
+        for j in iterator:
+            k = int(network.cardinalities[j])
+            # distinct prefixes V_1..V_j: rows sharing a prefix share every prefix likelihood
+            keys = prefix_id * k + codes[:, j].astype(np.int64)
+            uniq, first, prefix_id = np.unique(keys, return_index=True, return_inverse=True)
+            prefix_id = prefix_id.ravel()
+            parent = uniq // k
+            n_pref = np.bincount(prefix_id, weights=n_rows, minlength=uniq.size)
+            cells = _cells(network, codes[first], j)
+            log_p_row = np.log(cells.p)[cells.inverse]
+            log_obs = log_obs[parent] + log_p_row
+            obs_counts = None
+            if joint:
+                flat = _cpd_cell_index(network, obs_codes, j)
+                full = np.bincount(flat, weights=obs_weights, minlength=cpds[j].size).reshape(-1, k)
+                obs_counts = full[cells.pa_index]
+            step = _LiftProblem(
+                cells, _expand(entries, parent, log_p_row), log_obs, n_pref, uniq % k, obs_counts=obs_counts,
+                delta=delta, prior=prior,
             )
-        e_star = int(np.argmax([f.loglik for f in fits]))
-        excluded[j] = e_star
-        fit = fits[e_star]
-        keep = fit.allowed & (fit.theta > 0)
-        if tau is None:
-            keep &= fit.theta * fit.mu[:, None] > tolerance
-        else:
-            tau_g = _local_penalty(sample_size, fit.mu)[:, None] if penalty == "local" else tau
-            keep &= step.likelihood_ratio(fit) >= tau_g
-            # each test removes ONE child; a target whose children all fail keeps its best one (whether the
-            # target itself stays is decided by the joint backward elimination below)
-            current = fit.allowed & (fit.theta > 0)
-            orphan = current.any(axis=1) & ~keep.any(axis=1)
-            if orphan.any():
-                best = np.argmax(np.where(current, fit.theta, -1.0), axis=1)
-                keep[np.flatnonzero(orphan), best[orphan]] = True
-        if epsilon > 0:
-            keep &= fit.theta * fit.mu[:, None] >= epsilon
-        keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]
-        if (keep != (fit.allowed & (fit.theta > 0))).any():
+            q = targets.shape[0]
+            # EM iterations: run to convergence on small tables, within a work budget on large ones
+            budget = int(np.clip(_WORK_BUDGET / max(step.entries.row.size, 1), 4, 100))
+            outer = budget if lift_steps is None else lift_steps
+            n_choice = max(1, budget // 5) if choice_steps is None else choice_steps
+            n_refine = max(2, budget // 2) if refine_steps is None else refine_steps
+            allowed_e = np.ones((k, k + 1), dtype=bool)
+            allowed_e[np.arange(k), 1 + np.arange(k)] = False
+            # exclusion (Assumption 3.1) chosen by fit: joint lift EM for every candidate excluded state
             if exact:
-                fit = step.solve_exact(fit.mu, keep)
+                fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in range(k)]
             else:
-                fit = step.fit(fit.mu, keep, n_refine, start=fit.theta, p_start=(fit.p, fit.pa_probs))
-        g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
-        new_targets = targets[g_idx].copy()
-        new_mu = fit.mu[g_idx] * fit.theta[g_idx, c_idx]
-        state = c_idx - 1
-        new_targets[c_idx > 0, j] = state[c_idx > 0]
-        new_entries = step.children(g_idx, c_idx, fit.p)
-        if joint:
-            cpds[j].reshape(-1, k)[cells.pa_index] = fit.pa_probs
-        alive = new_mu > (tolerance if exact else 0.0)
-        if tau is not None:
-            w_new = new_mu / new_mu.sum()
-            alive &= _joint_prune(
-                new_entries, step.n, w_new, _local_penalty(sample_size, w_new) if penalty == "local" else tau, 0
-            )
-        keep_idx = np.flatnonzero(alive)
-        targets, entries = new_targets[keep_idx], new_entries.take(keep_idx)
-        mu = new_mu[keep_idx] / new_mu[keep_idx].sum()
-        if tau is not None and n_refine > 0:
-            mu = _joint_em(entries, step.n, mu, n_refine)
+                first = step.prefix_counts(mu)
+                fits = [
+                    step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), n_choice, prefix_counts=first)
+                    for e in range(k)
+                ]
+                best = int(np.argmax([f.loglik for f in fits]))
+                fits[best] = step.fit(
+                    fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
+                    p_start=(fits[best].p, fits[best].pa_probs),
+                )
+            e_star = int(np.argmax([f.loglik for f in fits]))
+            excluded[j] = e_star
+            fit = fits[e_star]
+            keep = fit.allowed & (fit.theta > 0)
+            if tau is None:
+                keep &= fit.theta * fit.mu[:, None] > tolerance
+            else:
+                tau_g = _local_penalty(sample_size, fit.mu)[:, None] if penalty == "local" else tau
+                keep &= step.likelihood_ratio(fit) >= tau_g
+                # each test removes ONE child; a target whose children all fail keeps its best one (whether the
+                # target itself stays is decided by the joint backward elimination below)
+                current = fit.allowed & (fit.theta > 0)
+                orphan = current.any(axis=1) & ~keep.any(axis=1)
+                if orphan.any():
+                    best = np.argmax(np.where(current, fit.theta, -1.0), axis=1)
+                    keep[np.flatnonzero(orphan), best[orphan]] = True
+            if epsilon > 0:
+                keep &= fit.theta * fit.mu[:, None] >= epsilon
+            keep &= (fit.mu > (tolerance if exact else 0.0))[:, None]
+            if (keep != (fit.allowed & (fit.theta > 0))).any():
+                if exact:
+                    fit = step.solve_exact(fit.mu, keep)
+                else:
+                    fit = step.fit(fit.mu, keep, n_refine, start=fit.theta, p_start=(fit.p, fit.pa_probs))
+            g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
+            new_targets = targets[g_idx].copy()
+            new_mu = fit.mu[g_idx] * fit.theta[g_idx, c_idx]
+            state = c_idx - 1
+            new_targets[c_idx > 0, j] = state[c_idx > 0]
+            new_entries = step.children(g_idx, c_idx, fit.p)
+            if joint:
+                cpds[j].reshape(-1, k)[cells.pa_index] = fit.pa_probs
+            alive = new_mu > (tolerance if exact else 0.0)
+            if tau is not None:
+                w_new = new_mu / new_mu.sum()
+                alive &= _joint_prune(
+                    new_entries, step.n, w_new, _local_penalty(sample_size, w_new) if penalty == "local" else tau, 0
+                )
+            keep_idx = np.flatnonzero(alive)
+            targets, entries = new_targets[keep_idx], new_entries.take(keep_idx)
+            mu = new_mu[keep_idx] / new_mu[keep_idx].sum()
+            if tau is not None and n_refine > 0:
+                mu = _joint_em(entries, step.n, mu, n_refine)
 
-    # final joint polish on the full rows (prefix_id now indexes the distinct rows)
-    n_rows = np.bincount(prefix_id, weights=n_rows, minlength=entries.n_rows)
-    if not exact:
-        mu = _joint_em(entries, n_rows, mu, polish_steps)
-        mu = _newton_weights(entries, n_rows, mu, newton_steps)
-        keep_idx = np.flatnonzero(mu >= epsilon if epsilon > 0 else mu > 0)
-        targets, mu, entries = targets[keep_idx], mu[keep_idx] / mu[keep_idx].sum(), entries.take(keep_idx)
-    info = _observed_information(entries, n_rows, mu) if not exact else None
-    if info is not None:
-        cov = constrained_covariance(info)
-        stderr = np.sqrt(np.maximum(np.diag(cov), 0.0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            existence = norm.cdf(np.where(stderr > 0, mu / stderr, np.inf))
-    else:
-        cov = np.zeros((mu.size, mu.size))
-        stderr = np.zeros(mu.size)
-        existence = np.ones(mu.size)
+        # final joint polish on the full rows (prefix_id now indexes the distinct rows)
+        n_rows = np.bincount(prefix_id, weights=n_rows, minlength=entries.n_rows)
+        if not exact:
+            mu = _joint_em(entries, n_rows, mu, polish_steps)
+            mu = _newton_weights(entries, n_rows, mu, newton_steps)
+            keep_idx = np.flatnonzero(mu >= epsilon if epsilon > 0 else mu > 0)
+            targets, mu, entries = targets[keep_idx], mu[keep_idx] / mu[keep_idx].sum(), entries.take(keep_idx)
+        info = _observed_information(entries, n_rows, mu) if not exact else None
+        if info is not None:
+            cov = constrained_covariance(info)
+            stderr = np.sqrt(np.maximum(np.diag(cov), 0.0))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                existence = norm.cdf(np.where(stderr > 0, mu / stderr, np.inf))
+        else:
+            cov = np.zeros((mu.size, mu.size))
+            stderr = np.zeros(mu.size)
+            existence = np.ones(mu.size)
+    impossible = float(n_rows[np.isneginf(log_obs)].sum() / n_rows.sum()) if bad_cpds else 0.0
+    if impossible > 0:
+        warnings.append(
+            f"{impossible:.1%} of the rows are impossible under the observational CPDs (positivity fails): the "
+            "likelihood method measures every component against the observational one row by row and cannot weigh "
+            "these rows, so its targets and weights are unreliable on this network"
+        )
     comps = [
         Component(network.decode_target(t), float(w), stderr=float(s), existence=float(x))
         for t, w, s, x in zip(targets, mu, stderr, existence, strict=True)
@@ -1010,6 +1021,7 @@ def disentangle_likelihood(
         "distinct_rows": int(n_u),
         "covariance": cov,
         "covariance_targets": [format_target(network.decode_target(t)) for t in targets],
+        "impossible_rows_share": impossible,
     }
     if sample_size is not None and sample_size < 10 * n_vars:
         warnings.append("fewer than 10 samples per variable: targets may be missed")

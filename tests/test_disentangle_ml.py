@@ -191,3 +191,31 @@ def test_a_target_whose_children_all_fail_the_test_keeps_its_best_child():
     result = disentangle_likelihood(network, table)
     assert len(result) == 1 and result.sample_size == 1
     assert sum(c.weight for c in result) == pytest.approx(1.0)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_rows_impossible_under_the_observational_cpds_are_measured_and_reported():
+    import warnings as pywarnings
+
+    from pgmpy_mixture.network import CausalNetwork
+
+    # B copies A except that do(B=b1) also happens: rows (a0, b1) are impossible without the intervention
+    net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+                                    {"A": np.array([0.5, 0.5]), "B": np.array([[1.0, 0.0], [0.0, 1.0]])})
+    rng = np.random.default_rng(0)
+    targets = net.encode_targets([{}, {"B": "b1"}])
+    codes, _ = sample_mixture(net, targets, np.array([0.7, 0.3]), 20_000, rng=rng)
+    table = CountTable.from_codes(codes, net.variables, net.states)
+    impossible = float(np.mean((codes[:, 0] == 0) & (codes[:, 1] == 1)))
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", UserWarning)  # the positivity warnings of the entry point
+        result = disentangle_likelihood(net, table)
+    assert np.isclose(result.diagnostics["impossible_rows_share"], impossible)
+    assert any(f"{impossible:.1%} of the rows are impossible" in w for w in result.warnings)
+    # a positive network has no impossible rows and no such warning
+    positive = random_network(3, rng=1)
+    spec = random_mixture(positive, n_targets=3, rng=2)
+    sample, _ = sample_mixture(positive, spec.targets, spec.weights, 5000, rng=3)
+    clean = disentangle_likelihood(positive, CountTable.from_codes(sample, positive.variables, positive.states))
+    assert clean.diagnostics["impossible_rows_share"] == 0.0
+    assert not any("impossible" in w for w in clean.warnings)
