@@ -132,6 +132,11 @@ class GaussianMixtureFit:
         names = self.columns if named and isinstance(X, pd.DataFrame) else None
         return check_prediction_matrix(X, self.means.shape[1], names, estimator="GaussianMixtureFit")
 
+    def _log_joint_blocks(self, X: np.ndarray):
+        """``(row slice, log pi_k + log N(x | mu_k, Sigma_k))`` block by block over checked rows (memory bounded)."""
+        for block in row_blocks(X.shape[0]):
+            yield block, mixture_log_joint(X[block], self.weights, self.means, self.covariances)
+
     def log_joint(self, X: np.ndarray) -> np.ndarray:
         """Joint log-density ``log pi_k + log N(x | mu_k, Sigma_k)`` of each row and component.
 
@@ -172,8 +177,7 @@ class GaussianMixtureFit:
         """
         X = self._rows(X)
         out = np.empty((X.shape[0], self.n_components))
-        for block in row_blocks(X.shape[0]):
-            lj = mixture_log_joint(X[block], self.weights, self.means, self.covariances)
+        for block, lj in self._log_joint_blocks(X):
             out[block] = np.exp(lj - logsumexp(lj, axis=1, keepdims=True))
         return out
 
@@ -197,8 +201,8 @@ class GaussianMixtureFit:
         """
         X = self._rows(X)
         out = np.empty(X.shape[0], dtype=np.intp)
-        for block in row_blocks(X.shape[0]):
-            out[block] = np.argmax(mixture_log_joint(X[block], self.weights, self.means, self.covariances), axis=1)
+        for block, lj in self._log_joint_blocks(X):
+            out[block] = np.argmax(lj, axis=1)
         return out
 
     def score(self, X: np.ndarray) -> float:
@@ -241,8 +245,8 @@ class GaussianMixtureFit:
         """
         X = self._rows(X)
         out = np.empty(X.shape[0])
-        for block in row_blocks(X.shape[0]):
-            out[block] = logsumexp(mixture_log_joint(X[block], self.weights, self.means, self.covariances), axis=1)
+        for block, lj in self._log_joint_blocks(X):
+            out[block] = logsumexp(lj, axis=1)
         return out
 
     @property
