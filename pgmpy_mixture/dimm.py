@@ -330,7 +330,8 @@ def _rnnls(a: np.ndarray, b: np.ndarray, ridge: float) -> tuple[np.ndarray, floa
     try:
         sol, rnorm = nnls(a, b, maxiter=50 * a.shape[1])
     except RuntimeError:
-        sol = lsq_linear(a, b, bounds=(0.0, np.inf), method="bvls").x
+        # bvls can return -1e-17 for a bound variable: clip to the feasible set before measuring the residual
+        sol = np.maximum(lsq_linear(a, b, bounds=(0.0, np.inf), method="bvls").x, 0.0)
         rnorm = float(np.linalg.norm(a @ sol - b))
     return sol, float(rnorm * rnorm)
 

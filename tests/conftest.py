@@ -15,10 +15,15 @@ from hypothesis import HealthCheck, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-# Hypothesis: fast by default, no deadline (first calls import and compile); ``HYPOTHESIS_PROFILE=thorough``
-# runs more examples.
-settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Hypothesis. The default profile is deterministic: derandomized (examples drawn from a fixed seed per test) and
+# without the example database, so the README's test command and CI give the same verdict on every clone and no
+# failure found once poisons later runs. Random exploration is a separate, opt-in run:
+#   HYPOTHESIS_PROFILE=explore python -m pytest     (tox -e explore)   random seeds, failures saved in .hypothesis/
+#   HYPOTHESIS_PROFILE=thorough python -m pytest                       random seeds, 500 examples per test
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
+settings.register_profile("default", derandomize=True, database=None, **_COMMON)
+settings.register_profile("explore", **_COMMON)
+settings.register_profile("thorough", max_examples=500, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # pgmpy's own deprecation noise (StructureScore, get_example_model) is not ours to test.
