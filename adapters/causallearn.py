@@ -1,6 +1,6 @@
 """causal-learn step: split a Gaussian mixture of interventions, then run causal-learn searches on the parts.
 
-:class:`MixtureSplitter` is a scikit-learn estimator around :func:`pgmpy_mixture.mixture_utigsp.fit_mixture_utigsp`
+:class:`MixtureSplitter` is a scikit-learn estimator around :func:`pgmpy_mixture.gaussian.mixture_utigsp.fit_mixture_utigsp`
 (Mixture-UTIGSP's disentangling step, NeurIPS 2024, with the observational component and the targets identified
 from the mixture alone). Its output feeds causal-learn:
 
@@ -8,7 +8,7 @@ from the mixture alone). Its output feeds causal-learn:
 * ``context_index()`` -- the (n, 1) label column that ``cdnod(X, c_indx)`` wants;
 * ``discover(X, method)`` -- ``"pc"`` (JCI style: PC on ``[X, one-hot context]`` with the contexts in tier 0 and no
   edges between them), ``"cdnod"``, ``"ges"``, ``"grasp"``, ``"boss"`` (score-based, on the rows of the
-  observational component), ``"sem"`` (our order-based DAG, :func:`~pgmpy_mixture.mixture_utigsp.estimate_dag`) or
+  observational component), ``"sem"`` (our order-based DAG, :func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_dag`) or
   ``"utigsp"`` (graphical-model-learning's UT-IGSP on the split, optional extra). Returns a causal-learn
   ``GeneralGraph`` over the data's columns and the targets (list of sets of column indices).
 
@@ -17,7 +17,7 @@ UT-IGSP shuffle with Python's global ``random``, which is seeded from ``random_s
 
 Examples
 --------
->>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+>>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 >>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=0)
 >>> sp = MixtureSplitter(n_components=4, random_state=0).fit(sim.data)
 >>> sp.n_components_, len(sp.split(sim.data)), sp.context_index().shape
@@ -36,7 +36,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from pgmpy_mixture.errors import NotFittedError, ParameterError, warn_at_caller
-from pgmpy_mixture.mixture_utigsp import (
+from pgmpy_mixture.gaussian.mixture_utigsp import (
     GaussianMixtureFit,
     estimate_dag,
     estimate_essential_graph,
@@ -132,7 +132,7 @@ class MixtureSplitter(BaseEstimator):
     n_components_, weights_, means_, covariances_, labels_, observational_component_, targets_, order_,
     loglik_curve_, bic_curve_, candidates_, n_features_in_, feature_names_in_ (a DataFrame's column names, else
     ``X0, X1, ...``: unlike scikit-learn's estimators it is always set, so targets can be named), fit_ (the core
-    :class:`~pgmpy_mixture.mixture_utigsp.GaussianMixtureFit`), shift_density_ (mean share of the nodes whose
+    :class:`~pgmpy_mixture.gaussian.mixture_utigsp.GaussianMixtureFit`), shift_density_ (mean share of the nodes whose
     mechanism differs from the observational component; above 0.5 an ``EstimationWarning`` says the components do
     not look like sparse interventions, as on the Sachs data).
 
@@ -153,7 +153,7 @@ class MixtureSplitter(BaseEstimator):
 
     Examples
     --------
-    >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+    >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
     >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
     >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
     >>> sorted(sorted(t) for t in sp.targets_), sp.get_params()["n_components"]
@@ -197,7 +197,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> sp.n_components_, sp.weights_.round(1).tolist()
@@ -261,7 +261,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> bool((sp.predict(sim.data) == sp.labels_).all())
@@ -284,7 +284,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> proba = sp.predict_proba(sim.data[:5])
@@ -299,7 +299,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> sp.score_samples(sim.data[:4]).shape
@@ -314,7 +314,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> bool(sp.score(sim.data) > MixtureSplitter(n_components=1).fit(sim.data).score(sim.data))
@@ -328,7 +328,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> bics = [MixtureSplitter(n_components=k, random_state=0).fit(sim.data).bic(sim.data) for k in (1, 3)]
         >>> bool(bics[1] < bics[0])
@@ -342,7 +342,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> bool(sp.aic(sim.data) < sp.bic(sim.data))   # log(2000) > 2: BIC penalises more
@@ -363,7 +363,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> X, labels = MixtureSplitter(n_components=3, random_state=0).fit(sim.data).sample(10)
         >>> X.shape, sorted(set(labels.tolist())) <= [0, 1, 2]
@@ -383,7 +383,7 @@ class MixtureSplitter(BaseEstimator):
         Examples
         --------
         >>> import pandas as pd
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> frame = pd.DataFrame(sim.data, columns=["dose", "response"])
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(frame)
@@ -409,7 +409,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> parts = sp.split(sim.data)
@@ -436,7 +436,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components=3, random_state=0).fit(sim.data)
         >>> sp.context_index().shape, sp.context_index().dtype.name
@@ -449,7 +449,7 @@ class MixtureSplitter(BaseEstimator):
     def essential_graph(self, alpha: float = 1e-3):
         """The learned graph up to its interventional Markov equivalence class, as a causal-learn ``GeneralGraph``:
         the I-essential graph of the ``"sem"`` DAG given ``targets_``
-        (:func:`~pgmpy_mixture.mixture_utigsp.estimate_essential_graph`). Undirected edges (``---``) are those
+        (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_essential_graph`). Undirected edges (``---``) are those
         whose orientation neither a recovered intervention nor a v-structure fixes.
 
         Parameters
@@ -463,7 +463,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=0)
         >>> sp = MixtureSplitter(n_components=4, random_state=0).fit(sim.data)
         >>> sorted(str(e) for e in sp.essential_graph().get_graph_edges())  # every node targeted: all oriented
@@ -493,7 +493,7 @@ class MixtureSplitter(BaseEstimator):
 
         Examples
         --------
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=0)
         >>> sp = MixtureSplitter(n_components=4, random_state=0).fit(sim.data)
         >>> graph, targets = sp.discover(sim.data, method="sem", alpha=1e-3)
@@ -627,7 +627,7 @@ class MixtureSplitter(BaseEstimator):
         --------
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
+        >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components="auto", random_state=0).fit(sim.data)
         >>> ax = sp.plot_selection()
@@ -635,6 +635,6 @@ class MixtureSplitter(BaseEstimator):
         'number of components k'
         """
         self._check_fitted()
-        from pgmpy_mixture.gaussian_plot import plot_selection
+        from pgmpy_mixture.plotting.gaussian import plot_selection
 
         return plot_selection(self.fit_, ax)

@@ -1,7 +1,7 @@
 """Dask input: the count table (and per-variable marginals) computed by Dask, never collecting rows.
 
 Each partition is read, validated without raising and encoded into packed ``int64`` keys
-(:mod:`pgmpy_mixture.packing`) and pre-aggregated to its distinct keys in one task; the partial tables are then
+(:mod:`pgmpy_mixture.data.packing`) and pre-aggregated to its distinct keys in one task; the partial tables are then
 summed by a tree reduction of plain NumPy arrays (``split_every`` partial tables per task, merged by binary
 search), so only small tables of distinct keys cross processes and only the final one reaches the client.
 Rows with a bad value get a negative sentinel key; when one shows up, a second distributed pass collects,
@@ -17,7 +17,7 @@ Memory bound (``n`` variables, ``K`` key columns, ``U`` distinct assignments, ``
 holds one partition as read, its codes and keys (``rows * (n + 8 * K + 24)`` bytes), or one combining task's
 inputs and output, at most ``(s + 1)`` partial tables of at most ``U`` rows of ``8 * K + 8`` bytes (``+ 16``
 with ``weights``); the client holds the final table (``U * (8 * K + 8)`` bytes) and the
-:class:`~pgmpy_mixture.counts.CountTable` made from it (``U * (n + 8)`` bytes). Nothing grows with the number of
+:class:`~pgmpy_mixture.data.counts.CountTable` made from it (``U * (n + 8)`` bytes). Nothing grows with the number of
 rows. Measured on 10^8 ALARM rows (9.1 million distinct assignments): see ``benchmarks/RESULTS.md``.
 
 Dask is optional (the ``scale`` extra: ``pip install -e ".[scale]"`` in a clone); the module imports without it and
@@ -42,9 +42,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.data.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
 from pgmpy_mixture.errors import DataTypeError, ParameterError, missing_dependency
-from pgmpy_mixture.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
 from pgmpy_mixture.validation import (
     check_columns,
     empty_data_error,

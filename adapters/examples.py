@@ -1,4 +1,4 @@
-"""Load the example networks bundled with pgmpy as pgmpy models, offline (see :mod:`pgmpy_mixture.examples`).
+"""Load the example networks bundled with pgmpy as pgmpy models, offline (see :mod:`pgmpy_mixture.model.examples`).
 
 Examples
 --------
@@ -14,8 +14,9 @@ from pathlib import Path
 from pgmpy.models import DiscreteBayesianNetwork
 
 from pgmpy_mixture.adapters.pgmpy import network_to_pgmpy
-from pgmpy_mixture.examples import example_names, load_example_network, read_bif
-from pgmpy_mixture.network import CausalNetwork
+from pgmpy_mixture.model.bif import read_bif
+from pgmpy_mixture.model.examples import example_names, load_example_network
+from pgmpy_mixture.model.network import CausalNetwork
 
 __all__ = ["example_names", "load_bif", "load_example", "load_model", "load_network"]
 
@@ -25,7 +26,7 @@ def load_bif(path: str | Path) -> DiscreteBayesianNetwork:
 
     Examples
     --------
-    >>> from pgmpy_mixture.examples import example_path
+    >>> from pgmpy_mixture.model.examples import example_path
     >>> sorted(load_bif(example_path("cancer")).nodes())[:2]
     ['Cancer', 'Dyspnoea']
     """

@@ -48,7 +48,7 @@ with warnings.catch_warnings():  # pgmpy.inference imports its deprecated Struct
 
 from pgmpy_mixture.adapters.pgmpy import disentangle_mixture, network_from_pgmpy, network_to_pgmpy
 from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError
-from pgmpy_mixture.network import NOT_INTERVENED, CausalNetwork
+from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.result import MixtureResult
 
 #: Largest joint table (number of cells) :meth:`MixtureInference.map_query` builds unless told otherwise.

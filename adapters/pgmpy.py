@@ -7,7 +7,7 @@ Setting the method on the class (not a subclass) means it reaches existing insta
 results of ``copy()``, ``do()``, BIF readers and example loaders, which all return the base class.
 
 The core never sees pgmpy objects: :func:`network_from_pgmpy` turns a model into a
-:class:`~pgmpy_mixture.network.CausalNetwork` and :func:`network_to_pgmpy` goes back.
+:class:`~pgmpy_mixture.model.network.CausalNetwork` and :func:`network_to_pgmpy` goes back.
 
 Examples
 --------
@@ -43,9 +43,9 @@ import pgmpy
 from pgmpy.factors.discrete import TabularCPD
 from pgmpy.models import DiscreteBayesianNetwork
 
-from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataTypeError, ModelError, ParameterError
-from pgmpy_mixture.network import CausalNetwork
+from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import MixtureResult
 
 __all__ = [
@@ -243,7 +243,7 @@ def network_to_pgmpy(network: CausalNetwork) -> DiscreteBayesianNetwork:
 def _count_table(data: object, variables: Sequence[str], states: Sequence[Sequence[str]],
                  weights: str | None, name: str = "data", progress: bool = False) -> CountTable:
     """Reduce user data to the sufficient statistic (the one place new input types plug in)."""
-    from pgmpy_mixture.ingest import is_chunked_or_distributed, to_count_table
+    from pgmpy_mixture.data.ingest import is_chunked_or_distributed, to_count_table
 
     if is_chunked_or_distributed(data):  # iterator/list of pandas chunks or a dask DataFrame (issue 6)
         return to_count_table(data, variables, states, weights, progress=progress)
@@ -284,7 +284,7 @@ def _network_for(model: DiscreteBayesianNetwork, data: object, observational: ob
         return network_from_pgmpy(model), {"cpds": "model"}, []
     if not isinstance(observational, pd.DataFrame | CountTable):
         raise DataTypeError(f"observational must be a pandas DataFrame, got {type(observational).__name__}")
-    from pgmpy_mixture.fitting import fit_network
+    from pgmpy_mixture.model.fitting import fit_network
 
     variables, parents = structure_from_pgmpy(model)
     has_cpds = all(model.get_cpds(v) is not None for v in variables) if model.cpds else False
@@ -314,7 +314,7 @@ def _disentangle_marginals(network: CausalNetwork, marginals: object, *, method:
     provided by the DIMM module.
     """
     import pgmpy_mixture
-    from pgmpy_mixture.ingest import is_dask_frame, to_marginals
+    from pgmpy_mixture.data.ingest import is_dask_frame, to_marginals
 
     if is_dask_frame(marginals):  # mixture samples in Dask: only per-variable value counts are computed (issue 6)
         marginals, size = to_marginals(marginals, network.variables, network.states, return_sample_size=True)
@@ -349,7 +349,7 @@ def disentangle_mixture(
         Mixture samples: one column per model variable, values are state names. With ``weights``,
         one row per distinct assignment. Data larger than memory: an iterator of DataFrame chunks
         (``pd.read_csv(..., chunksize=...)``) or a ``dask.dataframe.DataFrame`` (counted by Dask, rows never
-        collected), see :func:`pgmpy_mixture.ingest.to_count_table`; a CountTable is used as is.
+        collected), see :func:`pgmpy_mixture.data.ingest.to_count_table`; a CountTable is used as is.
     weights : str, optional
         Name of a column of non-negative row weights: counts (the sample size is their sum) or
         probabilities (not whole numbers, summing to 1: then the table is the exact mixture
@@ -395,7 +395,7 @@ def disentangle_mixture(
         return _disentangle_marginals(network, marginals, method=method, progress=progress, **options)
     if data is None:
         raise DataTypeError("data must be a pandas DataFrame of mixture samples, got None")
-    from pgmpy_mixture.ingest import is_chunked_or_distributed
+    from pgmpy_mixture.data.ingest import is_chunked_or_distributed
 
     if not isinstance(data, pd.DataFrame | CountTable) and not is_chunked_or_distributed(data):
         raise DataTypeError(

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from pgmpy_mixture import CountTable
-from pgmpy_mixture.dimm import (
+from pgmpy_mixture.aggregate.dimm import (
     MarginalSystem,
     all_targets,
     opt_objective,
@@ -42,9 +42,9 @@ from pgmpy_mixture.dimm import (
     solve_exact,
     solve_nnls,
 )
-from pgmpy_mixture.examples import load_example_network
-from pgmpy_mixture.marginals import interventional_marginals
-from pgmpy_mixture.simulate import sample_mixture
+from pgmpy_mixture.discrete.simulate import sample_mixture
+from pgmpy_mixture.model.examples import load_example_network
+from pgmpy_mixture.model.marginals import interventional_marginals
 
 PAPER_TABLE1 = {  # N_ivn: (MSE, MAE ("MAPE" in the table), MABRE, Delta) reported for DIMM
     0: (5.32e-7, 1.02e-4, 6.92e-3, 3.70e-4),

@@ -3,8 +3,8 @@
 For each (N variables, k states, m targets) a random network (Erdos-Renyi, 2N edges, at most 3 parents
 per variable so CPD tables stay small at k = 5, Dirichlet(2) CPDs) and a random exclusion-satisfying
 mixture (target sizes uniform in 0..N, the empty target included, Dirichlet(2) weights) are drawn; the
-:class:`~pgmpy_mixture.oracle.ExactOracle` answers every probability by CPD products (no joint table), and
-:func:`~pgmpy_mixture.disentangle.disentangle_exact` must recover every target with its weight. The
+:class:`~pgmpy_mixture.model.oracle.ExactOracle` answers every probability by CPD products (no joint table), and
+:func:`~pgmpy_mixture.discrete.disentangle.disentangle_exact` must recover every target with its weight. The
 script exits with status 1 if any run is not exact (recall < 1, an extra component, or a weight error
 above 1e-9).
 
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pgmpy_mixture.disentangle import disentangle_exact
-from pgmpy_mixture.metrics import match_components
-from pgmpy_mixture.oracle import ExactOracle
-from pgmpy_mixture.simulate import random_mixture, random_network
+from pgmpy_mixture.discrete.disentangle import disentangle_exact
+from pgmpy_mixture.discrete.metrics import match_components
+from pgmpy_mixture.discrete.simulate import random_mixture, random_network
+from pgmpy_mixture.model.oracle import ExactOracle
 
 WEIGHT_TOLERANCE = 1e-9
 

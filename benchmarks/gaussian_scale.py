@@ -2,7 +2,7 @@
 
 ``fit_mixture_utigsp`` (and ``MixtureSplitter``) fit the candidate mixtures on at most ``max_fit_rows`` rows
 (default 200 000, drawn with the seed) and refine the chosen one by block-wise EM on every row
-(:mod:`pgmpy_mixture.gaussian_chunks`); ``max_fit_rows=None`` fits scikit-learn's ``GaussianMixture`` on all rows.
+(:mod:`pgmpy_mixture.gaussian.chunks`); ``max_fit_rows=None`` fits scikit-learn's ``GaussianMixture`` on all rows.
 This script compares the two side by side on the same simulated mixtures: d = 4, all nodes do-intervened
 (5 components), ``n_init=1``, sizes 10^5 and 10^6 (``--full`` adds 10^7 rows, subsample only: the all-rows fit
 would take hours). Each configuration runs in its own child process and reports wall time, memory and
@@ -37,9 +37,9 @@ SEED = 0
 
 def one(n: int, max_fit_rows: int | None) -> dict:
     """Simulate, fit and score one configuration in this process."""
-    from pgmpy_mixture.gaussian_metrics import match_components, parameter_error, shd, target_jaccard, weight_error
-    from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
-    from pgmpy_mixture.mixture_utigsp import estimate_dag, fit_mixture_utigsp
+    from pgmpy_mixture.gaussian.metrics import match_components, parameter_error, shd, target_jaccard, weight_error
+    from pgmpy_mixture.gaussian.mixture_utigsp import estimate_dag, fit_mixture_utigsp
+    from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
     sim = simulate_linear_mixture(n_nodes=D, n_samples=n, targets="all", random_state=SEED)
     data_mib = sim.data.nbytes / 2**20
@@ -66,8 +66,8 @@ def parallel(d: int = 8, log2m: int = 14) -> str:
     """Candidate mixtures fitted serially and in 2 processes on the same data: seconds, ratio, same answer."""
     import numpy as np
 
-    from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
-    from pgmpy_mixture.mixture_utigsp import fit_mixture_utigsp
+    from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
+    from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
     sim = simulate_linear_mixture(n_nodes=d, n_samples=2**log2m, targets="all", random_state=SEED)
     fits, seconds = [], []

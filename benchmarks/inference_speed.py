@@ -41,8 +41,8 @@ import pgmpy_mixture.adapters.inference as inference_module  # noqa: E402
 from pgmpy_mixture.adapters.examples import load_example  # noqa: E402
 from pgmpy_mixture.adapters.inference import MixtureInference, mutilate  # noqa: E402
 from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy, network_to_pgmpy  # noqa: E402
+from pgmpy_mixture.discrete.simulate import random_mixture, sample_frame  # noqa: E402
 from pgmpy_mixture.result import MixtureResult  # noqa: E402
-from pgmpy_mixture.simulate import random_mixture, sample_frame  # noqa: E402
 
 #: The joint-loop baseline is skipped above this many cells in its table (it would need gigabytes).
 LOOP_MAX_CELLS = 2**24

@@ -6,12 +6,12 @@ variance 1e-9, mean 1.0) on every node ("all") or a random half ("half"), plus t
 samples per component; the number of components is chosen among 1..d+1 with the paper's cutoff rule (0.07) and,
 side by side, with BIC (figure panels: cutoff for the size study, BIC for the strength study).
 
-Our pipeline (:mod:`pgmpy_mixture.mixture_utigsp`) differs from the authors' in the step after the mixture fit: the
+Our pipeline (:mod:`pgmpy_mixture.gaussian.mixture_utigsp`) differs from the authors' in the step after the mixture fit: the
 observational component and the targets are identified from the fitted mixture alone (sparsest mechanism shift
 over a causal order), and the DAG is read off the fitted moments (``estimate_dag``), instead of drawing fresh
 samples and running UT-IGSP with the TRUE observational samples.
 
-Metrics (:mod:`pgmpy_mixture.gaussian_metrics`): parameter error (mean matched ``||mu - mu_hat|| + ||Sigma -
+Metrics (:mod:`pgmpy_mixture.gaussian.metrics`): parameter error (mean matched ``||mu - mu_hat|| + ||Sigma -
 Sigma_hat||_F``), Jaccard of targets, SHD against the true DAG and against its I-CPDAG, number of components,
 weight error, ARI of the labels, run time. Strength study: soft interventions (edges kept) with noise-mean shift
 ``gamma`` and variance scale, d = 4, M = 2^13.
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pgmpy_mixture.gaussian_metrics import (
+from pgmpy_mixture.gaussian.metrics import (
     adjusted_rand,
     icpdag,
     match_components,
@@ -41,14 +41,14 @@ from pgmpy_mixture.gaussian_metrics import (
     target_jaccard,
     weight_error,
 )
-from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture
-from pgmpy_mixture.mixture_utigsp import (
+from pgmpy_mixture.gaussian.mixture_utigsp import (
     estimate_dag,
     fit_candidate_mixtures,
     select_and_identify,
     shared_mechanism_moments,
     wald_statistics,
 )
+from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
 FIELDS = ["study", "selection", "targets", "d", "log2M", "kind", "gamma", "var_scale", "run", "K_true", "K_hat",
           "param_err", "jaccard", "shd_dag", "shd_icpdag", "weight_err", "ari", "obs_ok", "seconds",

@@ -18,7 +18,7 @@ number of components, how many seeds found exactly 6). Rows:
 
 * ``cutoff=r``: the paper's rule on the log-likelihood curve (full covariance, k = 1..12); ``bic``; ``k=6``;
 * ``diag ...``: clustering with diagonal covariances, full component moments then from the responsibilities;
-* ``shared-SEM k=6``: our sparse-shift SEM mixture EM (:mod:`pgmpy_mixture.shared_sem_mixture`);
+* ``shared-SEM k=6``: our sparse-shift SEM mixture EM (:mod:`pgmpy_mixture.gaussian.shared_sem`);
 * ``oracle split``: the true conditions given, everything else (observational component, targets) estimated;
 * ``paper pipeline``: a re-run of the authors' pipeline (cutoff 0.01, fresh samples drawn from each fitted
   Gaussian, the TRUE observational rows as UT-IGSP's reference, UT-IGSP at 1e-3), and ``paper oracle``: UT-IGSP on
@@ -51,8 +51,8 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from pgmpy_mixture.gaussian_metrics import adjusted_rand, jaccard, shd
-from pgmpy_mixture.mixture_utigsp import (
+from pgmpy_mixture.gaussian.metrics import adjusted_rand, jaccard, shd
+from pgmpy_mixture.gaussian.mixture_utigsp import (
     GaussianMixtureFit,
     estimate_dag,
     fit_candidate_mixtures,
@@ -351,7 +351,7 @@ def main(argv=None) -> int:
                     add("paper pipeline (cutoff=0.01, true obs. reference)",
                         utigsp_row(rows[name][-1], adj, truths,
                                    score_targets(true_labels, labels, true_targets, learned)))
-        from pgmpy_mixture.shared_sem_mixture import fit_shared_sem_mixture
+        from pgmpy_mixture.gaussian.shared_sem import fit_shared_sem_mixture
 
         for k in ([4, 5, 6, 7, 8] if args.full else [6]):
             with warnings.catch_warnings():

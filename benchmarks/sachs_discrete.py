@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import adjusted_rand_score
 
     from pgmpy_mixture.api import disentangle_mixture
-    from pgmpy_mixture.counts import CountTable
-    from pgmpy_mixture.network import CausalNetwork
+    from pgmpy_mixture.data.counts import CountTable
+    from pgmpy_mixture.model.network import CausalNetwork
 
     data, condition = load(path)
     variables = list(data.columns)

@@ -55,9 +55,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sachs import CONDITIONS, DATA, MIXED, RAW, TRUTH, load  # noqa: E402
 
-from pgmpy_mixture.gaussian_metrics import icpdag, shd  # noqa: E402
-from pgmpy_mixture.gaussian_simulate import simulate_linear_mixture  # noqa: E402
-from pgmpy_mixture.mixture_utigsp import (  # noqa: E402
+from pgmpy_mixture.gaussian.metrics import icpdag, shd  # noqa: E402
+from pgmpy_mixture.gaussian.mixture_utigsp import (  # noqa: E402
     GaussianMixtureFit,
     change_statistics,
     estimate_dag,
@@ -66,6 +65,7 @@ from pgmpy_mixture.mixture_utigsp import (  # noqa: E402
     identify_targets,
     significant_predecessors,
 )
+from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture  # noqa: E402
 
 ORDERS = [("sem", None), ("sp", 0.0), ("sp lex", 1e-4), ("sp+0.3ch", 0.3), ("sp+1ch", 1.0)]
 

@@ -41,9 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import uai2021_simulation as sim  # noqa: E402  (shared protocol: instances, inputs, metrics, summaries)
 
 from pgmpy_mixture.api import disentangle_mixture  # noqa: E402
-from pgmpy_mixture.counts import CountTable  # noqa: E402
-from pgmpy_mixture.metrics import evaluate  # noqa: E402
-from pgmpy_mixture.simulate import sample_mixture  # noqa: E402
+from pgmpy_mixture.data.counts import CountTable  # noqa: E402
+from pgmpy_mixture.discrete.metrics import evaluate  # noqa: E402
+from pgmpy_mixture.discrete.simulate import sample_mixture  # noqa: E402
 from pgmpy_mixture.uncertainty import interval_coverage  # noqa: E402
 
 

@@ -32,8 +32,8 @@ warnings.filterwarnings("ignore", category=FutureWarning)
 
 from pgmpy_mixture.adapters.examples import load_example  # noqa: E402
 from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy, network_to_pgmpy  # noqa: E402
-from pgmpy_mixture.network import NOT_INTERVENED, CausalNetwork  # noqa: E402
-from pgmpy_mixture.simulate import random_mixture, random_network, sample_mixture  # noqa: E402
+from pgmpy_mixture.discrete.simulate import random_mixture, random_network, sample_mixture  # noqa: E402
+from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork  # noqa: E402
 
 
 def intervened_network(network: CausalNetwork, target: np.ndarray) -> CausalNetwork:

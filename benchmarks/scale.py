@@ -50,13 +50,13 @@ SEED = 2020
 
 # ----------------------------------------------------------------------------------------------- data
 def alarm():
-    from pgmpy_mixture.examples import load_example_network
+    from pgmpy_mixture.model.examples import load_example_network
 
     return load_example_network("alarm")
 
 
 def mixture(network):
-    from pgmpy_mixture.simulate import random_mixture
+    from pgmpy_mixture.discrete.simulate import random_mixture
 
     return random_mixture(network, n_targets=8, max_target_size=3, rng=SEED)
 
@@ -67,7 +67,7 @@ def write_dataset(n_rows: int, partition_rows: int) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pgmpy_mixture.simulate import sample_mixture
+    from pgmpy_mixture.discrete.simulate import sample_mixture
 
     folder = DATA / f"alarm-{n_rows}-{partition_rows}"
     done = folder / "_COMPLETE"
@@ -106,7 +106,7 @@ def run_child(method: str, folder: Path, chunksize: int) -> dict:
     import warnings
 
     warnings.filterwarnings("ignore")
-    from pgmpy_mixture.ingest import to_count_table
+    from pgmpy_mixture.data.ingest import to_count_table
 
     network = alarm()
     variables, states = network.variables, network.states
@@ -118,7 +118,7 @@ def run_child(method: str, folder: Path, chunksize: int) -> dict:
     if method == "read":
         import pyarrow.parquet as pq
 
-        from pgmpy_mixture.streaming import resolve_paths
+        from pgmpy_mixture.data.streaming import resolve_paths
 
         rows = 0
         for path in resolve_paths(pattern):
@@ -128,7 +128,7 @@ def run_child(method: str, folder: Path, chunksize: int) -> dict:
     elif method == "pandas":
         import pandas as pd
 
-        from pgmpy_mixture.counts import CountTable
+        from pgmpy_mixture.data.counts import CountTable
 
         frame = pd.read_parquet(folder, engine="pyarrow")
         table = CountTable.from_frame(frame, variables, states)

@@ -8,9 +8,9 @@ Protocol (paper Section 5 and the authors' code, see ``shared/notes/reference-fa
   target included, one excluded state per node, Dirichlet(2) weights) -- the same graph and targets for
   every sample size M, as in the authors' code;
 * for each M: M observational samples give P(V) (maximum-likelihood CPDs on the known graph, smoothed
-  by delta = 1/M, :func:`pgmpy_mixture.fitting.fit_network`), and M samples of the mixture give P_mix;
+  by delta = 1/M, :func:`pgmpy_mixture.model.fitting.fit_network`), and M samples of the mixture give P_mix;
 * every method runs on the same inputs (default: DISENTANGLE-FINITE, ``paper``, epsilon = 0.01);
-* metrics of Appendix F (:mod:`pgmpy_mixture.metrics`): recall, RMSE, FP-RMSE, FN-RMSE, averaged over
+* metrics of Appendix F (:mod:`pgmpy_mixture.discrete.metrics`): recall, RMSE, FP-RMSE, FN-RMSE, averaged over
   instances (FP/FN-RMSE of an instance with no false positive / negative is undefined and skipped).
 
 Outputs in ``--out``: ``uai2021_simulation.md`` (table), ``uai2021_simulation.csv`` (one row per run),
@@ -40,10 +40,10 @@ from pathlib import Path
 import numpy as np
 
 from pgmpy_mixture.api import available_methods, disentangle_mixture
-from pgmpy_mixture.counts import CountTable
-from pgmpy_mixture.fitting import fit_network
-from pgmpy_mixture.metrics import evaluate
-from pgmpy_mixture.simulate import mixture_distribution, random_mixture, random_network, sample_mixture
+from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.discrete.metrics import evaluate
+from pgmpy_mixture.discrete.simulate import mixture_distribution, random_mixture, random_network, sample_mixture
+from pgmpy_mixture.model.fitting import fit_network
 
 GRAPH_CODES = {"sf": 1, "er": 2}
 METRICS = ("recall", "rmse", "fp_rmse", "fn_rmse")

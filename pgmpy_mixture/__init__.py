@@ -1,18 +1,22 @@
 """pgmpy-mixture: disentangle mixtures of unknown causal interventions.
 
-The core (this package) speaks numpy and the oracle interface of
-:mod:`pgmpy_mixture.oracle`; glue to pgmpy and causal-learn lives in
-:mod:`pgmpy_mixture.adapters`.
+The core (this package's subpackages) speaks numpy and the oracle interface of
+:mod:`pgmpy_mixture.model.oracle`; glue to pgmpy, causal-learn and Dask lives in
+:mod:`pgmpy_mixture.adapters`. See ``docs/architecture.md`` for the layers.
 """
 
-from pgmpy_mixture import metrics, simulate
+from pgmpy_mixture import _aliases
 from pgmpy_mixture.adapters import pgmpy as _pgmpy_adapter
+from pgmpy_mixture.aggregate.dimm import disentangle_marginals
 from pgmpy_mixture.api import available_methods, disentangle_mixture, register_method
-from pgmpy_mixture.counts import CountTable
-from pgmpy_mixture.dimm import disentangle_marginals
-from pgmpy_mixture.network import CausalNetwork
-from pgmpy_mixture.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
+from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.discrete import metrics, simulate
+from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.model.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
 from pgmpy_mixture.result import Component, MixtureResult
+
+# The module paths of earlier releases (pgmpy_mixture.simulate, pgmpy_mixture.mixture_utigsp, ...) keep working.
+_aliases.install()
 
 # Importing the package attaches ``disentangle_mixture`` to pgmpy's DiscreteBayesianNetwork (guarded: an
 # attribute pgmpy defines itself is never overwritten). The adapter import above is the one place the

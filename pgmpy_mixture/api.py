@@ -1,7 +1,7 @@
 """The framework-free entry point: :func:`disentangle_mixture` and the method registry.
 
 Adapters (pgmpy, causal-learn, the command line) convert their inputs into a
-:class:`~pgmpy_mixture.network.CausalNetwork` and a :class:`~pgmpy_mixture.counts.CountTable`
+:class:`~pgmpy_mixture.model.network.CausalNetwork` and a :class:`~pgmpy_mixture.data.counts.CountTable`
 and call :func:`disentangle_mixture`. Further methods plug in with :func:`register_method`
 without editing this module.
 """
@@ -12,13 +12,13 @@ import dataclasses
 import inspect
 from collections.abc import Callable
 
-from pgmpy_mixture.counts import CountTable
-from pgmpy_mixture.disentangle import disentangle_exact, disentangle_paper
-from pgmpy_mixture.disentangle_ml import disentangle_likelihood
+from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.discrete.disentangle import disentangle_exact, disentangle_paper
+from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
 from pgmpy_mixture.errors import DataTypeError, EstimationWarning, ParameterError, warn_at_caller
-from pgmpy_mixture.fitting import fit_network
-from pgmpy_mixture.network import CausalNetwork
-from pgmpy_mixture.oracle import EmpiricalOracle
+from pgmpy_mixture.model.fitting import fit_network
+from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.model.oracle import EmpiricalOracle
 from pgmpy_mixture.result import MixtureResult
 
 __all__ = ["available_methods", "disentangle_mixture", "register_method"]
@@ -31,7 +31,7 @@ def register_method(name: str, function: MethodFunction) -> None:
     """Register (or replace) a disentangling method under ``name``.
 
     ``function(network, data, *, progress=False, **options) -> MixtureResult`` receives the
-    :class:`~pgmpy_mixture.network.CausalNetwork` and the mixture :class:`~pgmpy_mixture.counts.CountTable`.
+    :class:`~pgmpy_mixture.model.network.CausalNetwork` and the mixture :class:`~pgmpy_mixture.data.counts.CountTable`.
     The options it accepts are read from its keyword parameters; unknown options passed to
     :func:`disentangle_mixture` raise a :class:`~pgmpy_mixture.errors.ParameterError` (unless the function
     takes ``**kwargs``). Registering ``"auto"`` replaces the built-in choice of default method.
@@ -97,8 +97,8 @@ def disentangle_mixture(
         option ``tolerance``, default 1e-10). ``"paper"``: DISENTANGLE-FINITE (Appendix D) with options
         ``epsilon`` (default 0.01, Section 5), and ``observational`` (a CountTable of observational
         samples: then the CPDs are re-fitted on the network's graph by
-        :func:`~pgmpy_mixture.fitting.fit_network`) with ``delta`` (default 1/M). ``"likelihood"``: maximum-likelihood
-        lifts over every row (:func:`~pgmpy_mixture.disentangle_ml.disentangle_likelihood`; options ``penalty``,
+        :func:`~pgmpy_mixture.model.fitting.fit_network`) with ``delta`` (default 1/M). ``"likelihood"``: maximum-likelihood
+        lifts over every row (:func:`~pgmpy_mixture.discrete.likelihood.disentangle_likelihood`; options ``penalty``,
         ``epsilon``, ``observational``, ...). ``"auto"``: ``"exact"`` when ``data`` is an exact probability
         table, else ``"likelihood"``. Other registered methods too
         (see :func:`register_method`).
@@ -117,7 +117,7 @@ def disentangle_mixture(
     Examples
     --------
     >>> import numpy as np
-    >>> from pgmpy_mixture.oracle import ExactOracle
+    >>> from pgmpy_mixture.model.oracle import ExactOracle
     >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["x", "y"], "B": ["u", "v"]}, {"B": ["A"]},
     ...     {"A": np.array([.4, .6]), "B": np.array([[.7, .3], [.2, .8]])})
     >>> targets = net.encode_targets([{}, {"B": "v"}])

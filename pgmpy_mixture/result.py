@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pgmpy_mixture.errors import DataValueError
-from pgmpy_mixture.network import CausalNetwork
+from pgmpy_mixture.model.network import CausalNetwork
 
 
 def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -191,7 +191,7 @@ class MixtureResult:
     def plot(self, truth: Any = None, **options: Any) -> Any:
         """Picture of the mixture: the state each component sets on each intervened variable, and its weight
         (with intervals when the method stored standard errors, and the true weights when ``truth`` is given).
-        Needs matplotlib (extra ``plot``); see :func:`pgmpy_mixture.plotting.plot_mixture` for the options.
+        Needs matplotlib (extra ``plot``); see :func:`pgmpy_mixture.plotting.mixture.plot_mixture` for the options.
 
         Examples
         --------
@@ -201,7 +201,7 @@ class MixtureResult:
         >>> fig.axes[0].get_xticklabels()[0].get_text()
         'A'
         """
-        from pgmpy_mixture.plotting import plot_mixture
+        from pgmpy_mixture.plotting.mixture import plot_mixture
 
         return plot_mixture(self, truth, **options)
 

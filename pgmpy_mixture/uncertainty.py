@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.counts import CountTable
+from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError, ParameterError
-from pgmpy_mixture.network import CausalNetwork
+from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import MixtureResult
 
 
@@ -91,7 +91,7 @@ def bootstrap(
     Examples
     --------
     >>> import numpy as np
-    >>> from pgmpy_mixture.simulate import sample_mixture
+    >>> from pgmpy_mixture.discrete.simulate import sample_mixture
     >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y", "z"]}, {}, {"A": np.array([.2, .3, .5])})
     >>> codes, _ = sample_mixture(net, [{}, {"A": "y"}], [.6, .4], 2000, rng=0)
     >>> table = CountTable.from_codes(codes, net.variables, net.states)

@@ -130,7 +130,7 @@ def test_observational_must_be_a_dataframe():
 
 
 def test_observational_with_unknown_state_names_it():
-    pytest.importorskip("pgmpy_mixture.fitting")
+    pytest.importorskip("pgmpy_mixture.model.fitting")
     obs = good_frame().drop(columns="n")
     obs.loc[0, "Smoker"] = "sometimes"
     before = copy.deepcopy(obs)

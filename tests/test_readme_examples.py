@@ -145,7 +145,7 @@ def _setup_entry_point(tmp_path: Path) -> dict:
     pytest.importorskip("pyarrow")
     from pgmpy_mixture.adapters.examples import load_example
     from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
-    from pgmpy_mixture.simulate import sample_frame
+    from pgmpy_mixture.discrete.simulate import sample_frame
 
     model = load_example("survey")
     df, _ = sample_frame(network_from_pgmpy(model), [{}, {"E": "uni"}], [0.7, 0.3], 60_000, rng=1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pgmpy_mixture.counts import CountTable
-from pgmpy_mixture.disentangle_ml import disentangle_likelihood
+from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
+from pgmpy_mixture.discrete.simulate import mixture_distribution, random_mixture, random_network, sample_mixture
 from pgmpy_mixture.errors import DataValueError, ParameterError
-from pgmpy_mixture.network import CausalNetwork
+from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import Component, MixtureResult
-from pgmpy_mixture.simulate import mixture_distribution, random_mixture, random_network, sample_mixture
 from pgmpy_mixture.uncertainty import bootstrap, interval_coverage, resample_counts
 
 
@@ -101,7 +101,7 @@ def test_bootstrap_resamples_the_observational_table_so_cpd_error_widens_the_int
     """With CPDs fitted from 300 observational rows, their error dominates that of 40 000 mixture rows: the
     bootstrap that also resamples the observational table gives a much wider interval than the one that takes
     the once-fitted network as known, and it covers the true weight."""
-    from pgmpy_mixture.fitting import fit_network
+    from pgmpy_mixture.model.fitting import fit_network
 
     network = _one_node()
     codes, _ = sample_mixture(network, [{}, {"A": "y"}], [0.6, 0.4], 40_000, rng=3)

@@ -10,9 +10,9 @@ import pytest
 
 import pgmpy_mixture
 from pgmpy_mixture.adapters.causallearn import MixtureSplitter
-from pgmpy_mixture.dimm import disentangle_marginals
+from pgmpy_mixture.aggregate.dimm import disentangle_marginals
 from pgmpy_mixture.errors import EstimationWarning, PositivityWarning
-from pgmpy_mixture.mixture_utigsp import fit_mixture_utigsp
+from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
 
 
 def _caught(category, call):
@@ -50,7 +50,7 @@ def test_discrete_warnings_point_at_the_caller():
 def test_pgmpy_entry_point_warning_points_at_the_caller():
     from pgmpy_mixture.adapters.examples import load_example
     from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
-    from pgmpy_mixture.simulate import sample_frame
+    from pgmpy_mixture.discrete.simulate import sample_frame
 
     model = load_example("cancer")
     frame, _ = sample_frame(network_from_pgmpy(model), [{}], [1.0], 2000, rng=0)

@@ -1,0 +1,293 @@
+"""Files in and out for the command line: data, marginals and options read, JSON and figures written."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from pgmpy_mixture.errors import ParameterError
+
+
+def read_csv(path: str, *, weights: str | None = None) -> pd.DataFrame:
+    """Read a CSV of state names: every column as text (so ``None``/``NA`` stay state names), empty cells
+    become NaN (reported by validation), and the ``weights`` column is parsed as numbers.
+
+    Examples
+    --------
+    >>> import io
+    >>> read_csv(io.StringIO("A,n\\nNone,2\\n"), weights="n").to_dict("list")
+    {'A': ['None'], 'n': [2.0]}
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise ParameterError(f"data file {str(path)!r} does not exist") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"cannot read data file {str(path)!r} as CSV: {exc}") from None
+    if weights is not None and weights in frame.columns:
+        numbers = pd.to_numeric(frame[weights], errors="coerce")
+        bad = numbers.isna() & frame[weights].notna()
+        if bad.any():
+            row = int(np.argmax(bad.to_numpy()))
+            raise ParameterError(f"weights column {weights!r} has a non-number {frame[weights].iloc[row]!r} "
+                                 f"at data row {row}")
+        frame[weights] = numbers.astype(float)
+    return frame
+
+
+#: Readers for ``--data``, by file suffix. Further formats (Parquet, globs) register here.
+DATA_READERS: dict[str, Callable[..., Any]] = {".csv": read_csv, ".txt": read_csv}
+
+
+def read_data(spec: str, *, weights: str | None = None) -> Any:
+    """Load the ``--data`` argument with the reader registered for its suffix (CSV by default).
+
+    Examples
+    --------
+    >>> read_data("missing.csv")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: data file 'missing.csv' does not exist
+    """
+    reader = DATA_READERS.get(Path(spec).suffix.lower(), read_csv)
+    return reader(spec, weights=weights)
+
+
+#: Read options matching :func:`read_csv` for CSV files counted chunk by chunk (``--data`` globs, directories).
+CSV_CHUNK_OPTIONS: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+
+
+def is_large_input(spec: str) -> bool:
+    """True when ``--data`` is counted chunk by chunk: a glob, a directory or a Parquet file.
+
+    Examples
+    --------
+    >>> is_large_input("events-*.parquet"), is_large_input("events.parquet"), is_large_input("data.csv")
+    (True, True, False)
+    """
+    import glob as _glob
+
+    from pgmpy_mixture.data.streaming import file_format
+
+    if _glob.has_magic(spec) or Path(spec).is_dir():
+        return True
+    try:
+        return file_format(spec) == "parquet"
+    except ValueError:
+        return False
+
+
+def count_large_input(spec: str, model: Any, *, weights: str | None, chunksize: int, progress: bool,
+                      dask: str | None = None) -> Any:
+    """Reduce Parquet/CSV files (glob, directory, file) to the model's count table, chunk by chunk or with Dask.
+
+    ``dask``: ``"local"`` (a LocalCluster on this machine) or a scheduler address (``tcp://host:8786``); the
+    files are then read and counted by the cluster's workers (they must see the same paths).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from pgmpy_mixture.adapters.examples import load_model
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> model = load_model("example:cancer")
+    >>> frame = pd.DataFrame({v: [model.states[v][0]] * 4 for v in model.nodes()})
+    >>> frame.to_csv(d / "part-0.csv", index=False)
+    >>> count_large_input(str(d / "part-*.csv"), model, weights=None, chunksize=3, progress=False).n_rows
+    4
+    """
+    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+    from pgmpy_mixture.data.ingest import to_count_table
+    from pgmpy_mixture.data.streaming import count_chunks, iter_file_chunks, parquet_rows, resolve_paths
+
+    network = network_from_pgmpy(model)
+    variables, states = network.variables, network.states
+    if dask is not None:
+        from pgmpy_mixture.adapters.dask import require_dask
+
+        dd = require_dask()
+        from dask.distributed import Client, LocalCluster
+
+        paths = [str(p) for p in resolve_paths(spec)]
+        if all(p.lower().endswith((".parquet", ".parq", ".pq")) for p in paths):
+            ddf = dd.read_parquet(paths)
+        else:
+            ddf = dd.read_csv(paths, **CSV_CHUNK_OPTIONS)
+        if dask == "local":
+            with LocalCluster(dashboard_address=None) as cluster, Client(cluster):
+                return to_count_table(ddf, variables, states, weights, progress=progress)
+        with Client(dask):
+            return to_count_table(ddf, variables, states, weights, progress=progress)
+    paths = resolve_paths(spec)
+    chunks = iter_file_chunks(paths, chunksize, csv_options=CSV_CHUNK_OPTIONS)
+    return count_chunks(chunks, variables, states, weights, progress=progress, total=parquet_rows(paths))
+
+
+def read_marginals(path: str) -> pd.DataFrame:
+    """Read a ``variable,state,probability`` CSV of mixture marginals (states kept as text).
+
+    Examples
+    --------
+    >>> read_marginals("missing.csv")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: marginals file 'missing.csv' does not exist
+    """
+    if not Path(path).exists():
+        raise ParameterError(f"marginals file {path!r} does not exist")
+    return pd.read_csv(path, dtype={"variable": str, "state": str})
+
+
+def parse_options(items: Sequence[str] | None) -> dict[str, Any]:
+    """Turn ``["epsilon=0.01", "progress=true"]`` into ``{"epsilon": 0.01, "progress": True}``.
+
+    Examples
+    --------
+    >>> parse_options(["epsilon=1e-3", "restarts=5", "verbose=false", "name=x"])
+    {'epsilon': 0.001, 'restarts': 5, 'verbose': False, 'name': 'x'}
+    """
+    out: dict[str, Any] = {}
+    for item in items or ():
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--option expects KEY=VALUE, got {item!r}")
+        value: Any = raw.strip()
+        lowered = value.lower()
+        if lowered in ("true", "false"):
+            value = lowered == "true"
+        elif lowered in ("none", "null"):
+            value = None
+        else:
+            for cast in (int, float):
+                try:
+                    value = cast(value)
+                    break
+                except ValueError:
+                    continue
+        out[key.strip()] = value
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def result_to_dict(result: Any) -> dict[str, Any]:
+    """A JSON-ready dict of a :class:`~pgmpy_mixture.result.MixtureResult` (what ``--json`` writes).
+
+    Examples
+    --------
+    >>> from pgmpy_mixture.result import Component, MixtureResult
+    >>> d = result_to_dict(MixtureResult([Component({"A": "x"}, 1.0)], "exact"))
+    >>> d["components"], d["weights"]
+    ([{'label': 'do(A=x)', 'target': {'A': 'x'}, 'weight': 1.0}], [1.0])
+    """
+    return {
+        "method": result.method,
+        "sample_size": jsonable(result.sample_size),
+        "components": [
+            {"label": c.label, "target": dict(c.target), "weight": float(c.weight)} for c in result.components
+        ],
+        "weights": [float(w) for w in result.weights],
+        "options": jsonable(dict(result.options)),
+        "warnings": list(result.warnings),
+        "diagnostics": jsonable(dict(result.diagnostics)),
+    }
+
+
+def report_stream(args: argparse.Namespace, out: TextIO) -> TextIO:
+    """Where the human-readable report goes: ``out``, or stderr when ``--json -`` claims stdout for the JSON alone
+    (so that ``... --json - | jq`` works).
+
+    Examples
+    --------
+    >>> report_stream(argparse.Namespace(json="-"), sys.stdout) is sys.stderr
+    True
+    """
+    return sys.stderr if getattr(args, "json", None) == "-" else out
+
+
+def write_json(doc: dict[str, Any], target: str | None, out: TextIO) -> None:
+    """Write ``doc`` as JSON to the file ``target``, to ``out`` when ``target`` is ``-``, nowhere when None.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.StringIO(); write_json({"k": 1}, "-", buffer); buffer.getvalue()
+    '{\\n  "k": 1\\n}\\n'
+    """
+    if not target:
+        return
+    text = json.dumps(doc, indent=2)
+    if target == "-":
+        print(text, file=out)
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def check_outputs(files: dict[str, str | None], figures: tuple[str, ...] = ()) -> None:
+    """Fail before any work when an output cannot be written: its folder is missing, or a figure's suffix is not a
+    format matplotlib writes. ``files`` maps each option (``--json``) to its path (None or ``-``: not a file).
+
+    Examples
+    --------
+    >>> check_outputs({"--json": "/no/such/folder/out.json"})
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: --json: the folder '/no/such/folder' does not exist
+    """
+    for option, path in files.items():
+        if not path or path == "-":
+            continue
+        folder = Path(path).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise ParameterError(f"{option}: the folder {str(folder)!r} does not exist")
+        if option in figures:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            formats = plt.figure().canvas.get_supported_filetypes()
+            plt.close("all")
+            suffix = Path(path).suffix.lstrip(".").lower()
+            if suffix not in formats:
+                raise ParameterError(f"{option}: cannot write a figure as {suffix or 'a file without suffix'!r}; "
+                                     f"use one of {', '.join(sorted(formats))}")
+
+
+def save_figure(figure: Any, path: str) -> None:
+    """Save a matplotlib figure (``--plot``) and close it; the format follows the file suffix.
+
+    Examples
+    --------
+    >>> import matplotlib, os, tempfile
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> path = os.path.join(tempfile.mkdtemp(), "f.png")
+    >>> save_figure(plt.figure(), path); os.path.getsize(path) > 0
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(figure)

@@ -1,0 +1,1 @@
+"""Pictures of recovered mixtures (needs matplotlib, the ``plot`` extra)."""

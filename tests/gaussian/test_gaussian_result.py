@@ -1,0 +1,118 @@
+"""Tables and summary of :class:`GaussianMixtureFit`: ``to_frame``, ``selection_frame``, ``labels``, ``repr``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pgmpy_mixture.gaussian.candidates import relative_gains, select_by_cutoff
+from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
+from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
+
+
+@settings(max_examples=200, deadline=None)
+@given(ll=st.lists(st.floats(-1e3, -1e-3), min_size=1, max_size=12), cutoff=st.floats(0.0, 0.5))
+def test_the_cutoff_rule_is_the_last_count_whose_relative_gain_exceeds_the_cutoff(ll, cutoff):
+    candidates = list(range(1, len(ll) + 1))
+    gains = relative_gains(ll)
+    assert np.isnan(gains[0])
+    for i in range(1, len(ll)):  # the paper's definition, one pair at a time
+        assert np.isclose(gains[i], (ll[i] - ll[i - 1]) / abs(ll[i - 1]))
+    above = [k for k, g in zip(candidates[1:], gains[1:], strict=True) if g > cutoff]
+    assert select_by_cutoff(ll, candidates, cutoff) == (above[-1] if above else 1)
+
+
+def test_tables_of_a_fitted_mixture_agree_with_the_fit():
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=6000, targets="half", random_state=5)
+    frame = pd.DataFrame(sim.data, columns=["u", "v", "w"])
+    fit = fit_mixture_utigsp(frame, cutoff_ratio=0.05, random_state=0)
+    table = fit.to_frame(means=True)
+    assert list(table.index) == list(range(fit.n_components)) and table.index.name == "component"
+    assert np.allclose(table["weight"], fit.weights) and np.isclose(table["weight"].sum(), 1.0)
+    assert table["observational"].sum() == 1 and table.loc[fit.observational, "label"] == "observational"
+    for k, row in table.iterrows():
+        assert set(row["targets"]) == {fit.names[j] for j in fit.targets[k]}
+        assert row["n_targets"] == len(fit.targets[k])
+        assert np.allclose([row[f"mean[{c}]"] for c in "uvw"], fit.means[k])
+        if k != fit.observational:
+            assert row["label"] == "shift(" + ", ".join(row["targets"]) + ")"
+    curve = fit.selection_frame()
+    assert curve["k"].tolist() == list(fit.candidates) and curve["chosen"].sum() == 1
+    assert int(curve.loc[curve["chosen"], "k"].iloc[0]) == fit.n_components
+    gains = curve["rel_gain"].to_numpy()
+    chosen = int(np.flatnonzero(curve["chosen"])[0])
+    assert chosen == 0 or gains[chosen] > 0.05
+    assert (gains[chosen + 1:] <= 0.05).all()
+    text = repr(fit)
+    assert text.startswith(f"GaussianMixtureFit(components={fit.n_components}, variables=3, n_samples=6000)")
+    assert all(label in text for label in table["label"]) and "order: " in text
+    assert "<table" in fit._repr_html_()
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 4), d=st.integers(1, 4))
+def test_density_information_criteria_and_sampling_of_a_random_mixture(seed, k, d):
+    from scipy.stats import multivariate_normal
+
+    from pgmpy_mixture.gaussian.result import GaussianMixtureFit
+
+    rng = np.random.default_rng(seed)
+    weights = rng.dirichlet(np.ones(k))
+    means = rng.normal(0, 3, (k, d))
+    factors = rng.normal(size=(k, d, d))
+    covs = factors @ factors.transpose(0, 2, 1) + 0.5 * np.eye(d)
+    fit = GaussianMixtureFit(weights, means, covs, 100, 0, [frozenset()] * k, list(range(d)),
+                             np.zeros((k, k, d), bool))
+    X = rng.normal(0, 3, (50, d))
+    density = sum(w * multivariate_normal(m, c).pdf(X) for w, m, c in zip(weights, means, covs, strict=True))
+    np.testing.assert_allclose(fit.score_samples(X), np.log(density).reshape(-1), rtol=1e-9)
+    assert np.isclose(fit.score(X), np.log(density).mean())
+    p = k - 1 + k * d + k * d * (d + 1) // 2
+    assert fit.n_parameters == p
+    assert np.isclose(fit.bic(X), -2 * np.log(density).sum() + p * np.log(50))
+    assert np.isclose(fit.aic(X), -2 * np.log(density).sum() + 2 * p)
+    sample, labels = fit.sample(20_000, random_state=seed)
+    assert sample.shape == (20_000, d) and np.array_equal(labels, np.sort(labels))
+    assert np.allclose(np.bincount(labels, minlength=k) / 20_000, weights, atol=0.02)
+    again, _ = fit.sample(20_000, random_state=seed)
+    assert np.array_equal(sample, again)
+    big = int(np.argmax(weights))
+    spread = np.sqrt(np.diag(covs[big]) / (labels == big).sum())
+    assert (np.abs(sample[labels == big].mean(axis=0) - means[big]) < 6 * spread).all()
+
+
+def test_prediction_methods_check_their_input_against_the_fit():
+    from pgmpy_mixture.errors import DataValueError, FeatureNamesWarning, MixtureError
+
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=1500, random_state=4)
+    frame = pd.DataFrame(sim.data, columns=["a", "b"])
+    fit = fit_mixture_utigsp(frame, random_state=0)
+    methods = [fit.predict, fit.predict_proba, fit.score, fit.score_samples, fit.bic, fit.aic, fit.log_joint]
+    for method in methods:
+        with pytest.raises(DataValueError, match="1 features, but GaussianMixtureFit is expecting 2"):
+            method(sim.data[:, :1])
+        with pytest.raises(DataValueError, match="same order"):
+            method(frame[["b", "a"]])
+        with pytest.raises(DataValueError, match="0 sample"):
+            method(sim.data[:0])
+        with pytest.raises(MixtureError, match="Reshape your data"):
+            method(sim.data[0])
+    # the same rows as a DataFrame with the fitted names, or as an array: the same answer
+    assert np.allclose(fit.score_samples(frame.head(7)), fit.score_samples(sim.data[:7]))
+    unnamed = fit_mixture_utigsp(sim.data, random_state=0)  # default names X0, X1: DataFrames by position
+    with pytest.warns(FeatureNamesWarning, match="matched by position"):
+        by_position = unnamed.score_samples(frame.head(7))
+    assert np.allclose(by_position, unnamed.score_samples(sim.data[:7]))
+
+
+def test_shared_sem_fit_counts_its_own_parameters_in_bic():
+    from pgmpy_mixture.gaussian.shared_sem import fit_shared_sem_mixture
+
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, kind="soft", random_state=3)
+    fit = fit_shared_sem_mixture(sim.data, n_components=4, random_state=0)
+    k, d = fit.means.shape
+    assert fit.n_parameters < k - 1 + k * d + k * d * (d + 1) // 2  # the shared SEM is far more constrained
+    assert np.isclose(fit.bic(sim.data), fit.bic_curve[0], rtol=1e-6)  # a fixed count: the curve is this model
