@@ -1,10 +1,15 @@
-"""The one immutable result type shared by every method: :class:`MixtureResult`."""
+"""The one immutable result type shared by every method: :class:`MixtureResult`.
+
+A result is a set of distinct targets with their mixing weights (UAI 2021, Section 3: the mixture is identified as
+such a set). It is immutable, and it pickles and deep-copies (targets, options and diagnostics are
+:class:`~pgmpy_mixture.targets.FrozenDict` objects), so results can be cached, saved with joblib or sent to other
+processes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -12,23 +17,9 @@ import pandas as pd
 
 from pgmpy_mixture.errors import DataValueError
 from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.targets import format_target, freeze, frozen_target
 
-
-def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
-
-
-def format_target(target: Mapping[str, str]) -> str:
-    """Human-readable label: ``do(PKC=HIGH, Erk=LOW)``, or ``observational`` for the empty target.
-
-    Examples
-    --------
-    >>> format_target({"PKC": "HIGH"}), format_target({})
-    ('do(PKC=HIGH)', 'observational')
-    """
-    if not target:
-        return "observational"
-    return "do(" + ", ".join(f"{k}={v}" for k, v in target.items()) + ")"
+__all__ = ["Component", "MixtureResult", "format_target"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class Component:
     existence: float | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "target", _freeze({str(k): str(v) for k, v in self.target.items()}))
+        object.__setattr__(self, "target", frozen_target(self.target))
         object.__setattr__(self, "weight", float(self.weight))
         if self.stderr is not None:
             object.__setattr__(self, "stderr", float(self.stderr))
@@ -132,8 +123,8 @@ class MixtureResult:
             raise DataValueError("component weights must be finite and non-negative")
         order = sorted(range(len(comps)), key=lambda i: (-comps[i].weight, len(comps[i].target), keys[i]))
         object.__setattr__(self, "components", tuple(comps[i] for i in order))
-        object.__setattr__(self, "options", _freeze(self.options))
-        object.__setattr__(self, "diagnostics", _freeze(self.diagnostics))
+        object.__setattr__(self, "options", freeze(self.options))
+        object.__setattr__(self, "diagnostics", freeze(self.diagnostics))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
     # ------------------------------------------------------------------ sequence protocol
