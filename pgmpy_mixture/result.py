@@ -24,12 +24,14 @@ __all__ = ["Component", "MixtureResult", "format_target"]
 
 @dataclass(frozen=True)
 class Component:
-    """One recovered intervention: its target and its mixing weight.
+    """One recovered intervention: its target and its mixing weight (immutable; pickles and deep-copies).
 
     Parameters
     ----------
     target : mapping of str to str
-        ``variable -> state name`` of every intervened variable; empty for the observational component.
+        ``variable -> state name`` of every intervened variable; empty for the observational component. Stored as
+        a :class:`~pgmpy_mixture.targets.FrozenDict` (names converted with ``str``): it reads as a plain dict and
+        refuses changes.
     weight : float
         Mixing weight ``pi``.
     stderr : float, optional
@@ -43,6 +45,8 @@ class Component:
     >>> c = Component({"A": "x"}, 0.25)
     >>> c.target["A"], c.weight, str(c)
     ('x', 0.25, 'do(A=x): 0.25')
+    >>> c.target == {"A": "x"}, c.target
+    (True, {'A': 'x'})
     """
 
     target: Mapping[str, str]
@@ -77,7 +81,7 @@ class Component:
 
 @dataclass(frozen=True, eq=False)
 class MixtureResult:
-    """Recovered mixture of interventions (immutable).
+    """Recovered mixture of interventions (immutable; pickles, deep-copies and saves with joblib).
 
     Parameters
     ----------
@@ -90,11 +94,11 @@ class MixtureResult:
     sample_size : float, optional
         Number of mixture samples (sum of count weights); ``None`` for exact input.
     options : mapping
-        Thresholds and settings used (epsilon, delta, ...).
+        Thresholds and settings used (epsilon, delta, ...); stored as a :class:`~pgmpy_mixture.targets.FrozenDict`.
     warnings : tuple of str
         Assumption or estimation problems met on the way.
     diagnostics : mapping
-        Measured quantities (residuals, run time, ...).
+        Measured quantities (residuals, run time, ...); stored as a :class:`~pgmpy_mixture.targets.FrozenDict`.
 
     Examples
     --------
@@ -103,6 +107,9 @@ class MixtureResult:
     ['do(A=x)', 'observational']
     >>> r.to_frame()["weight"].tolist()
     [0.7, 0.3]
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(r)).targets
+    [{'A': 'x'}, {}]
     """
 
     components: tuple[Component, ...]
