@@ -52,6 +52,16 @@ def test_intervals_cover_the_truth_at_about_the_nominal_rate():
     assert 0.85 <= np.mean(covered) <= 0.99
 
 
+def test_interval_coverage_by_hand():
+    fit = MixtureResult([Component({}, 0.62, stderr=0.005), Component({"A": "y"}, 0.38, stderr=0.02)], "demo")
+    truth = [Component({"A": "z"}, 0.05), Component({"A": "y"}, 0.35), Component({}, 0.6)]
+    frame = interval_coverage(fit, truth, 0.95)
+    # do(A=z) was not recovered; 0.35 is in 0.38 -+ 1.96 * 0.02 = [0.3408, 0.4192], 0.6 not in [0.6102, 0.6298]
+    assert frame["target"].tolist() == ["do(A=y)", "observational"]
+    assert frame["true"].tolist() == [0.35, 0.6] and frame["covered"].tolist() == [True, False]
+    np.testing.assert_allclose(frame["lower"], [0.38 - 1.959963984540054 * 0.02, 0.62 - 1.959963984540054 * 0.005])
+
+
 def test_exact_input_has_zero_width_intervals_and_certain_existence():
     network = random_network(3, graph="chain", rng=1)
     spec = random_mixture(network, rng=2)
