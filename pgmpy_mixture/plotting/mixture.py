@@ -20,7 +20,7 @@ import numpy as np
 from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError
 from pgmpy_mixture.targets import format_target, match_targets
 
-__all__ = ["draw_component_panels", "plot_mixture", "truth_components"]
+__all__ = ["draw_component_panels", "plot_mixture"]
 
 
 def draw_component_panels(
@@ -130,7 +130,7 @@ def _wald_bounds(weights: Sequence[float], stderrs: Sequence[float], level: floa
     return np.clip(w - z * se, 0.0, 1.0).tolist(), np.clip(w + z * se, 0.0, 1.0).tolist()
 
 
-def truth_components(truth: Any, network: Any = None) -> list[tuple[dict[str, str], float | None, str]]:
+def _true_components(truth: Any, network: Any = None) -> list[tuple[dict[str, str], float | None, str]]:
     """The true mixture as ``(target, weight, label)`` triples, whatever form it is given in.
 
     Parameters
@@ -149,7 +149,7 @@ def truth_components(truth: Any, network: Any = None) -> list[tuple[dict[str, st
 
     Examples
     --------
-    >>> truth_components([{"A": "x"}, {}])
+    >>> _true_components([{"A": "x"}, {}])
     [({'A': 'x'}, None, 'do(A=x)'), ({}, None, 'observational')]
     """
     components = getattr(truth, "components", None)
@@ -231,7 +231,7 @@ def plot_mixture(
         lower, upper = _wald_bounds(weights, [c.stderr for c in shown], level)
     true_weights: list[float | None] | None = None
     if truth is not None:
-        given = truth_components(truth, network)
+        given = _true_components(truth, network)
         # matched against every recovered component: one left out of the picture is not "missed"
         matching = match_targets([t for t, _, _ in given], [c.target for c in components],
                                  true_weights=[0.0 if w is None else w for _, w, _ in given],
