@@ -1,10 +1,15 @@
-"""The one immutable result type shared by every method: :class:`MixtureResult`."""
+"""The one immutable result type shared by every method: :class:`MixtureResult`.
+
+A result is a set of distinct targets with their mixing weights (UAI 2021, Section 3: the mixture is identified as
+such a set). It is immutable, and it pickles and deep-copies (targets, options and diagnostics are
+:class:`~pgmpy_mixture.targets.FrozenDict` objects), so results can be cached, saved with joblib or sent to other
+processes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -12,33 +17,21 @@ import pandas as pd
 
 from pgmpy_mixture.errors import DataValueError
 from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.targets import format_target, freeze, frozen_target
 
-
-def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
-
-
-def format_target(target: Mapping[str, str]) -> str:
-    """Human-readable label: ``do(PKC=HIGH, Erk=LOW)``, or ``observational`` for the empty target.
-
-    Examples
-    --------
-    >>> format_target({"PKC": "HIGH"}), format_target({})
-    ('do(PKC=HIGH)', 'observational')
-    """
-    if not target:
-        return "observational"
-    return "do(" + ", ".join(f"{k}={v}" for k, v in target.items()) + ")"
+__all__ = ["Component", "MixtureResult", "format_target"]
 
 
 @dataclass(frozen=True)
 class Component:
-    """One recovered intervention: its target and its mixing weight.
+    """One recovered intervention: its target and its mixing weight (immutable; pickles and deep-copies).
 
     Parameters
     ----------
     target : mapping of str to str
-        ``variable -> state name`` of every intervened variable; empty for the observational component.
+        ``variable -> state name`` of every intervened variable; empty for the observational component. Stored as
+        a :class:`~pgmpy_mixture.targets.FrozenDict` (names converted with ``str``): it reads as a plain dict and
+        refuses changes.
     weight : float
         Mixing weight ``pi``.
     stderr : float, optional
@@ -52,6 +45,8 @@ class Component:
     >>> c = Component({"A": "x"}, 0.25)
     >>> c.target["A"], c.weight, str(c)
     ('x', 0.25, 'do(A=x): 0.25')
+    >>> c.target == {"A": "x"}, c.target
+    (True, {'A': 'x'})
     """
 
     target: Mapping[str, str]
@@ -60,7 +55,7 @@ class Component:
     existence: float | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "target", _freeze({str(k): str(v) for k, v in self.target.items()}))
+        object.__setattr__(self, "target", frozen_target(self.target))
         object.__setattr__(self, "weight", float(self.weight))
         if self.stderr is not None:
             object.__setattr__(self, "stderr", float(self.stderr))
@@ -86,7 +81,7 @@ class Component:
 
 @dataclass(frozen=True, eq=False)
 class MixtureResult:
-    """Recovered mixture of interventions (immutable).
+    """Recovered mixture of interventions (immutable; pickles, deep-copies and saves with joblib).
 
     Parameters
     ----------
@@ -99,11 +94,11 @@ class MixtureResult:
     sample_size : float, optional
         Number of mixture samples (sum of count weights); ``None`` for exact input.
     options : mapping
-        Thresholds and settings used (epsilon, delta, ...).
+        Thresholds and settings used (epsilon, delta, ...); stored as a :class:`~pgmpy_mixture.targets.FrozenDict`.
     warnings : tuple of str
         Assumption or estimation problems met on the way.
     diagnostics : mapping
-        Measured quantities (residuals, run time, ...).
+        Measured quantities (residuals, run time, ...); stored as a :class:`~pgmpy_mixture.targets.FrozenDict`.
 
     Examples
     --------
@@ -112,6 +107,9 @@ class MixtureResult:
     ['do(A=x)', 'observational']
     >>> r.to_frame()["weight"].tolist()
     [0.7, 0.3]
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(r)).targets
+    [{'A': 'x'}, {}]
     """
 
     components: tuple[Component, ...]
@@ -132,8 +130,8 @@ class MixtureResult:
             raise DataValueError("component weights must be finite and non-negative")
         order = sorted(range(len(comps)), key=lambda i: (-comps[i].weight, len(comps[i].target), keys[i]))
         object.__setattr__(self, "components", tuple(comps[i] for i in order))
-        object.__setattr__(self, "options", _freeze(self.options))
-        object.__setattr__(self, "diagnostics", _freeze(self.diagnostics))
+        object.__setattr__(self, "options", freeze(self.options))
+        object.__setattr__(self, "diagnostics", freeze(self.diagnostics))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
     # ------------------------------------------------------------------ sequence protocol

@@ -13,6 +13,9 @@ Two kinds of interval are offered:
   frequency, the fraction of replicates in which it is found. When the CPDs are fitted from observational
   samples (``observational=`` passed on to the method), that table is resampled too, independently, so the
   intervals include the error of the fitted P(V) as well.
+
+Targets are identified exactly (same variables, same states; :mod:`pgmpy_mixture.targets`), as in the accuracy
+measures of UAI 2021, Appendix F.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError, ParameterError
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import MixtureResult
+from pgmpy_mixture.targets import match_targets, target_key
+
+__all__ = ["bootstrap", "interval_coverage", "resample_counts"]
 
 
 def resample_counts(counts: CountTable, rng: np.random.Generator) -> CountTable:
@@ -42,10 +48,6 @@ def resample_counts(counts: CountTable, rng: np.random.Generator) -> CountTable:
     total = int(round(counts.total))
     draws = rng.multinomial(total, counts.probabilities).astype(np.float64)
     return CountTable.from_codes(counts.codes, counts.variables, counts.states, draws, is_distribution=False)
-
-
-def _key(target) -> tuple:
-    return tuple(sorted(target.items()))
 
 
 def bootstrap(
@@ -108,9 +110,8 @@ def bootstrap(
     rng = np.random.default_rng(rng)
     if result is None:
         result = disentangle_mixture(network, counts, method=method, **options)
-    keys = [_key(c.target) for c in result.components]
-    index = {k: i for i, k in enumerate(keys)}
-    draws = np.zeros((n_boot, len(keys)))
+    index = {target_key(c.target): i for i, c in enumerate(result.components)}  # the targets of a result are distinct
+    draws = np.zeros((n_boot, len(index)))
     iterator = range(n_boot)
     if progress:
         from tqdm.auto import tqdm
@@ -123,7 +124,7 @@ def bootstrap(
             options["observational"] = resample_counts(observational, rng)
         replicate = disentangle_mixture(network, resample_counts(counts, rng), method=method, **options)
         for c in replicate.components:
-            i = index.get(_key(c.target))
+            i = index.get(target_key(c.target))
             if i is not None:
                 draws[b, i] = c.weight
     alpha = (1 - level) / 2
@@ -152,8 +153,8 @@ def interval_coverage(result: MixtureResult, true_components, level: float = 0.9
     Returns
     -------
     pandas.DataFrame
-        One row per true target that was recovered: ``target``, ``true``, ``weight``, ``lower``, ``upper``,
-        ``covered``.
+        One row per true target that was recovered (each recovered target pairs with at most one true target),
+        in the order of ``true_components``: ``target``, ``true``, ``weight``, ``lower``, ``upper``, ``covered``.
 
     Examples
     --------
@@ -163,12 +164,11 @@ def interval_coverage(result: MixtureResult, true_components, level: float = 0.9
     [True, True]
     """
     table = result.confidence_intervals(level)
-    by_key = {_key(c.target): i for i, c in enumerate(result.components)}
+    true_components = list(true_components)
+    matching = match_targets([c.target for c in true_components], [c.target for c in result.components])
     rows = []
-    for comp in true_components:
-        i = by_key.get(_key(comp.target))
-        if i is None:
-            continue
+    for t, i in matching.pairs:
+        comp = true_components[t]
         lo, hi = float(table["lower"].iloc[i]), float(table["upper"].iloc[i])
         rows.append(
             {

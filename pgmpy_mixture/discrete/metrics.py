@@ -13,7 +13,8 @@ estimate and vice versa. With the matching:
 Both sides may be a :class:`~pgmpy_mixture.result.MixtureResult`, a sequence of
 :class:`~pgmpy_mixture.result.Component`, or a :class:`~pgmpy_mixture.discrete.simulate.MixtureSpec` (encoded
 targets: a ``network`` is then needed to name the states; it is taken from the other side when that side
-is a ``MixtureResult`` carrying one).
+is a ``MixtureResult`` carrying one). A MixtureSpec is recognised by its ``components(network)`` method, so
+this module does not depend on the simulator. The matching itself is :func:`pgmpy_mixture.targets.match_targets`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ import numpy as np
 from pgmpy_mixture.errors import DataTypeError, DataValueError
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import Component, MixtureResult
+from pgmpy_mixture.targets import match_targets
 
+__all__ = ["Matching", "evaluate", "fn_rmse", "fp_rmse", "match_components", "recall", "rmse"]
+
+#: type of a target's identity (:func:`pgmpy_mixture.targets.target_key`)
 TargetKey = frozenset
 
 
@@ -72,18 +77,16 @@ def _network_of(obj: object) -> CausalNetwork | None:
     return obj.network if isinstance(obj, MixtureResult) else None
 
 
-def _components(obj: object, network: CausalNetwork | None, side: str) -> list[tuple[TargetKey, float]]:
-    """Normalise one side to ``[(frozenset of (variable, state) pairs, weight), ...]``."""
-    from pgmpy_mixture.discrete.simulate import MixtureSpec  # local: simulate imports result, not metrics
-
-    if isinstance(obj, MixtureSpec):
+def _components(obj: object, network: CausalNetwork | None, side: str) -> list[tuple[Mapping[str, str], float]]:
+    """Normalise one side to ``[(target, weight), ...]``."""
+    if isinstance(obj, MixtureResult):
+        comps: Iterable = obj.components
+    elif callable(getattr(obj, "components", None)):  # a MixtureSpec: encoded targets, named by the network
         if network is None:
             raise DataValueError(
                 f"the {side} mixture is a MixtureSpec of encoded targets: pass network= to name its states"
             )
-        comps: Iterable = obj.components(network)
-    elif isinstance(obj, MixtureResult):
-        comps = obj.components
+        comps = obj.components(network)
     elif isinstance(obj, Iterable) and not isinstance(obj, (str, bytes, Mapping)):
         comps = list(obj)
     else:
@@ -97,7 +100,7 @@ def _components(obj: object, network: CausalNetwork | None, side: str) -> list[t
             raise DataTypeError(f"{side} component {pos} is a {type(comp).__name__}, not a Component")
         if not math.isfinite(comp.weight) or comp.weight < 0:
             raise DataValueError(f"{side} component {pos} ({comp.label}) has weight {comp.weight}")
-        out.append((frozenset(comp.target.items()), float(comp.weight)))
+        out.append((comp.target, float(comp.weight)))
     return out
 
 
@@ -128,23 +131,12 @@ def match_components(true, estimated, *, network: CausalNetwork | None = None) -
     network = network or _network_of(true) or _network_of(estimated)
     t = _components(true, network, "true")
     e = _components(estimated, network, "estimated")
-    by_target: dict[TargetKey, list[int]] = {}
-    for j, (key, _) in enumerate(e):
-        by_target.setdefault(key, []).append(j)
-    pairs = []
-    for i, (key, weight) in enumerate(t):
-        candidates = by_target.get(key)
-        if not candidates:
-            continue
-        best = min(candidates, key=lambda j: abs(e[j][1] - weight))
-        candidates.remove(best)
-        pairs.append((i, best))
-    matched_t = {i for i, _ in pairs}
-    matched_e = {j for _, j in pairs}
+    m = match_targets([target for target, _ in t], [target for target, _ in e],
+                      true_weights=[w for _, w in t], estimated_weights=[w for _, w in e])
     return Matching(
-        pairs=tuple(pairs),
-        unmatched_true=tuple(i for i in range(len(t)) if i not in matched_t),
-        unmatched_estimated=tuple(j for j in range(len(e)) if j not in matched_e),
+        pairs=m.pairs,
+        unmatched_true=m.unmatched_true,
+        unmatched_estimated=m.unmatched_estimated,
         true_weights=tuple(w for _, w in t),
         estimated_weights=tuple(w for _, w in e),
     )

@@ -315,7 +315,7 @@ class MixtureSpec:
         >>> import numpy as np
         >>> net = random_network(1, rng=0)
         >>> MixtureSpec(np.array([[2]]), np.array([1.0]), np.array([0])).components(net)[0].target
-        mappingproxy({'V0': 's2'})
+        {'V0': 's2'}
         """
         if self.targets.shape[1] != network.n_variables:
             raise DataValueError(

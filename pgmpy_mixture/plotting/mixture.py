@@ -1,19 +1,24 @@
 """Pictures of a recovered mixture (needs matplotlib, the ``plot`` extra).
 
 One figure per result, two panels sharing their rows (one row per component, heaviest first): on the left a grid
-of the intervened variables with the state each component sets, on the right the weights with their confidence
-intervals (when the method estimated standard errors) and, when the truth is known, the true weights and the
-true components that were missed.
+of the intervened variables with the state each component sets, on the right the weights with their Wald
+confidence intervals ``weight +- z * stderr`` clipped to [0, 1] (when the method estimated standard errors) and,
+when the truth is known, the true weights and the true components that were missed. True and recovered components
+are paired by the exact target matching of UAI 2021, Appendix F (:func:`pgmpy_mixture.targets.match_targets`).
+
+Nothing here depends on the result classes: a result is any object with ``components`` whose items have
+``target``, ``weight``, ``label`` and ``stderr`` (and, optionally, ``network`` and ``method``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from pgmpy_mixture.result import Component, MixtureResult
+from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError
+from pgmpy_mixture.targets import format_target, match_targets
 
 __all__ = ["draw_component_panels", "plot_mixture"]
 
@@ -112,9 +117,70 @@ def draw_component_panels(
     return fig
 
 
+def _wald_bounds(weights: Sequence[float], stderrs: Sequence[float], level: float) -> tuple[list[float], list[float]]:
+    """Lower and upper Wald bounds ``weight -+ z * stderr`` clipped to [0, 1], ``z`` the normal quantile of
+    ``level`` (the intervals of :meth:`pgmpy_mixture.result.MixtureResult.confidence_intervals`)."""
+    from scipy.stats import norm
+
+    if not 0 < level < 1:
+        raise DataValueError(f"level must be in (0, 1), got {level!r}")
+    z = float(norm.ppf(0.5 + level / 2))
+    w = np.asarray(weights, dtype=float)
+    se = np.asarray(stderrs, dtype=float)
+    return np.clip(w - z * se, 0.0, 1.0).tolist(), np.clip(w + z * se, 0.0, 1.0).tolist()
+
+
+def _true_components(truth: Any, network: Any = None) -> list[tuple[dict[str, str], float | None, str]]:
+    """The true mixture as ``(target, weight, label)`` triples, whatever form it is given in.
+
+    Parameters
+    ----------
+    truth : object with ``components``, MixtureSpec-like object, or sequence of components or targets
+        A result-like object (its ``components``); an object whose ``components(network)`` method lists the
+        components (a :class:`~pgmpy_mixture.discrete.simulate.MixtureSpec` of encoded targets); or a sequence
+        whose items are components (``target`` and ``weight``) or bare targets ``{variable: state}``.
+    network : optional
+        Passed to ``truth.components(network)`` for a MixtureSpec-like truth.
+
+    Returns
+    -------
+    list of (dict, float or None, str)
+        Each true target, its weight (None for a bare target) and its label.
+
+    Examples
+    --------
+    >>> _true_components([{"A": "x"}, {}])
+    [({'A': 'x'}, None, 'do(A=x)'), ({}, None, 'observational')]
+    """
+    components = getattr(truth, "components", None)
+    if callable(components):  # a MixtureSpec: encoded targets named through the network
+        if network is None:
+            raise DataValueError("the truth is a MixtureSpec of encoded targets: the result needs a network to name "
+                                 "its states")
+        items = list(components(network))
+    elif components is not None:
+        items = list(components)
+    elif isinstance(truth, Iterable) and not isinstance(truth, str | bytes | Mapping):
+        items = list(truth)
+    else:
+        raise DataTypeError(f"truth must be a result, a MixtureSpec or a sequence of components or targets, "
+                            f"got {type(truth).__name__}")
+    out: list[tuple[dict[str, str], float | None, str]] = []
+    for pos, item in enumerate(items):
+        if isinstance(item, Mapping):
+            target = {str(k): str(v) for k, v in item.items()}
+            out.append((target, None, format_target(target)))
+        elif hasattr(item, "target") and hasattr(item, "weight"):
+            target = {str(k): str(v) for k, v in item.target.items()}
+            out.append((target, float(item.weight), getattr(item, "label", None) or format_target(target)))
+        else:
+            raise DataTypeError(f"true component {pos} is a {type(item).__name__}: give components or targets")
+    return out
+
+
 def plot_mixture(
-    result: MixtureResult,
-    truth: MixtureResult | Sequence[Component | Mapping[str, str]] | None = None,
+    result: Any,
+    truth: Any = None,
     *,
     level: float = 0.95,
     max_components: int = 40,
@@ -124,15 +190,18 @@ def plot_mixture(
 
     Parameters
     ----------
-    result : MixtureResult
-    truth : MixtureResult, or sequence of Component or of targets (``{variable: state}``), optional
+    result : MixtureResult, or any object with ``components``
+        Its components (items with ``target``, ``weight``, ``label`` and ``stderr``) are drawn in the order given.
+        Its ``network`` (optional) orders the grid's columns and names the states of a MixtureSpec truth; its
+        ``method`` (optional) titles the figure.
+    truth : MixtureResult, MixtureSpec, or sequence of Component or of targets (``{variable: state}``), optional
         The true mixture (simulations): its weights are drawn as ticks on the matched rows (same target), and true
         components that were not recovered are added as rows labelled ``missed: ...`` with estimated weight 0.
         Bare targets mark what was missed without true weights.
     level : float
-        Level of the weight intervals, drawn when the method stored standard errors.
+        Level of the weight intervals, drawn when every component has a standard error.
     max_components : int
-        Draw at most this many recovered components (the heaviest).
+        Draw at most this many recovered components (the first ones: a MixtureResult sorts them heaviest first).
     axes : pair of matplotlib Axes, optional
 
     Returns
@@ -143,51 +212,49 @@ def plot_mixture(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
+    >>> from pgmpy_mixture.result import Component, MixtureResult
     >>> r = MixtureResult([Component({}, 0.6, stderr=0.02), Component({"A": "x"}, 0.4, stderr=0.02)], "demo")
     >>> fig = plot_mixture(r, truth=[Component({}, 0.5), Component({"A": "x"}, 0.3), Component({"B": "y"}, 0.2)])
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['observational', 'do(A=x)', 'missed: do(B=y)']
     """
-    from pgmpy_mixture.discrete.metrics import match_components
-    from pgmpy_mixture.errors import ParameterError
-
-    if not isinstance(max_components, (int, np.integer)) or isinstance(max_components, bool) or max_components < 1:
+    if not isinstance(max_components, int | np.integer) or isinstance(max_components, bool) or max_components < 1:
         raise ParameterError(f"max_components must be a positive integer, got {max_components!r}")
-    shown = list(result.components[:max_components])
+    components = list(result.components)
+    network = getattr(result, "network", None)
+    shown = components[:max_components]
     labels = [c.label for c in shown]
-    weights = [c.weight for c in shown]
+    weights = [float(c.weight) for c in shown]
     targets = [dict(c.target) for c in shown]
     lower = upper = None
-    if shown and all(c.stderr is not None for c in result.components):
-        intervals = result.confidence_intervals(level).iloc[: len(shown)]
-        lower, upper = intervals["lower"].tolist(), intervals["upper"].tolist()
+    if shown and all(getattr(c, "stderr", None) is not None for c in components):
+        lower, upper = _wald_bounds(weights, [c.stderr for c in shown], level)
     true_weights: list[float | None] | None = None
     if truth is not None:
-        given = list(truth.components if isinstance(truth, MixtureResult) else truth)
-        known = [isinstance(c, Component) for c in given]  # a bare target has no true weight to draw
-        true_components = [c if isinstance(c, Component) else Component(c, 0.0) for c in given]
+        given = _true_components(truth, network)
         # matched against every recovered component: one left out of the picture is not "missed"
-        matching = match_components(true_components, list(result.components), network=result.network)
+        matching = match_targets([t for t, _, _ in given], [c.target for c in components],
+                                 true_weights=[0.0 if w is None else w for _, w, _ in given],
+                                 estimated_weights=[float(c.weight) for c in components])
         true_weights = [None] * len(shown)
         for i, j in matching.pairs:
             if j < len(shown):
-                true_weights[j] = true_components[i].weight if known[i] else None
+                true_weights[j] = given[i][1]
         for i in matching.unmatched_true:
-            missed = true_components[i]
-            labels.append(f"missed: {missed.label}")
+            target, weight, label = given[i]
+            labels.append(f"missed: {label}")
             weights.append(0.0)
-            targets.append(dict(missed.target))
-            true_weights.append(missed.weight if known[i] else None)
+            targets.append(target)
+            true_weights.append(weight)
             if lower is not None and upper is not None:
                 lower.append(0.0)
                 upper.append(0.0)
     used = {v for t in targets for v in t}
-    network = result.network
     columns = [v for v in network.variables if v in used] if network is not None else sorted(used)
     columns += sorted(used - set(columns))
     cells = [[t.get(v) for v in columns] for t in targets]
-    title = f"{result.method}: {len(result.components)} components"
-    if len(result.components) > len(shown):
+    title = f"{getattr(result, 'method', type(result).__name__)}: {len(components)} components"
+    if len(components) > len(shown):
         title += f" (the {len(shown)} heaviest shown)"
     return draw_component_panels(labels, columns, cells, weights, lower=lower, upper=upper,
                                  true_weights=true_weights, axes=axes, title=title)

@@ -108,8 +108,10 @@ def test_random_dag_reproducible():
 # ---------------------------------------------------------------------------------------------- networks
 def test_random_network_cpds():
     net = random_network(8, n_states=[2, 3, 4, 2, 3, 4, 2, 5], graph="er", rng=0)
-    assert isinstance(net, CausalNetwork)
-    assert net.n_variables == 8
+    # the graph is the one random_dag draws first from the same seed, in the same (topological) variable order
+    parents = {v: [net.variables[p] for p in net.parents[i]] for i, v in enumerate(net.variables)}
+    assert parents == random_dag(8, graph="er", rng=0)
+    assert list(net.variables) == [f"V{i}" for i in range(8)]
     for i, cpd in enumerate(net.cpds):
         card = len(net.states[i])
         assert net.states[i] == tuple(f"s{k}" for k in range(card))
@@ -153,7 +155,8 @@ def test_random_mixture_options():
     assert spec.n_components == 10
     assert ((spec.targets != -1).sum(axis=1) <= 2).all()
     comps = spec.components(net)
-    assert all(isinstance(c, Component) for c in comps)
+    assert comps == [Component(net.decode_target(t), w) for t, w in zip(spec.targets, spec.weights, strict=True)]
+    assert [len(c.target) for c in comps] == (spec.targets != -1).sum(axis=1).tolist()
     assert sum(c.weight for c in comps) == pytest.approx(1.0)
     # one binary variable: targets {}, {V0=the non-excluded state} only
     tiny = random_network(1, n_states=2, rng=0)

@@ -13,7 +13,7 @@ from pgmpy_mixture import simulate as sim
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError
 from pgmpy_mixture.model.network import CausalNetwork
-from pgmpy_mixture.model.oracle import DistributionOracle, EmpiricalOracle, ExactOracle
+from pgmpy_mixture.model.oracle import EmpiricalOracle, ExactOracle
 
 
 def _instance(seed: int, n: int):
@@ -30,7 +30,7 @@ def test_exact_and_empirical_oracles_agree_on_every_prefix(seed, n):
     exact = ExactOracle(network, spec.targets, spec.weights)
     table = sim.mixture_distribution(network, spec.targets, spec.weights)
     empirical = EmpiricalOracle(network, table)
-    assert isinstance(exact, DistributionOracle) and isinstance(empirical, DistributionOracle)
+    assert exact.network is network and empirical.network is network
     assert exact.sample_size is None and empirical.sample_size is None
     prefixes = list(range(1, n + 1))
     rng.shuffle(prefixes)  # exercise the prefix cache in a scrambled order
@@ -38,6 +38,11 @@ def test_exact_and_empirical_oracles_agree_on_every_prefix(seed, n):
         cells = np.array(list(itertools.product(*[range(c) for c in network.cardinalities[:j]])))
         np.testing.assert_allclose(empirical.mixture_probability(cells), exact.mixture_probability(cells), atol=1e-14)
         np.testing.assert_allclose(exact.mixture_probability(cells).sum(), 1.0)
+        # the two questions of the protocol agree: P_mix = sum_i pi_i P_{t_i} on every prefix
+        for oracle in (exact, empirical):
+            p_t = oracle.interventional_probability(spec.targets, cells)
+            assert p_t.shape == (spec.n_components, cells.shape[0])
+            np.testing.assert_allclose(spec.weights @ p_t, oracle.mixture_probability(cells), atol=1e-14)
 
 
 def test_empirical_oracle_counts_relative_frequencies():

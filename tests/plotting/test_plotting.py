@@ -12,11 +12,17 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pgmpy_mixture.cli import main  # noqa: E402
+from pgmpy_mixture.discrete.simulate import MixtureSpec, random_network  # noqa: E402
+from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError  # noqa: E402
 from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp  # noqa: E402
 from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture  # noqa: E402
-from pgmpy_mixture.plotting.gaussian import plot_components  # noqa: E402
-from pgmpy_mixture.plotting.mixture import plot_mixture  # noqa: E402
+from pgmpy_mixture.plotting import draw_component_panels, plot_mixture  # noqa: E402
 from pgmpy_mixture.result import Component, MixtureResult  # noqa: E402
+
+try:  # the Gaussian picture beside the Gaussian fit; its earlier home otherwise
+    from pgmpy_mixture.gaussian.plot import plot_components  # noqa: E402
+except ImportError:
+    from pgmpy_mixture.plotting.gaussian import plot_components  # noqa: E402
 
 VARIABLES = ["A", "B", "C", "D"]
 STATES = ["lo", "mid", "hi"]
@@ -123,7 +129,66 @@ def test_components_left_out_of_the_picture_are_not_called_missed():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["observational", "missed: do(C=z)"]
     assert "2 heaviest" not in fig._suptitle.get_text() and "(the 1 heaviest shown)" in fig._suptitle.get_text()
     plt.close(fig)
-    from pgmpy_mixture.errors import ParameterError
-
     with pytest.raises(ParameterError, match="max_components"):
         plot_mixture(result, max_components=0)
+
+
+def _rows(fig):
+    return [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def _true_ticks(fig):
+    (scatter,) = [c for c in fig.axes[1].collections if c.get_label() == "true"]
+    return sorted((float(y), round(float(x), 12)) for x, y in scatter.get_offsets())
+
+
+def _whiskers(fig):
+    (bars,) = [c for c in fig.axes[1].containers if c.get_label() == "confidence interval"]
+    _, _, (lines,) = bars
+    return sorted((float(seg[0, 1]), float(seg[0, 0]), float(seg[1, 0])) for seg in lines.get_segments())
+
+
+def test_package_level_names_are_the_module_functions():
+    from pgmpy_mixture.plotting import mixture
+
+    assert plot_mixture is mixture.plot_mixture and draw_component_panels is mixture.draw_component_panels
+
+
+@pytest.mark.parametrize("level", [0.5, 0.95])
+def test_whiskers_are_the_results_confidence_intervals(level):
+    result = MixtureResult([Component({}, 0.6, stderr=0.05), Component({"A": "x"}, 0.3, stderr=0.5),
+                            Component({"B": "y"}, 0.1, stderr=0.01)], "demo")
+    fig = plot_mixture(result, level=level)
+    table = result.confidence_intervals(level)
+    expected = sorted(zip(map(float, range(3)), table["lower"], table["upper"], strict=True))
+    np.testing.assert_allclose(_whiskers(fig), expected, rtol=0, atol=1e-12)
+    assert table["lower"].iloc[1] == 0.0  # the clipped lower end of do(A=x) is drawn clipped
+    plt.close(fig)
+
+
+def test_any_result_like_object_is_drawn_without_the_result_classes():
+    from types import SimpleNamespace
+
+    comps = [SimpleNamespace(target={"A": "x"}, weight=0.7, label="do(A=x)", stderr=None),
+             SimpleNamespace(target={}, weight=0.3, label="observational", stderr=None)]
+    fig = plot_mixture(SimpleNamespace(components=comps), truth=[{"A": "x"}, {"B": "y"}])
+    assert _rows(fig) == ["do(A=x)", "observational", "missed: do(B=y)"]
+    assert fig._suptitle.get_text() == "SimpleNamespace: 2 components"
+    assert not [c for c in fig.axes[1].containers if c.get_label() == "confidence interval"]
+    plt.close(fig)
+
+
+def test_a_mixture_spec_truth_is_named_through_the_results_network():
+    net = random_network(3, graph="chain", n_states=3, rng=0)
+    spec = MixtureSpec(np.array([[-1, -1, -1], [2, -1, -1], [-1, 1, 0]]), np.array([0.5, 0.3, 0.2]), np.zeros(3))
+    result = MixtureResult([Component({}, 0.55), Component({"V0": "s2"}, 0.45)], "demo", network=net)
+    fig = plot_mixture(result, truth=spec)
+    assert _rows(fig) == ["observational", "do(V0=s2)", "missed: do(V1=s1, V2=s0)"]
+    assert _true_ticks(fig) == [(0.0, 0.5), (1.0, 0.3), (2.0, 0.2)]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["V0", "V1", "V2"]  # the network's order
+    plt.close(fig)
+    with pytest.raises(DataValueError, match="network"):
+        plot_mixture(MixtureResult(list(result.components), "demo"), truth=spec)
+    for bad in ("observational", 3, [("A", "x")]):
+        with pytest.raises(DataTypeError):
+            plot_mixture(result, truth=bad)
