@@ -226,3 +226,19 @@ def test_matching_prefers_the_closest_weight_among_equal_estimates():
         match_targets([{}], [{}], true_weights=[1.0])
     with pytest.raises(DataValueError, match="one weight per target"):
         match_targets([{}], [{}], true_weights=[1.0, 0.0], estimated_weights=[1.0])
+
+
+def test_a_network_stays_read_only_through_pickle_and_deepcopy():
+    import copy
+    import pickle
+
+    import numpy as np
+
+    from pgmpy_mixture.model.network import CausalNetwork
+
+    net = CausalNetwork.from_tables(["A", "B"], {"A": ["x", "y"], "B": ["u", "v"]}, {"B": ["A"]},
+                                    {"A": np.array([0.3, 0.7]), "B": np.array([[0.9, 0.1], [0.2, 0.8]])})
+    for back in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net)):
+        assert (back.variables, back.states, back.parents) == (net.variables, net.states, net.parents)
+        assert all(not c.flags.writeable for c in back.cpds)
+        assert [c.tolist() for c in back.cpds] == [c.tolist() for c in net.cpds]

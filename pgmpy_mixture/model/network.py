@@ -145,6 +145,18 @@ class CausalNetwork:
         object.__setattr__(self, "_parent_pad", parent_pad)
         object.__setattr__(self, "_stride_pad", stride_pad)
 
+    def __reduce__(self) -> tuple:
+        """Pickle and deep-copy through the constructor, so a copy is checked and read-only like the original.
+
+        Examples
+        --------
+        >>> import copy, numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.3, .7])})
+        >>> copy.deepcopy(net).cpds[0].flags.writeable
+        False
+        """
+        return (type(self), (self.variables, self.states, self.parents, self.cpds))
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_tables(
