@@ -37,7 +37,7 @@ SEED = 0
 
 def one(n: int, max_fit_rows: int | None) -> dict:
     """Simulate, fit and score one configuration in this process."""
-    from pgmpy_mixture.gaussian.metrics import match_components, parameter_error, shd, target_jaccard, weight_error
+    from pgmpy_mixture.gaussian.metrics import match_by_moments, parameter_error, shd, target_jaccard, weight_error
     from pgmpy_mixture.gaussian.mixture_utigsp import estimate_dag, fit_mixture_utigsp
     from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
@@ -51,7 +51,7 @@ def one(n: int, max_fit_rows: int | None) -> dict:
     seconds = time.perf_counter() - start
     fit_mib = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(
         n=n, max_fit_rows=max_fit_rows, seconds=seconds, peak_mib=peak_mib, fit_mib=fit_mib,

@@ -66,7 +66,7 @@ from pgmpy_mixture.gaussian.chunks import (
     refine_em,
     weighted_moments,
 )
-from pgmpy_mixture.gaussian.metrics import icpdag
+from pgmpy_mixture.gaussian.graphs import icpdag
 from pgmpy_mixture.gaussian.regression import (
     pooled_moments,
     regression_from_moments,

@@ -24,7 +24,8 @@ from pgmpy_mixture.errors import (  # noqa: E402
     MissingVariableError,
     ParameterError,
 )
-from pgmpy_mixture.gaussian.metrics import adjusted_rand, icpdag, shd  # noqa: E402
+from pgmpy_mixture.gaussian.graphs import icpdag  # noqa: E402
+from pgmpy_mixture.gaussian.metrics import adjusted_rand, shd  # noqa: E402
 from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture  # noqa: E402
 
 

@@ -11,10 +11,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pgmpy_mixture.errors import DataTypeError, DataValueError, EstimationWarning, ParameterError
+from pgmpy_mixture.gaussian.graphs import icpdag
 from pgmpy_mixture.gaussian.metrics import (
     adjusted_rand,
-    icpdag,
-    match_components,
+    match_by_moments,
     parameter_error,
     shd,
     target_jaccard,
@@ -139,7 +139,7 @@ def test_fit_recovers_components_weights_targets(seed):
     sim = simulate_linear_mixture(n_nodes=4, n_samples=4000, targets="all", random_state=seed)
     fit = _fit(sim.data, random_state=0, n_init=2)
     assert fit.n_components == sim.n_components
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert weight_error(sim.weights, fit.weights, rows, cols) < 0.02
     assert target_jaccard(sim.targets, fit.targets, rows, cols) == 1.0
     assert cols[list(rows).index(0)] == fit.observational
@@ -191,7 +191,7 @@ def test_fit_half_soft_interventions():
     sim = simulate_linear_mixture(n_nodes=5, n_samples=6000, targets="half", kind="soft", mean_shift=4.0,
                                   variance_scale=0.25, random_state=7)
     fit = _fit(sim.data, n_components=sim.n_components, random_state=0)
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert target_jaccard(sim.targets, fit.targets, rows, cols) == 1.0
 
 
@@ -273,7 +273,7 @@ def test_metric_values():
     assert shd(np.zeros((3, 3), bool), np.zeros((3, 3), bool)) == 0
     tm = np.array([[0.0, 0.0], [5.0, 5.0]])
     tc = np.stack([np.eye(2), np.eye(2)])
-    rows, cols, _ = match_components(tm, tc, tm[::-1], tc)
+    rows, cols, _ = match_by_moments(tm, tc, tm[::-1], tc)
     assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 1, 1: 0}
     assert parameter_error(tm, tc, tm[::-1], tc) == 0.0
     assert target_jaccard([set(), {0}], [{0}], [1], [0]) == 1.0
@@ -301,7 +301,7 @@ def test_shared_sem_mixture_recovers_soft_targets():
     sim = simulate_linear_mixture(n_nodes=4, n_samples=5000, targets="all", kind="soft", mean_shift=3.0,
                                   variance_scale=1.0, random_state=5)
     fit = _fit_shared(fit_shared_sem_mixture, sim.data, n_components=5)
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert target_jaccard(sim.targets, fit.targets, rows, cols) >= 0.85
     assert weight_error(sim.weights, fit.weights, rows, cols) < 0.05
     assert cols[list(rows).index(0)] == fit.observational
@@ -329,7 +329,7 @@ def test_shared_sem_beats_unconstrained_on_soft_interventions():
                                       variance_scale=1.0, random_state=seed)
         for fn in scores:
             fit = _fit_shared(fn, sim.data, n_components=5)
-            rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+            rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
             scores[fn].append(target_jaccard(sim.targets, fit.targets, rows, cols))
             aris[fn].append(adjusted_rand(sim.labels, fit.predict(sim.data)))
     assert np.mean(scores[fit_shared_sem_mixture]) > np.mean(scores[fit_mixture_utigsp]) + 0.15
@@ -341,7 +341,7 @@ def test_diagonal_clustering_then_full_moments():
     still come out right on well-separated do-interventions."""
     sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, targets="all", random_state=4)
     fit = _fit(sim.data, n_components=4, covariance_type="diag", random_state=0)
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert target_jaccard(sim.targets, fit.targets, rows, cols) == 1.0
     off_diagonal = fit.covariances[:, 0, 1:]
     assert np.abs(off_diagonal).max() > 0.1  # full moments, not the diagonal model's
