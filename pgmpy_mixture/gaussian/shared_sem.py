@@ -43,37 +43,10 @@ from pgmpy_mixture.gaussian.mixture_utigsp import (
     pooled_moments,
     select_by_cutoff,
 )
-from pgmpy_mixture.gaussian.result import GaussianMixtureFit
-from pgmpy_mixture.gaussian.simulate import component_moments
+from pgmpy_mixture.gaussian.result import GaussianMixtureFit, SharedSEMFit
 from pgmpy_mixture.validation import check_fit_matrix, check_test_level
 
 __all__ = ["SharedSEMFit", "fit_shared_sem", "fit_shared_sem_mixture"]
-
-
-class SharedSEMFit:
-    """Parameters of a fitted sparse-shift SEM mixture (internal result of :func:`fit_shared_sem`).
-
-    Examples
-    --------
-    >>> f = SharedSEMFit(np.array([1.0]), np.zeros((1, 1)), np.zeros((1, 1, 1)), np.ones((1, 1)), [0],
-    ...                  np.zeros((1, 1), bool), 0, -1.0, 3)
-    >>> f.means.tolist(), f.covariances.tolist()
-    ([[0.0]], [[[1.0]]])
-    """
-
-    def __init__(self, weights, intercepts, coefs, variances, order, is_target, observational, loglik, n_params):
-        self.weights = weights
-        self.intercepts = intercepts  # (K, d)
-        self.coefs = coefs  # (K, d, d): coefs[k, j, i] coefficient of x_i in x_j's equation
-        self.variances = variances  # (K, d)
-        self.order = list(order)
-        self.is_target = is_target  # (K, d) bool
-        self.observational = observational
-        self.loglik = loglik  # total
-        self.n_params = n_params
-        moments = [component_moments(coefs[k], intercepts[k], variances[k]) for k in range(len(weights))]
-        self.means = np.array([m for m, _ in moments])
-        self.covariances = np.array([c for _, c in moments])
 
 
 def _weighted_moments(X: np.ndarray, resp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
