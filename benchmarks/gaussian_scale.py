@@ -2,7 +2,7 @@
 
 ``fit_mixture_utigsp`` (and ``MixtureSplitter``) fit the candidate mixtures on at most ``max_fit_rows`` rows
 (default 200 000, drawn with the seed) and refine the chosen one by block-wise EM on every row
-(:mod:`pgmpy_mixture.gaussian.chunks`); ``max_fit_rows=None`` fits scikit-learn's ``GaussianMixture`` on all rows.
+(:mod:`pgmpy_mixture.gaussian.blocks`); ``max_fit_rows=None`` fits scikit-learn's ``GaussianMixture`` on all rows.
 This script compares the two side by side on the same simulated mixtures: d = 4, all nodes do-intervened
 (5 components), ``n_init=1``, sizes 10^5 and 10^6 (``--full`` adds 10^7 rows, subsample only: the all-rows fit
 would take hours). Each configuration runs in its own child process and reports wall time, memory and

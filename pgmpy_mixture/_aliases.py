@@ -40,7 +40,7 @@ OLD_PATHS: dict[str, str] = {
     "dimm": "aggregate.dimm",
     "mixture_utigsp": "gaussian.mixture_utigsp",
     "gaussian_candidates": "gaussian.candidates",
-    "gaussian_chunks": "gaussian.chunks",
+    "gaussian_chunks": "gaussian.blocks",
     "gaussian_regression": "gaussian.regression",
     "gaussian_result": "gaussian.result",
     "gaussian_simulate": "gaussian.simulate",

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
 
+from pgmpy_mixture.gaussian.blocks import row_blocks
 from pgmpy_mixture.gaussian.candidates import relative_gains
-from pgmpy_mixture.gaussian.chunks import mixture_log_joint, row_blocks
+from pgmpy_mixture.gaussian.density import mixture_log_joint
 from pgmpy_mixture.gaussian.simulate import component_moments
 
 __all__ = ["GaussianMixtureFit", "SharedSEMFit"]
