@@ -46,7 +46,7 @@ OLD_PATHS: dict[str, str] = {
     "gaussian_simulate": "gaussian.simulate",
     "gaussian_metrics": "gaussian.metrics",
     "shared_sem_mixture": "gaussian.shared_sem",
-    "gaussian_plot": "plotting.gaussian",
+    "gaussian_plot": "gaussian.plot",
     "cli_gaussian": "cli.gaussian",
 }
 
