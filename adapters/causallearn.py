@@ -621,7 +621,8 @@ class MixtureSplitter(BaseEstimator):
 
         Returns
         -------
-        matplotlib Axes
+        matplotlib.figure.Figure
+            The figure drawn on (the log-likelihood on its first axes, the BIC on the twin).
 
         Examples
         --------
@@ -630,11 +631,11 @@ class MixtureSplitter(BaseEstimator):
         >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
         >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
         >>> sp = MixtureSplitter(n_components="auto", random_state=0).fit(sim.data)
-        >>> ax = sp.plot_selection()
-        >>> ax.get_xlabel()
+        >>> fig = sp.plot_selection()
+        >>> fig.axes[0].get_xlabel()
         'number of components k'
         """
         self._check_fitted()
-        from pgmpy_mixture.plotting.gaussian import plot_selection
+        from pgmpy_mixture.gaussian.plot import plot_selection
 
         return plot_selection(self.fit_, ax)

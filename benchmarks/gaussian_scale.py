@@ -2,7 +2,7 @@
 
 ``fit_mixture_utigsp`` (and ``MixtureSplitter``) fit the candidate mixtures on at most ``max_fit_rows`` rows
 (default 200 000, drawn with the seed) and refine the chosen one by block-wise EM on every row
-(:mod:`pgmpy_mixture.gaussian.chunks`); ``max_fit_rows=None`` fits scikit-learn's ``GaussianMixture`` on all rows.
+(:mod:`pgmpy_mixture.gaussian.blocks`); ``max_fit_rows=None`` fits scikit-learn's ``GaussianMixture`` on all rows.
 This script compares the two side by side on the same simulated mixtures: d = 4, all nodes do-intervened
 (5 components), ``n_init=1``, sizes 10^5 and 10^6 (``--full`` adds 10^7 rows, subsample only: the all-rows fit
 would take hours). Each configuration runs in its own child process and reports wall time, memory and
@@ -37,7 +37,7 @@ SEED = 0
 
 def one(n: int, max_fit_rows: int | None) -> dict:
     """Simulate, fit and score one configuration in this process."""
-    from pgmpy_mixture.gaussian.metrics import match_components, parameter_error, shd, target_jaccard, weight_error
+    from pgmpy_mixture.gaussian.metrics import match_by_moments, parameter_error, shd, target_jaccard, weight_error
     from pgmpy_mixture.gaussian.mixture_utigsp import estimate_dag, fit_mixture_utigsp
     from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
@@ -51,7 +51,7 @@ def one(n: int, max_fit_rows: int | None) -> dict:
     seconds = time.perf_counter() - start
     fit_mib = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(
         n=n, max_fit_rows=max_fit_rows, seconds=seconds, peak_mib=peak_mib, fit_mib=fit_mib,

@@ -6,15 +6,15 @@ variance 1e-9, mean 1.0) on every node ("all") or a random half ("half"), plus t
 samples per component; the number of components is chosen among 1..d+1 with the paper's cutoff rule (0.07) and,
 side by side, with BIC (figure panels: cutoff for the size study, BIC for the strength study).
 
-Our pipeline (:mod:`pgmpy_mixture.gaussian.mixture_utigsp`) differs from the authors' in the step after the mixture fit: the
-observational component and the targets are identified from the fitted mixture alone (sparsest mechanism shift
-over a causal order), and the DAG is read off the fitted moments (``estimate_dag``), instead of drawing fresh
+Our pipeline (:mod:`pgmpy_mixture.gaussian.mixture_utigsp`) differs from the authors' in the step after the mixture
+fit: the observational component and the targets are identified from the fitted mixture alone (sparsest mechanism
+shift over a causal order), and the DAG is read off the fitted moments (``estimate_dag``), instead of drawing fresh
 samples and running UT-IGSP with the TRUE observational samples.
 
-Metrics (:mod:`pgmpy_mixture.gaussian.metrics`): parameter error (mean matched ``||mu - mu_hat|| + ||Sigma -
-Sigma_hat||_F``), Jaccard of targets, SHD against the true DAG and against its I-CPDAG, number of components,
-weight error, ARI of the labels, run time. Strength study: soft interventions (edges kept) with noise-mean shift
-``gamma`` and variance scale, d = 4, M = 2^13.
+Metrics (:mod:`pgmpy_mixture.gaussian.metrics`): parameter error (mean ``||mu - mu_hat|| + ||Sigma - Sigma_hat||_F``
+over the components matched by moments), Jaccard of targets, SHD against the true DAG and against its I-CPDAG
+(:func:`pgmpy_mixture.gaussian.graphs.icpdag`), number of components, weight error, ARI of the labels, run time.
+Strength study: soft interventions (edges kept) with noise-mean shift ``gamma`` and variance scale, d = 4, M = 2^13.
 
 Run::
 
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
+from pgmpy_mixture.gaussian.graphs import icpdag
 from pgmpy_mixture.gaussian.metrics import (
     adjusted_rand,
-    icpdag,
-    match_components,
+    match_by_moments,
     parameter_error,
     shd,
     target_jaccard,
@@ -102,7 +102,7 @@ def one_run(study, targets, d, log2m, run, kind="do", gamma=1.0, var_scale=1.0, 
             fit = select_and_identify(sim.data, models, ll, bic, candidates, selection, 0.07)
         dag = estimate_dag(fit)
         seconds = fit_seconds + time.perf_counter() - start
-        rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+        rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
         matched_obs = dict(zip(rows.tolist(), cols.tolist(), strict=True)).get(0)
         equivalent, weakest_edge, weakest_z = diagnose_order(sim, fit.order, 2**log2m)
         out.append(dict(

@@ -55,7 +55,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sachs import CONDITIONS, DATA, MIXED, RAW, TRUTH, load  # noqa: E402
 
-from pgmpy_mixture.gaussian.metrics import icpdag, shd  # noqa: E402
+from pgmpy_mixture.gaussian.graphs import icpdag  # noqa: E402
+from pgmpy_mixture.gaussian.metrics import shd  # noqa: E402
 from pgmpy_mixture.gaussian.mixture_utigsp import (  # noqa: E402
     GaussianMixtureFit,
     change_statistics,

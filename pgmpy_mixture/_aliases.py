@@ -40,13 +40,13 @@ OLD_PATHS: dict[str, str] = {
     "dimm": "aggregate.dimm",
     "mixture_utigsp": "gaussian.mixture_utigsp",
     "gaussian_candidates": "gaussian.candidates",
-    "gaussian_chunks": "gaussian.chunks",
+    "gaussian_chunks": "gaussian.blocks",
     "gaussian_regression": "gaussian.regression",
     "gaussian_result": "gaussian.result",
     "gaussian_simulate": "gaussian.simulate",
     "gaussian_metrics": "gaussian.metrics",
     "shared_sem_mixture": "gaussian.shared_sem",
-    "gaussian_plot": "plotting.gaussian",
+    "gaussian_plot": "gaussian.plot",
     "cli_gaussian": "cli.gaussian",
 }
 

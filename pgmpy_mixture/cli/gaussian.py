@@ -210,10 +210,10 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
         matplotlib.use("Agg")
         from pgmpy_mixture.cli.io import save_figure
-        from pgmpy_mixture.plotting.gaussian import plot_components, plot_selection
+        from pgmpy_mixture.gaussian.plot import plot_components, plot_selection
 
         if args.plot:
-            save_figure(plot_selection(fit).figure, args.plot)
+            save_figure(plot_selection(fit), args.plot)
         if args.plot_components:
             save_figure(plot_components(fit), args.plot_components)
     return 0

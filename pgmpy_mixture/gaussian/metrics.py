@@ -1,12 +1,15 @@
 """Metrics for Gaussian mixtures of interventions (NeurIPS 2024 Section 5 and Appendix).
 
-* components are matched to the truth by the Hungarian algorithm on ``||mu - mu_hat|| + ||Sigma - Sigma_hat||_F``;
+* components are matched to the truth by the Hungarian algorithm on ``||mu - mu_hat|| + ||Sigma - Sigma_hat||_F``
+  (:func:`match_by_moments`; the discrete methods match exact targets instead,
+  :func:`pgmpy_mixture.discrete.metrics.match_components`);
 * parameter error: mean of that cost over matched true components;
 * target Jaccard: mean over the true *interventional* components of the Jaccard similarity between the true and the
   matched estimated target set (0 when unmatched);
 * weight error: total variation ``0.5 * sum |pi - pi_hat|`` over matched pairs plus the unmatched weights;
 * SHD between adjacency matrices (DAGs or CPDAGs given as mark matrices: a pair of nodes counts once when its
-  edge differs: missing, extra, reversed or directed vs undirected), against the true DAG or its I-CPDAG;
+  edge differs: missing, extra, reversed or directed vs undirected), against the true DAG or its I-CPDAG
+  (:func:`pgmpy_mixture.gaussian.graphs.icpdag`);
 * adjusted Rand index of labels (scikit-learn).
 
 Examples
@@ -17,23 +20,37 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-__all__ = [
-    "match_components", "parameter_error", "jaccard", "target_jaccard", "weight_error", "shd", "icpdag",
-    "adjusted_rand",
-]
+__all__ = ["match_by_moments", "parameter_error", "jaccard", "target_jaccard", "weight_error", "shd", "adjusted_rand"]
 
 
-def match_components(true_means, true_covs, est_means, est_covs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hungarian matching; returns (true indices, estimated indices, cost matrix).
+def match_by_moments(true_means, true_covs, est_means, est_covs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Match estimated to true components by their moments: the assignment (Hungarian algorithm) minimising the
+    summed cost ``||mu - mu_hat||_2 + ||Sigma - Sigma_hat||_F`` over the pairs; with unequal numbers of components,
+    the extra ones stay unmatched.
+
+    Parameters
+    ----------
+    true_means, est_means : array-like (K, d), (K', d)
+    true_covs, est_covs : array-like (K, d, d), (K', d, d)
+
+    Returns
+    -------
+    rows : ndarray of int
+        Matched true components.
+    cols : ndarray of int
+        The estimated component matched to each of ``rows``.
+    cost : ndarray (K, K')
+        The cost of every pair.
 
     Examples
     --------
-    >>> t, e, _ = match_components(np.array([[0.0], [5.0]]), np.ones((2, 1, 1)), np.array([[5.1]]), np.ones((1, 1, 1)))
+    >>> t, e, _ = match_by_moments(np.array([[0.0], [5.0]]), np.ones((2, 1, 1)), np.array([[5.1]]), np.ones((1, 1, 1)))
     >>> t.tolist(), e.tolist()
     ([1], [0])
     """
@@ -53,7 +70,7 @@ def parameter_error(true_means, true_covs, est_means, est_covs) -> float:
     >>> parameter_error(np.zeros((1, 2)), np.eye(2)[None], np.ones((1, 2)), np.eye(2)[None]).__round__(4)
     1.4142
     """
-    rows, cols, cost = match_components(true_means, true_covs, est_means, est_covs)
+    rows, cols, cost = match_by_moments(true_means, true_covs, est_means, est_covs)
     return float(cost[rows, cols].mean())
 
 
@@ -114,65 +131,6 @@ def shd(true_adj: np.ndarray, est_adj: np.ndarray) -> int:
     return int(differ.sum())
 
 
-def _meek(adj: np.ndarray) -> np.ndarray:
-    """Apply Meek rules R1-R3 to a PDAG (``adj[i, j] & adj[j, i]``: undirected) until nothing changes."""
-    g = adj.copy()
-    d = g.shape[0]
-    changed = True
-    while changed:
-        changed = False
-        und = g & g.T
-        directed = g & ~g.T
-        for i, j in zip(*np.nonzero(np.triu(und)), strict=False):
-            for a, b in ((i, j), (j, i)):
-                if not (g[a, b] and g[b, a]):
-                    continue
-                adjacent_b = g[:, b] | g[b, :]
-                # R1: c -> a, c not adjacent to b  => a -> b
-                r1 = np.any(directed[:, a] & ~adjacent_b & (np.arange(d) != b))
-                # R2: a -> c -> b => a -> b
-                r2 = np.any(directed[a, :] & directed[:, b])
-                # R3: a - c -> b, a - e -> b, c, e non-adjacent => a -> b
-                cands = np.flatnonzero(und[a, :] & directed[:, b])
-                r3 = any(not (g[c, e] or g[e, c]) for x, c in enumerate(cands) for e in cands[x + 1:])
-                if r1 or r2 or r3:
-                    g[b, a] = False
-                    directed = g & ~g.T
-                    und = g & g.T
-                    changed = True
-                    break
-    return g
-
-
-def icpdag(dag: np.ndarray, targets: Sequence = ()) -> np.ndarray:
-    """Interventional CPDAG (I-essential graph) of a DAG given the intervention target sets (observational
-    included): an edge is directed when it is in a v-structure of the DAG, when exactly one of its endpoints is in
-    some target set (Hauser and Buhlmann 2012), or when Meek's rules force it.
-
-    Examples
-    --------
-    >>> chain = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]], bool)
-    >>> int(icpdag(chain).sum()), int(icpdag(chain, [set(), {0}]).sum())
-    (4, 2)
-    """
-    dag = np.asarray(dag, bool)
-    d = dag.shape[0]
-    g = dag | dag.T
-    skeleton = g.copy()
-    for j in range(d):
-        parents = np.flatnonzero(dag[:, j])
-        for x, a in enumerate(parents):
-            for b in parents[x + 1:]:
-                if not skeleton[a, b]:
-                    g[j, a] = g[j, b] = False
-    for t in targets:
-        t = set(int(v) for v in t)
-        for i, j in zip(*np.nonzero(dag), strict=False):
-            if (i in t) != (j in t):
-                g[j, i] = False
-    return _meek(g)
-
-
 def adjusted_rand(true_labels, est_labels) -> float:
     """Adjusted Rand index (scikit-learn).
 
@@ -184,3 +142,33 @@ def adjusted_rand(true_labels, est_labels) -> float:
     from sklearn.metrics import adjusted_rand_score
 
     return float(adjusted_rand_score(true_labels, est_labels))
+
+
+#: former names kept importable, with a DeprecationWarning: old name -> (module, new name)
+_MOVED: dict[str, tuple[str, str]] = {
+    "match_components": ("pgmpy_mixture.gaussian.metrics", "match_by_moments"),
+    "icpdag": ("pgmpy_mixture.gaussian.graphs", "icpdag"),
+}
+
+
+def __getattr__(name: str) -> Callable:
+    """Resolve the former names of :data:`_MOVED` with a ``DeprecationWarning`` naming the new place.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     from pgmpy_mixture.gaussian.metrics import match_components
+    >>> match_components is match_by_moments, caught[0].category.__name__
+    (True, 'DeprecationWarning')
+    """
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, new = _MOVED[name]
+    warnings.warn(f"{__name__}.{name} is deprecated: use {module}.{new}", DeprecationWarning, stacklevel=2)
+    if module == __name__:
+        return globals()[new]
+    from pgmpy_mixture.gaussian import graphs
+
+    return getattr(graphs, new)

@@ -5,7 +5,7 @@ Steps
 1. Fit Gaussian mixtures for ``k = 1 .. k_max`` (scikit-learn ``GaussianMixture``, full covariances, several
    initialisations) and record the per-sample average log-likelihood and the BIC (Algorithm 1, step 1). Above
    ``max_fit_rows`` rows the candidates are fitted on a seeded random subsample of that size, and the chosen one
-   is then refined by EM on every row in memory-bounded passes (:mod:`pgmpy_mixture.gaussian.chunks`), so ten
+   is then refined by EM on every row in memory-bounded passes (:mod:`pgmpy_mixture.gaussian.blocks`), so ten
    million rows need no more working memory than the subsample.
 2. Choose the number of components: the paper's cutoff rule (scan ``k`` downwards, keep the largest ``k`` whose
    relative log-likelihood gain over ``k - 1`` exceeds ``cutoff_ratio``), or the BIC minimum.
@@ -35,8 +35,10 @@ Steps
    regression coefficient (over components where ``j`` is not a target) is significant (Wald test).
 
 Layout: steps 1-2 live in :mod:`pgmpy_mixture.gaussian.candidates`, the regressions implied by the moments in
-:mod:`pgmpy_mixture.gaussian.regression`, the result type in :mod:`pgmpy_mixture.gaussian.result` and the
-memory-bounded passes in :mod:`pgmpy_mixture.gaussian.chunks`; their public names are re-exported here.
+:mod:`pgmpy_mixture.gaussian.regression`, the I-essential graph in :mod:`pgmpy_mixture.gaussian.graphs`, the result
+type in :mod:`pgmpy_mixture.gaussian.result`, the log-densities in :mod:`pgmpy_mixture.gaussian.density` and the
+memory-bounded passes (component moments, EM) in :mod:`pgmpy_mixture.gaussian.blocks`; the public names used here are
+re-exported.
 
 Examples
 --------
@@ -55,21 +57,19 @@ import numpy as np
 from scipy import stats
 
 from pgmpy_mixture.errors import EstimationWarning, ParameterError, warn_at_caller
+from pgmpy_mixture.gaussian.blocks import refine_em, weighted_moments
 from pgmpy_mixture.gaussian.candidates import (
     candidate_counts,
     check_n_components,
     fit_candidate_mixtures,
     select_by_cutoff,
 )
-from pgmpy_mixture.gaussian.chunks import (
-    gaussian_log_density,
-    refine_em,
-    weighted_moments,
-)
-from pgmpy_mixture.gaussian.metrics import icpdag
+from pgmpy_mixture.gaussian.density import gaussian_log_density
+from pgmpy_mixture.gaussian.graphs import icpdag
 from pgmpy_mixture.gaussian.regression import (
     pooled_moments,
     regression_from_moments,
+    residual_variances,
     shared_mechanism_moments,
     significant_predecessors,
     wald_statistics,
@@ -98,17 +98,6 @@ __all__ = [
     "full_moments",
     "significant_predecessors",
 ]
-
-
-def _residual_variances(covs: np.ndarray, j: int, preds: Sequence[int]) -> np.ndarray:
-    """Batched residual variance of ``X_j`` given ``X_preds`` for a stack of covariances (B, d, d)."""
-    preds = list(preds)
-    if not preds:
-        return np.maximum(covs[:, j, j], 1e-12)
-    css = covs[:, preds][:, :, preds]
-    csj = covs[:, preds, j]
-    coef = np.linalg.solve(css, csj[..., None])[..., 0]
-    return np.maximum(covs[:, j, j] - np.einsum("bi,bi->b", csj, coef), 1e-12)
 
 
 def _pair_moments(weights: np.ndarray, means: np.ndarray, covs: np.ndarray, n: int):
@@ -141,8 +130,8 @@ def change_statistics(
     """
     K = len(weights)
     counts, first, second, pooled = _pairs if _pairs is not None else _pair_moments(weights, means, covs, n)
-    own = _residual_variances(covs, j, preds)
-    pool = _residual_variances(pooled, j, preds)
+    own = residual_variances(covs, j, preds)
+    pool = residual_variances(pooled, j, preds)
     values = np.maximum(counts[first] * np.log(pool / own[first]) + counts[second] * np.log(pool / own[second]), 0)
     lr = np.zeros((K, K))
     lr[first, second] = lr[second, first] = values
@@ -435,7 +424,7 @@ def select_and_identify(
     the observational component and the targets. Lets one compare selection rules without refitting.
 
     ``refine=True`` (the candidates were fitted on a subsample of ``data``) continues a full-covariance model's EM
-    on every row of ``data`` (:func:`~pgmpy_mixture.gaussian.chunks.refine_em`, memory-bounded passes).
+    on every row of ``data`` (:func:`~pgmpy_mixture.gaussian.blocks.refine_em`, memory-bounded passes).
 
     Examples
     --------
@@ -468,7 +457,7 @@ def select_and_identify(
 
 def full_moments(data: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6):
     """Weights, means and full covariances of the components given responsibilities (one full-covariance M-step,
-    accumulated block by block: :func:`pgmpy_mixture.gaussian.chunks.weighted_moments`).
+    accumulated block by block: :func:`pgmpy_mixture.gaussian.blocks.weighted_moments` on an array).
 
     Examples
     --------
@@ -476,7 +465,7 @@ def full_moments(data: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6):
     >>> w.tolist(), m[0].tolist(), c[0].tolist()
     ([1.0, 0.0], [1.0, 1.0], [[1.0, 1.0], [1.0, 1.0]])
     """
-    return weighted_moments(data, lambda block: resp[block], resp.shape[1], reg_covar)
+    return weighted_moments(data, resp, reg_covar=reg_covar)
 
 
 def _finish(data, columns, weights, means, covs, ll, bic, candidates, alpha, max_targets=None) -> GaussianMixtureFit:

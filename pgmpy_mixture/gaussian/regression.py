@@ -1,6 +1,14 @@
-"""Regressions implied by Gaussian moments: coefficients, Wald statistics and the pooled moments of the components
-that share a mechanism. The building blocks of :mod:`pgmpy_mixture.gaussian.mixture_utigsp`'s order, target and DAG steps
-(which re-exports these names).
+"""Regressions implied by Gaussian moments: coefficients, residual variances, Wald statistics and the pooled
+moments of the components that share a mechanism.
+
+Under the linear SEM of Kumar, Shiragur & Uhler (NeurIPS 2024, Section 2), ``X_j = b_j' X_pa(j) + eps_j``, so the
+regression of ``X_j`` on its predecessors in a causal order, read off a component's mean and covariance, is node
+``j``'s mechanism in that component. These are the building blocks of the order, target and DAG steps of
+:mod:`pgmpy_mixture.gaussian.mixture_utigsp` (which re-exports the public names) and of the M-step of
+:mod:`pgmpy_mixture.gaussian.shared_sem`.
+
+Every residual variance returned here is at least a floor, :data:`VARIANCE_FLOOR` unless the caller passes
+another, so that ``log`` and divisions stay finite on a degenerate (collinear) component.
 """
 
 from __future__ import annotations
@@ -10,26 +18,94 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-__all__ = ["regression_from_moments", "wald_statistics", "significant_predecessors", "pooled_moments",
-           "shared_mechanism_moments"]
+__all__ = ["VARIANCE_FLOOR", "regression_from_moments", "residual_variances", "wald_statistics",
+           "significant_predecessors", "pooled_moments", "shared_mechanism_moments"]
+
+#: Smallest residual variance of a regression from moments. Far below any variance the methods meet (a simulated
+#: do-intervention has noise variance 1e-9, and the mixture fit adds ``reg_covar = 1e-6`` to every diagonal), it
+#: only keeps ``log(variance)`` and ``1 / variance`` finite when a predictor set explains a variable exactly.
+VARIANCE_FLOOR = 1e-12
 
 
-def regression_from_moments(mean: np.ndarray, cov: np.ndarray, j: int, preds: Sequence[int]):
+def regression_from_moments(
+    mean: np.ndarray, cov: np.ndarray, j: int, preds: Sequence[int], *, ridge: float = 0.0,
+    min_variance: float = VARIANCE_FLOOR,
+) -> tuple[float, np.ndarray, float]:
     """Regression of ``X_j`` on ``X_preds`` implied by a Gaussian's moments: (intercept, coefficients, variance).
+
+    ``coef = (Sigma_PP + ridge I)^{-1} Sigma_Pj``, ``intercept = mu_j - coef' mu_P`` and the residual variance
+    ``Sigma_jj - Sigma_jP coef``, floored at ``min_variance`` (also without predictors, where it is ``Sigma_jj``).
+
+    Parameters
+    ----------
+    mean : ndarray (d,)
+    cov : ndarray (d, d)
+    j : int
+        The response.
+    preds : sequence of int
+        The predictors (may be empty).
+    ridge : float, default 0.0
+        Added to the diagonal of the predictors' covariance before solving (the shared-SEM EM uses 1e-9).
+    min_variance : float, default :data:`VARIANCE_FLOOR`
+        Floor of the residual variance (the shared-SEM EM uses 1e-9).
+
+    Returns
+    -------
+    intercept : float
+    coefficients : ndarray (len(preds),)
+    variance : float
 
     Examples
     --------
     >>> c0, b, v = regression_from_moments(np.array([1.0, 2.0]), np.array([[1.0, 2.0], [2.0, 5.0]]), 1, [0])
     >>> round(c0, 6), b.round(6).tolist(), round(v, 6)
     (0.0, [2.0], 1.0)
+    >>> regression_from_moments(np.zeros(2), np.array([[1.0, 1.0], [1.0, 1.0]]), 1, [0])[2] == VARIANCE_FLOOR
+    True
     """
     preds = list(preds)
     if not preds:
-        return float(mean[j]), np.zeros(0), float(cov[j, j])
-    s = np.ix_(preds, preds)
-    coef = np.linalg.solve(cov[s], cov[preds, j])
+        return float(mean[j]), np.zeros(0), max(float(cov[j, j]), min_variance)
+    css = cov[np.ix_(preds, preds)]
+    if ridge:
+        css = css + ridge * np.eye(len(preds))
+    coef = np.linalg.solve(css, cov[preds, j])
     var = float(cov[j, j] - cov[j, preds] @ coef)
-    return float(mean[j] - coef @ mean[preds]), coef, max(var, 1e-12)
+    return float(mean[j] - coef @ mean[preds]), coef, max(var, min_variance)
+
+
+def residual_variances(
+    covs: np.ndarray, j: int, preds: Sequence[int], min_variance: float = VARIANCE_FLOOR,
+) -> np.ndarray:
+    """Residual variance of the regression of ``X_j`` on ``X_preds`` for each covariance of a stack, in one
+    batched solve: the variances :func:`regression_from_moments` returns, for many components at once (as the
+    change statistics of :func:`pgmpy_mixture.gaussian.mixture_utigsp.change_statistics` need them, for every
+    component and every pair of components).
+
+    Parameters
+    ----------
+    covs : ndarray (B, d, d)
+    j : int
+    preds : sequence of int
+    min_variance : float, default :data:`VARIANCE_FLOOR`
+
+    Returns
+    -------
+    ndarray (B,)
+
+    Examples
+    --------
+    >>> covs = np.array([[[1.0, 2.0], [2.0, 5.0]], [[1.0, 0.0], [0.0, 3.0]]])
+    >>> residual_variances(covs, 1, [0]).round(6).tolist(), residual_variances(covs, 1, []).tolist()
+    ([1.0, 3.0], [5.0, 3.0])
+    """
+    preds = list(preds)
+    if not preds:
+        return np.maximum(covs[:, j, j], min_variance)
+    css = covs[:, preds][:, :, preds]
+    csj = covs[:, preds, j]
+    coef = np.linalg.solve(css, csj[..., None])[..., 0]
+    return np.maximum(covs[:, j, j] - np.einsum("bi,bi->b", csj, coef), min_variance)
 
 
 def wald_statistics(cov: np.ndarray, j: int, preds: Sequence[int], n_eff: float) -> tuple[np.ndarray, np.ndarray]:

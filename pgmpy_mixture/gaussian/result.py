@@ -1,27 +1,55 @@
-"""The result type of the Gaussian methods: a fitted mixture of interventions on a linear Gaussian SEM.
+"""The result types of the Gaussian methods: fitted mixtures of interventions on a linear Gaussian SEM.
 
 Both :mod:`pgmpy_mixture.gaussian.mixture_utigsp` (Mixture-UTIGSP's disentangling step) and
 :mod:`pgmpy_mixture.gaussian.shared_sem` return a :class:`GaussianMixtureFit`, the continuous counterpart of
 :class:`pgmpy_mixture.result.MixtureResult`: immutable, with the component moments, the identified observational
-component, targets and causal order, and block-wise (memory-bounded) prediction.
+component, targets and causal order, and block-wise (memory-bounded) prediction. :class:`SharedSEMFit` holds the
+structural parameters of the shared-SEM EM (:func:`pgmpy_mixture.gaussian.shared_sem.fit_shared_sem`), from which
+that :class:`GaussianMixtureFit` is built.
+
+Both are frozen dataclasses whose arrays are read-only copies; they pickle, deep-copy and go through
+``joblib.dump`` / ``joblib.load`` unchanged, and what comes back is read-only again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
 
+from pgmpy_mixture.gaussian.blocks import row_blocks
 from pgmpy_mixture.gaussian.candidates import relative_gains
-from pgmpy_mixture.gaussian.chunks import mixture_log_joint, row_blocks
+from pgmpy_mixture.gaussian.density import mixture_log_joint
+from pgmpy_mixture.gaussian.simulate import component_moments
 
-__all__ = ["GaussianMixtureFit"]
+__all__ = ["GaussianMixtureFit", "SharedSEMFit"]
+
+
+def _read_only(value: Any) -> np.ndarray:
+    """A read-only copy of ``value`` as an array (never a view of the caller's array)."""
+    array = np.array(value, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+class _ReadOnlyArrays:
+    """Base of the frozen results: the attributes named in ``_ARRAYS`` are read-only arrays, also after unpickling
+    or deep-copying (numpy restores arrays writeable, and neither calls ``__init__``)."""
+
+    _ARRAYS: tuple[str, ...] = ()
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            if name in self._ARRAYS and value is not None:
+                value = _read_only(value)
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
-class GaussianMixtureFit:
+class GaussianMixtureFit(_ReadOnlyArrays):
     """A fitted mixture of interventions on a linear Gaussian SEM (immutable: the arrays are read-only copies and
     the sequences tuples, whatever was passed in).
 
@@ -70,14 +98,13 @@ class GaussianMixtureFit:
     columns: tuple = ()
     parameter_count: int | None = None
 
+    _ARRAYS = ("weights", "means", "covariances", "changes", "loglik_curve", "bic_curve", "candidates")
+
     def __post_init__(self) -> None:
         # deeply immutable, like MixtureResult: read-only copies of the arrays, tuples for the sequences
-        for name in ("weights", "means", "covariances", "changes", "loglik_curve", "bic_curve", "candidates"):
+        for name in self._ARRAYS:
             value = getattr(self, name)
-            if value is not None:
-                value = np.array(value, copy=True)
-                value.setflags(write=False)
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, name, None if value is None else _read_only(value))
         object.__setattr__(self, "targets", tuple(frozenset(int(j) for j in t) for t in self.targets))
         object.__setattr__(self, "order", tuple(int(j) for j in self.order))
         object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
@@ -434,3 +461,61 @@ class GaussianMixtureFit:
 
     def _repr_html_(self) -> str:
         return self.to_frame()[["label", "weight", "n_targets"]].to_html()
+
+
+@dataclass(frozen=True)
+class SharedSEMFit(_ReadOnlyArrays):
+    """Parameters of a fitted sparse-shift SEM mixture (the result of
+    :func:`pgmpy_mixture.gaussian.shared_sem.fit_shared_sem`): one linear SEM per component,
+    ``x_j = intercepts[k, j] + coefs[k, j] @ x + N(0, variances[k, j])``, sharing node ``j``'s mechanism unless
+    ``is_target[k, j]``. Immutable: the arrays are read-only copies, ``order`` a tuple.
+
+    Attributes
+    ----------
+    weights : ndarray (K,)
+    intercepts : ndarray (K, d)
+    coefs : ndarray (K, d, d)
+        ``coefs[k, j, i]``: coefficient of ``x_i`` in ``x_j``'s equation in component ``k``.
+    variances : ndarray (K, d)
+        Residual (noise) variances.
+    order : tuple of int
+        The causal order the regressions follow.
+    is_target : ndarray (K, d) of bool
+    observational : int
+    loglik : float
+        Total log-likelihood of the data.
+    n_params : int
+        Free parameters (the BIC's).
+    means, covariances : ndarray (K, d), (K, d, d)
+        The component moments the SEMs imply (computed, not passed).
+
+    Examples
+    --------
+    >>> f = SharedSEMFit(np.array([1.0]), np.zeros((1, 1)), np.zeros((1, 1, 1)), np.ones((1, 1)), [0],
+    ...                  np.zeros((1, 1), bool), 0, -1.0, 3)
+    >>> f.means.tolist(), f.covariances.tolist(), f.covariances.flags.writeable
+    ([[0.0]], [[[1.0]]], False)
+    """
+
+    weights: np.ndarray
+    intercepts: np.ndarray
+    coefs: np.ndarray
+    variances: np.ndarray
+    order: tuple
+    is_target: np.ndarray
+    observational: int
+    loglik: float
+    n_params: int
+    means: np.ndarray = field(init=False, repr=False)
+    covariances: np.ndarray = field(init=False, repr=False)
+
+    _ARRAYS = ("weights", "intercepts", "coefs", "variances", "is_target", "means", "covariances")
+
+    def __post_init__(self) -> None:
+        for name in ("weights", "intercepts", "coefs", "variances", "is_target"):
+            object.__setattr__(self, name, _read_only(getattr(self, name)))
+        object.__setattr__(self, "order", tuple(int(j) for j in self.order))
+        moments = [component_moments(self.coefs[k], self.intercepts[k], self.variances[k])
+                   for k in range(len(self.weights))]
+        object.__setattr__(self, "means", _read_only([m for m, _ in moments]))
+        object.__setattr__(self, "covariances", _read_only([c for _, c in moments]))

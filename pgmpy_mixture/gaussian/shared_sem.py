@@ -14,8 +14,8 @@ EM alternates
   when its own regression beats the shared one by more than the BIC penalty ``(|pred(j)| + 2) log n`` in
   log-likelihood ratio; the shared mechanism is fitted on the pooled moments of the non-target components.
 
-The order and the observational component come from :func:`pgmpy_mixture.gaussian.mixture_utigsp.identify_targets` on the
-current moments (sparsest mechanism shift), re-estimated after each EM round. The number of free parameters is
+The order and the observational component come from :func:`pgmpy_mixture.gaussian.mixture_utigsp.identify_targets`
+on the current moments (sparsest mechanism shift), re-estimated after each EM round. The number of free parameters is
 ``K - 1 + sum_j (|pred(j)| + 2) (1 + #components targeting j)``, which enters the BIC used to choose ``K``.
 
 Examples
@@ -35,60 +35,20 @@ import numpy as np
 from scipy.special import logsumexp
 
 from pgmpy_mixture.errors import EstimationWarning
-from pgmpy_mixture.gaussian.chunks import weighted_moments
-from pgmpy_mixture.gaussian.mixture_utigsp import (
-    candidate_counts,
-    fit_candidate_mixtures,
-    identify_targets,
-    pooled_moments,
-    select_by_cutoff,
-)
-from pgmpy_mixture.gaussian.result import GaussianMixtureFit
-from pgmpy_mixture.gaussian.simulate import component_moments
+from pgmpy_mixture.gaussian.blocks import soft_moments
+from pgmpy_mixture.gaussian.candidates import candidate_counts, fit_candidate_mixtures, select_by_cutoff
+from pgmpy_mixture.gaussian.mixture_utigsp import identify_targets
+from pgmpy_mixture.gaussian.regression import pooled_moments, regression_from_moments
+from pgmpy_mixture.gaussian.result import GaussianMixtureFit, SharedSEMFit
 from pgmpy_mixture.validation import check_fit_matrix, check_test_level
 
 __all__ = ["SharedSEMFit", "fit_shared_sem", "fit_shared_sem_mixture"]
 
-
-class SharedSEMFit:
-    """Parameters of a fitted sparse-shift SEM mixture (internal result of :func:`fit_shared_sem`).
-
-    Examples
-    --------
-    >>> f = SharedSEMFit(np.array([1.0]), np.zeros((1, 1)), np.zeros((1, 1, 1)), np.ones((1, 1)), [0],
-    ...                  np.zeros((1, 1), bool), 0, -1.0, 3)
-    >>> f.means.tolist(), f.covariances.tolist()
-    ([[0.0]], [[[1.0]]])
-    """
-
-    def __init__(self, weights, intercepts, coefs, variances, order, is_target, observational, loglik, n_params):
-        self.weights = weights
-        self.intercepts = intercepts  # (K, d)
-        self.coefs = coefs  # (K, d, d): coefs[k, j, i] coefficient of x_i in x_j's equation
-        self.variances = variances  # (K, d)
-        self.order = list(order)
-        self.is_target = is_target  # (K, d) bool
-        self.observational = observational
-        self.loglik = loglik  # total
-        self.n_params = n_params
-        moments = [component_moments(coefs[k], intercepts[k], variances[k]) for k in range(len(weights))]
-        self.means = np.array([m for m, _ in moments])
-        self.covariances = np.array([c for _, c in moments])
-
-
-def _weighted_moments(X: np.ndarray, resp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Soft counts, means and covariances of the components (block-wise M-step of :mod:`gaussian_chunks`)."""
-    _, means, covs = weighted_moments(X, lambda block: resp[block], resp.shape[1], reg_covar=0.0)
-    return resp.sum(axis=0) + 1e-12, means, covs
-
-
-def _regression(mean, cov, j, preds, ridge=1e-9):
-    if not preds:
-        return float(mean[j]), np.zeros(0), max(float(cov[j, j]), 1e-9)
-    css = cov[np.ix_(preds, preds)] + ridge * np.eye(len(preds))
-    coef = np.linalg.solve(css, cov[preds, j])
-    var = float(cov[j, j] - cov[j, preds] @ coef)
-    return float(mean[j] - coef @ mean[preds]), coef, max(var, 1e-9)
+#: The M-step's regressions add this ridge to the predictors' covariance and floor the residual variances at it.
+#: The component moments here carry no ``reg_covar`` (unlike the mixture fit's), so it is what keeps the solves and
+#: the log-likelihood finite on a (nearly) degenerate component; it is larger than
+#: :data:`pgmpy_mixture.gaussian.regression.VARIANCE_FLOOR`, and kept so that the fits do not change.
+RIDGE = 1e-9
 
 
 def _expected_sq_residual(mean, cov, j, preds, c0, coef):
@@ -111,11 +71,12 @@ def _m_step(counts, means, covs, order, observational, n, penalty_scale):
     for pos, j in enumerate(order):
         preds = list(order[:pos])
         penalty = penalty_scale * (len(preds) + 2) * np.log(n)
-        own = [_regression(means[k], covs[k], j, preds) for k in range(K)]
+        own = [regression_from_moments(means[k], covs[k], j, preds, ridge=RIDGE, min_variance=RIDGE)
+               for k in range(K)]
         targeted = np.zeros(K, dtype=bool)
         for _ in range(3):
-            keep = ~targeted
-            shared = _regression(*pooled_moments(counts[keep], means[keep], covs[keep]), j, preds)
+            pooled = pooled_moments(counts[~targeted], means[~targeted], covs[~targeted])
+            shared = regression_from_moments(*pooled, j, preds, ridge=RIDGE, min_variance=RIDGE)
             new = np.zeros(K, dtype=bool)
             for k in range(K):
                 if k == observational:
@@ -128,8 +89,8 @@ def _m_step(counts, means, covs, order, observational, n, penalty_scale):
             if np.array_equal(new, targeted):
                 break
             targeted = new
-        keep = ~targeted
-        shared = _regression(*pooled_moments(counts[keep], means[keep], covs[keep]), j, preds)
+        pooled = pooled_moments(counts[~targeted], means[~targeted], covs[~targeted])
+        shared = regression_from_moments(*pooled, j, preds, ridge=RIDGE, min_variance=RIDGE)
         for k in range(K):
             c0, coef, s = own[k] if targeted[k] else shared
             intercepts[k, j], variances[k, j] = c0, s
@@ -155,6 +116,29 @@ def fit_shared_sem(
 ) -> SharedSEMFit:
     """EM for the sparse-shift SEM mixture from initial responsibilities ``resp`` (n, K).
 
+    Each of the ``rounds`` re-estimates the order and the observational component from the current moments
+    (:func:`pgmpy_mixture.gaussian.mixture_utigsp.identify_targets`), then runs EM until the total log-likelihood
+    changes by at most ``tol`` relatively, or ``max_iter`` iterations.
+
+    Parameters
+    ----------
+    X : ndarray (n, d)
+    resp : ndarray (n, K)
+        Initial responsibilities (e.g. a ``GaussianMixture``'s ``predict_proba``).
+    max_iter : int
+        EM iterations per round at most.
+    tol : float
+        Relative change of the log-likelihood that stops a round.
+    rounds : int
+    penalty_scale : float
+        Multiplies the BIC penalty of a target (larger: fewer targets).
+    alpha : float, optional
+        Level of the change tests of the order search (None: BIC thresholds).
+
+    Returns
+    -------
+    SharedSEMFit
+
     Examples
     --------
     >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
@@ -167,13 +151,15 @@ def fit_shared_sem(
     n, d = X.shape
     fit = None
     for _ in range(rounds):
-        counts, means, covs = _weighted_moments(X, resp)
+        counts, means, covs = soft_moments(X, resp, reg_covar=0.0)
+        counts = counts + 1e-12  # no empty component in the logarithms below
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", EstimationWarning)
             observational, _, _, order = identify_targets(counts / n, means, covs, n, alpha=alpha)
         previous = -np.inf
         for _ in range(max_iter):
-            counts, means, covs = _weighted_moments(X, resp)
+            counts, means, covs = soft_moments(X, resp, reg_covar=0.0)
+            counts = counts + 1e-12
             weights = counts / counts.sum()
             intercepts, coefs, variances, is_target, n_params = _m_step(
                 counts, means, covs, order, observational, n, penalty_scale)
@@ -197,7 +183,7 @@ def fit_shared_sem_mixture(
     ``init_covariance_type``) for each candidate count, choose the count by BIC (default) or the paper's cutoff on
     the log-likelihood curve.
 
-    Returns the same :class:`~pgmpy_mixture.gaussian.mixture_utigsp.GaussianMixtureFit` as Mixture-UTIGSP (component
+    Returns the same :class:`~pgmpy_mixture.gaussian.result.GaussianMixtureFit` as Mixture-UTIGSP (component
     moments implied by the fitted SEMs; ``targets`` are the selected mechanism changes).
 
     Examples

@@ -24,7 +24,8 @@ from pgmpy_mixture.errors import (  # noqa: E402
     MissingVariableError,
     ParameterError,
 )
-from pgmpy_mixture.gaussian.metrics import adjusted_rand, icpdag, shd  # noqa: E402
+from pgmpy_mixture.gaussian.graphs import icpdag  # noqa: E402
+from pgmpy_mixture.gaussian.metrics import adjusted_rand, shd  # noqa: E402
 from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture  # noqa: E402
 
 
@@ -156,9 +157,15 @@ def test_utigsp_optional(fitted):
 def test_plot_selection(fitted):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
     sim, frame, sp = fitted
-    ax = sp.plot_selection()
-    assert len(ax.lines) >= 2
+    fig = sp.plot_selection()
+    assert isinstance(fig, Figure)
+    curve, bic = fig.axes[0].lines[0], fig.axes[1].lines[0]
+    assert np.array_equal(curve.get_ydata(), sp.loglik_curve_) and np.array_equal(bic.get_ydata(), sp.bic_curve_)
+    plt.close(fig)
 
 
 def test_graph_roundtrip():

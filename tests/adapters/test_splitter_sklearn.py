@@ -186,6 +186,21 @@ def test_pickle_round_trip(request, sim, frame, which):
             back.predict(frame[COLUMNS[::-1]])
 
 
+@pytest.mark.parametrize("trip", ["deepcopy", "joblib"])
+def test_fitted_splitter_survives_deepcopy_and_joblib_with_a_read_only_fit(tmp_path, sim, frame, fitted_frame, trip):
+    import joblib
+
+    if trip == "joblib":
+        joblib.dump(fitted_frame, tmp_path / "splitter.joblib")
+        back = joblib.load(tmp_path / "splitter.joblib")
+    else:
+        back = copy.deepcopy(fitted_frame)
+    np.testing.assert_array_equal(back.predict_proba(frame), fitted_frame.predict_proba(frame))
+    assert back.score(frame) == fitted_frame.score(frame) and back.targets_ == fitted_frame.targets_
+    assert back.fit_ is not fitted_frame.fit_ and not back.fit_.covariances.flags.writeable
+    assert not pickle.loads(pickle.dumps(fitted_frame)).fit_.means.flags.writeable
+
+
 # --- not fitted ----------------------------------------------------------------------------------------------------
 
 

@@ -1,28 +1,25 @@
-"""Tables and summary of :class:`GaussianMixtureFit`: ``to_frame``, ``selection_frame``, ``labels``, ``repr``."""
+"""The Gaussian result family (:mod:`pgmpy_mixture.gaussian.result`): :class:`GaussianMixtureFit`'s tables,
+densities, sampling and input checks, and both results' immutability through pickle, deep copy and joblib."""
 
 from __future__ import annotations
 
+import copy
+import pickle
+import warnings
+
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgmpy_mixture.gaussian.candidates import relative_gains, select_by_cutoff
 from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
+from pgmpy_mixture.gaussian.result import GaussianMixtureFit, SharedSEMFit
+from pgmpy_mixture.gaussian.shared_sem import fit_shared_sem, fit_shared_sem_mixture
 from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
-
-@settings(max_examples=200, deadline=None)
-@given(ll=st.lists(st.floats(-1e3, -1e-3), min_size=1, max_size=12), cutoff=st.floats(0.0, 0.5))
-def test_the_cutoff_rule_is_the_last_count_whose_relative_gain_exceeds_the_cutoff(ll, cutoff):
-    candidates = list(range(1, len(ll) + 1))
-    gains = relative_gains(ll)
-    assert np.isnan(gains[0])
-    for i in range(1, len(ll)):  # the paper's definition, one pair at a time
-        assert np.isclose(gains[i], (ll[i] - ll[i - 1]) / abs(ll[i - 1]))
-    above = [k for k, g in zip(candidates[1:], gains[1:], strict=True) if g > cutoff]
-    assert select_by_cutoff(ll, candidates, cutoff) == (above[-1] if above else 1)
+ARRAYS = ("weights", "means", "covariances", "changes", "loglik_curve", "bic_curve", "candidates")
 
 
 def test_tables_of_a_fitted_mixture_agree_with_the_fit():
@@ -56,8 +53,6 @@ def test_tables_of_a_fitted_mixture_agree_with_the_fit():
 @given(seed=st.integers(0, 10_000), k=st.integers(1, 4), d=st.integers(1, 4))
 def test_density_information_criteria_and_sampling_of_a_random_mixture(seed, k, d):
     from scipy.stats import multivariate_normal
-
-    from pgmpy_mixture.gaussian.result import GaussianMixtureFit
 
     rng = np.random.default_rng(seed)
     weights = rng.dirichlet(np.ones(k))
@@ -108,11 +103,73 @@ def test_prediction_methods_check_their_input_against_the_fit():
     assert np.allclose(by_position, unnamed.score_samples(sim.data[:7]))
 
 
-def test_shared_sem_fit_counts_its_own_parameters_in_bic():
-    from pgmpy_mixture.gaussian.shared_sem import fit_shared_sem_mixture
+def test_fit_is_immutable_and_does_not_alias_its_inputs():
+    weights, means, covs = np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1))
+    fit = GaussianMixtureFit(weights, means, covs, 10, 0, [frozenset(), {0}], [0], np.zeros((2, 2, 1), bool))
+    weights[0] = 0.9  # the caller's array changes, the fit does not
+    assert fit.weights.tolist() == [0.5, 0.5] and fit.targets == (frozenset(), frozenset({0}))
+    with pytest.raises(ValueError, match="read-only"):
+        fit.means[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        fit.order = (0,)
 
-    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, kind="soft", random_state=3)
-    fit = fit_shared_sem_mixture(sim.data, n_components=4, random_state=0)
-    k, d = fit.means.shape
-    assert fit.n_parameters < k - 1 + k * d + k * d * (d + 1) // 2  # the shared SEM is far more constrained
-    assert np.isclose(fit.bic(sim.data), fit.bic_curve[0], rtol=1e-6)  # a fixed count: the curve is this model
+
+def _joblib_round_trip(obj, path):
+    joblib.dump(obj, path)
+    return joblib.load(path)
+
+
+ROUND_TRIPS = {
+    "pickle": lambda obj, path: pickle.loads(pickle.dumps(obj)),
+    "deepcopy": lambda obj, path: copy.deepcopy(obj),
+    "joblib": _joblib_round_trip,
+}
+
+
+@pytest.fixture(scope="module")
+def fits():
+    """A Mixture-UTIGSP fit on a DataFrame (column names) and a shared-SEM fit, with the data."""
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, targets="all", kind="soft", random_state=3)
+    frame = pd.DataFrame(sim.data, columns=["u", "v", "w"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        utigsp = fit_mixture_utigsp(frame, k_max=5, random_state=0, n_init=1)
+        shared = fit_shared_sem_mixture(sim.data, n_components=4, random_state=0, n_init=1)
+    return sim, frame, {"mixture_utigsp": utigsp, "shared_sem": shared}
+
+
+@pytest.mark.parametrize("trip", sorted(ROUND_TRIPS))
+@pytest.mark.parametrize("which", ["mixture_utigsp", "shared_sem"])
+def test_fits_survive_pickle_deepcopy_and_joblib_unchanged_and_read_only(fits, which, trip, tmp_path):
+    sim, frame, by_route = fits
+    fit = by_route[which]
+    back = ROUND_TRIPS[trip](fit, tmp_path / "fit.joblib")
+    assert type(back) is GaussianMixtureFit and back is not fit
+    for name in ARRAYS:
+        assert np.array_equal(getattr(back, name), getattr(fit, name)), name
+        assert getattr(back, name).dtype == getattr(fit, name).dtype
+        assert not getattr(back, name).flags.writeable, name
+    for name in ("n_samples", "observational", "targets", "order", "columns", "parameter_count"):
+        assert getattr(back, name) == getattr(fit, name), name
+    X = frame if which == "mixture_utigsp" else sim.data
+    assert np.array_equal(back.predict(X), fit.predict(X))
+    assert np.array_equal(back.predict_proba(X), fit.predict_proba(X))
+    assert back.score(X) == fit.score(X) and back.bic(X) == fit.bic(X)
+    assert repr(back) == repr(fit)
+    with pytest.raises(ValueError, match="read-only"):
+        back.means[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        back.weights = np.ones(1)
+
+
+@pytest.mark.parametrize("trip", sorted(ROUND_TRIPS))
+def test_shared_sem_parameters_survive_round_trips(trip, tmp_path):
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=1500, random_state=1)
+    fit = fit_shared_sem(sim.data, np.eye(4)[sim.labels])
+    back = ROUND_TRIPS[trip](fit, tmp_path / "sem.joblib")
+    assert type(back) is SharedSEMFit
+    for name in ("weights", "intercepts", "coefs", "variances", "is_target", "means", "covariances"):
+        assert np.array_equal(getattr(back, name), getattr(fit, name)), name
+        assert not getattr(back, name).flags.writeable, name
+    assert (back.order, back.observational, back.loglik, back.n_params) == (
+        fit.order, fit.observational, fit.loglik, fit.n_params)

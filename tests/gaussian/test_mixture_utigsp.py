@@ -1,4 +1,5 @@
-"""Tests of the Gaussian simulator, the Mixture-UTIGSP splitter and the Gaussian metrics."""
+"""Mixture-UTIGSP's identification step (:mod:`pgmpy_mixture.gaussian.mixture_utigsp`): order, observational
+component and targets from exact moments, and the whole fit from samples."""
 
 from __future__ import annotations
 
@@ -11,67 +12,23 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pgmpy_mixture.errors import DataTypeError, DataValueError, EstimationWarning, ParameterError
-from pgmpy_mixture.gaussian.metrics import (
-    adjusted_rand,
-    icpdag,
-    match_components,
-    parameter_error,
-    shd,
-    target_jaccard,
-    weight_error,
-)
+from pgmpy_mixture.gaussian.graphs import icpdag
+from pgmpy_mixture.gaussian.metrics import adjusted_rand, match_by_moments, shd, target_jaccard, weight_error
 from pgmpy_mixture.gaussian.mixture_utigsp import (
-    GaussianMixtureFit,
     estimate_dag,
     estimate_order,
     fit_candidate_mixtures,
     fit_mixture_utigsp,
     identify_targets,
-    regression_from_moments,
     select_and_identify,
-    select_by_cutoff,
-    shared_mechanism_moments,
-    wald_statistics,
 )
-from pgmpy_mixture.gaussian.simulate import component_moments, random_linear_sem, simulate_linear_mixture
+from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
 
 def _fit(data, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return fit_mixture_utigsp(data, **kw)
-
-
-# ---------------------------------------------------------------- simulator
-def test_simulator_moments_match_samples():
-    sim = simulate_linear_mixture(n_nodes=4, n_samples=200_000, targets="all", kind="soft", random_state=1)
-    for k in range(sim.n_components):
-        rows = sim.data[sim.labels == k]
-        assert np.allclose(rows.mean(0), sim.means[k], atol=0.05)
-        assert np.allclose(np.cov(rows.T), sim.covariances[k], atol=0.1 * np.abs(sim.covariances[k]).max())
-
-
-def test_simulator_do_cuts_incoming_edges_and_fixes_value():
-    sim = simulate_linear_mixture(n_nodes=4, n_samples=4000, targets="all", random_state=3, edge_probability=1.0)
-    for k in range(1, sim.n_components):
-        (j,) = sim.targets[k]
-        rows = sim.data[sim.labels == k]
-        assert np.allclose(rows[:, j], 1.0, atol=1e-3)
-        assert np.isclose(sim.covariances[k][j, j], 1e-9)
-
-
-def test_simulator_options():
-    sim = simulate_linear_mixture(n_nodes=6, n_samples=700, targets="half", random_state=0)
-    assert sim.n_components == 4 and all(len(t) == 1 for t in sim.targets[1:])
-    sim = simulate_linear_mixture(n_nodes=3, n_samples=100, targets=[[0, 2]], weights=[0.3, 0.7], random_state=0)
-    assert sim.targets == [frozenset(), frozenset({0, 2})] and sim.data.shape == (100, 3)
-    sem = random_linear_sem(6, rng=np.random.default_rng(0))
-    w = np.abs(sem.weights[sem.weights != 0])
-    assert np.all((w >= 0.5) & (w <= 1.0)) and np.all(np.triu(sem.weights) == 0)
-    for bad in [dict(kind="hard"), dict(targets="some"), dict(targets=[[7]]), dict(n_samples=0),
-                dict(weights=[0.5, 0.5])]:
-        with pytest.raises(ParameterError):
-            simulate_linear_mixture(n_nodes=3, **{**dict(targets="all", n_samples=100), **bad})
 
 
 # ---------------------------------------------------------------- identification from exact moments
@@ -102,34 +59,11 @@ def test_order_is_topological_with_exact_moments(d, seed, exact):
     assert np.all(position[parents] < position[children])
 
 
-@settings(max_examples=25, deadline=None)
-@given(d=st.integers(2, 6), seed=st.integers(0, 10_000), targets=st.sampled_from(["all", "half"]),
-       kind=st.sampled_from(["do", "soft"]))
-def test_shared_mechanism_moments_give_exact_sem_rows(d, seed, targets, kind):
-    """Pooling the true components in which ``j`` is not a target (their means differ) and regressing ``X_j`` on
-    all its predecessors returns exactly the SEM's row: its parents' weights, zeros elsewhere, whose Wald
-    statistics are then 0; the pooled weight is the share of those components."""
-    sim = simulate_linear_mixture(n_nodes=d, n_samples=10, targets=targets, kind=kind, random_state=seed)
-    for j in range(1, d):
-        cov, share = shared_mechanism_moments(sim.weights, sim.means, sim.covariances, sim.targets, j)
-        coef, z = wald_statistics(cov, j, list(range(j)), 10**4)
-        assert np.allclose(coef, sim.sem.weights[j, :j], atol=1e-9)
-        assert np.all(z[sim.sem.weights[j, :j] == 0] < 1e-6) and np.all(z[sim.sem.weights[j, :j] != 0] > 5)
-        assert np.isclose(share, sum(w for w, t in zip(sim.weights, sim.targets, strict=True) if j not in t))
-
-
 def test_two_components_tie_warns():
     sim = simulate_linear_mixture(n_nodes=3, n_samples=10, targets=[[1]], weights=[0.6, 0.4], random_state=0)
     with pytest.warns(EstimationWarning, match="not identifiable"):
         obs, found, _, _ = identify_targets(sim.weights[::-1], sim.means[::-1], sim.covariances[::-1], 10**6)
     assert obs == 1 and found == [frozenset({1}), frozenset()]
-
-
-def test_regression_from_moments_recovers_sem_row():
-    sem = random_linear_sem(4, edge_probability=1.0, rng=np.random.default_rng(5))
-    mean, cov = component_moments(sem.weights, np.zeros(4), sem.noise_variance)
-    c0, coef, var = regression_from_moments(mean, cov, 3, [0, 1, 2])
-    assert np.allclose(coef, sem.weights[3, :3]) and np.isclose(var, 1.0) and abs(c0) < 1e-12
 
 
 # ---------------------------------------------------------------- fitting from samples
@@ -139,14 +73,19 @@ def test_fit_recovers_components_weights_targets(seed):
     sim = simulate_linear_mixture(n_nodes=4, n_samples=4000, targets="all", random_state=seed)
     fit = _fit(sim.data, random_state=0, n_init=2)
     assert fit.n_components == sim.n_components
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert weight_error(sim.weights, fit.weights, rows, cols) < 0.02
     assert target_jaccard(sim.targets, fit.targets, rows, cols) == 1.0
     assert cols[list(rows).index(0)] == fit.observational
     assert shd(sim.sem.adjacency, estimate_dag(fit)) == 0
     assert adjusted_rand(sim.labels, fit.predict(sim.data)) > 0.99
-    proba = fit.predict_proba(sim.data[:50])
-    assert np.allclose(proba.sum(1), 1.0)
+    # responsibilities: Bayes' rule over the fitted components, computed independently with scipy
+    from scipy.stats import multivariate_normal
+
+    joint = np.column_stack([w * multivariate_normal(m, c).pdf(sim.data[:50])
+                             for w, m, c in zip(fit.weights, fit.means, fit.covariances, strict=True)])
+    np.testing.assert_allclose(fit.predict_proba(sim.data[:50]), joint / joint.sum(axis=1, keepdims=True),
+                               rtol=1e-7, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -191,7 +130,7 @@ def test_fit_half_soft_interventions():
     sim = simulate_linear_mixture(n_nodes=5, n_samples=6000, targets="half", kind="soft", mean_shift=4.0,
                                   variance_scale=0.25, random_state=7)
     fit = _fit(sim.data, n_components=sim.n_components, random_state=0)
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert target_jaccard(sim.targets, fit.targets, rows, cols) == 1.0
 
 
@@ -204,15 +143,6 @@ def test_curves_and_selection_rules():
     assert _fit(sim.data, k_max=6, selection="bic", random_state=0, n_init=1).n_components == 4
     # a huge cutoff keeps one component
     assert _fit(sim.data, k_max=3, cutoff_ratio=10.0, n_init=1).n_components == 1
-
-
-def test_select_by_cutoff_rule():
-    ll = [-10.0, -6.0, -5.0, -4.99]
-    assert select_by_cutoff(ll, [1, 2, 3, 4], 0.1) == 3
-    assert select_by_cutoff(ll, [1, 2, 3, 4], 0.3) == 2
-    assert select_by_cutoff(ll, [1, 2, 3, 4], 0.5) == 1
-    with pytest.raises(ParameterError):
-        select_by_cutoff(ll, [1, 2, 3, 4], -1)
 
 
 # ---------------------------------------------------------------- bad input
@@ -245,43 +175,7 @@ def test_bad_input_messages():
     assert np.array_equal(before, good)
 
 
-# ---------------------------------------------------------------- metrics
-def _random_dag(rng, d):
-    return np.triu(rng.random((d, d)) < 0.5, k=1)
-
-
-@settings(max_examples=30, deadline=None)
-@given(d=st.integers(2, 7), seed=st.integers(0, 10_000))
-def test_icpdag_matches_causallearn_cpdag_and_all_targets(d, seed):
-    """Without interventions the I-CPDAG is causal-learn's CPDAG; with every node a singleton target it is the DAG."""
-    from causallearn.utils.DAG2CPDAG import dag2cpdag
-
-    from pgmpy_mixture.adapters.causallearn import adjacency_to_graph, graph_to_adjacency
-
-    dag = _random_dag(np.random.default_rng(seed), d)
-    names = [f"v{i}" for i in range(d)]
-    expected = graph_to_adjacency(dag2cpdag(adjacency_to_graph(dag, names)))
-    assert np.array_equal(icpdag(dag), expected)
-    assert np.array_equal(icpdag(dag, [set()] + [{i} for i in range(d)]), dag)
-    # more targets never un-orient an edge
-    partial = icpdag(dag, [set(), {0}])
-    assert np.all(partial <= (dag | dag.T)) and np.all(dag <= partial)
-
-
-def test_metric_values():
-    assert shd(np.array([[0, 1], [0, 0]], bool), np.array([[0, 1], [1, 0]], bool)) == 1
-    assert shd(np.zeros((3, 3), bool), np.zeros((3, 3), bool)) == 0
-    tm = np.array([[0.0, 0.0], [5.0, 5.0]])
-    tc = np.stack([np.eye(2), np.eye(2)])
-    rows, cols, _ = match_components(tm, tc, tm[::-1], tc)
-    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 1, 1: 0}
-    assert parameter_error(tm, tc, tm[::-1], tc) == 0.0
-    assert target_jaccard([set(), {0}], [{0}], [1], [0]) == 1.0
-    assert target_jaccard([set(), {0}, {1}], [{0}], [1], [0]) == 0.5
-    assert weight_error([0.5, 0.5], [1.0], [0], [0]) == 0.5
-
-
-# ---------------------------------------------------------------- max_targets prior and the shared-SEM mixture
+# ---------------------------------------------------------------- max_targets prior, diagonal clustering, the result
 def test_max_targets_keeps_strongest():
     sim = simulate_linear_mixture(n_nodes=4, n_samples=10, targets=[[0, 2], [1], [3]], kind="soft", random_state=2)
     _, full, _, _ = identify_targets(sim.weights, sim.means, sim.covariances, 10**6)
@@ -292,72 +186,17 @@ def test_max_targets_keeps_strongest():
         identify_targets(sim.weights, sim.means, sim.covariances, 10**6, max_targets=-1)
 
 
-def test_shared_sem_mixture_recovers_soft_targets():
-    """Soft interventions (edges kept, mean shift 3, 1000 rows per component, overlapping components: ARI about
-    0.73): the sparse-shift EM at the true count finds the observational component, the weights and nearly all
-    single targets (at most one spurious extra target)."""
-    from pgmpy_mixture.gaussian.shared_sem import fit_shared_sem_mixture
-
-    sim = simulate_linear_mixture(n_nodes=4, n_samples=5000, targets="all", kind="soft", mean_shift=3.0,
-                                  variance_scale=1.0, random_state=5)
-    fit = _fit_shared(fit_shared_sem_mixture, sim.data, n_components=5)
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
-    assert target_jaccard(sim.targets, fit.targets, rows, cols) >= 0.85
-    assert weight_error(sim.weights, fit.weights, rows, cols) < 0.05
-    assert cols[list(rows).index(0)] == fit.observational
-    # the implied moments are the fitted SEM's: covariances symmetric positive definite
-    assert np.all(np.linalg.eigvalsh(fit.covariances) > 0)
-
-
-def _fit_shared(fn, data, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(data, random_state=0, n_init=2, **kw)
-
-
-@pytest.mark.slow
-def test_shared_sem_beats_unconstrained_on_soft_interventions():
-    """Over 6 data sets of overlapping soft interventions the sparse-shift EM identifies targets better (mean
-    Jaccard) than the unconstrained mixture, and its labels are no worse (measured: 0.78 vs 0.48; ARI 0.74 vs 0.71).
-    """
-    from pgmpy_mixture.gaussian.shared_sem import fit_shared_sem_mixture
-
-    scores = {fit_mixture_utigsp: [], fit_shared_sem_mixture: []}
-    aris = {fit_mixture_utigsp: [], fit_shared_sem_mixture: []}
-    for seed in range(5, 11):
-        sim = simulate_linear_mixture(n_nodes=4, n_samples=5000, targets="all", kind="soft", mean_shift=3.0,
-                                      variance_scale=1.0, random_state=seed)
-        for fn in scores:
-            fit = _fit_shared(fn, sim.data, n_components=5)
-            rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
-            scores[fn].append(target_jaccard(sim.targets, fit.targets, rows, cols))
-            aris[fn].append(adjusted_rand(sim.labels, fit.predict(sim.data)))
-    assert np.mean(scores[fit_shared_sem_mixture]) > np.mean(scores[fit_mixture_utigsp]) + 0.15
-    assert np.mean(aris[fit_shared_sem_mixture]) >= np.mean(aris[fit_mixture_utigsp]) - 0.01
-
-
 def test_diagonal_clustering_then_full_moments():
     """covariance_type='diag' clusters with diagonal Gaussians; the reported moments are full and the targets
     still come out right on well-separated do-interventions."""
     sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, targets="all", random_state=4)
     fit = _fit(sim.data, n_components=4, covariance_type="diag", random_state=0)
-    rows, cols, _ = match_components(sim.means, sim.covariances, fit.means, fit.covariances)
+    rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
     assert target_jaccard(sim.targets, fit.targets, rows, cols) == 1.0
     off_diagonal = fit.covariances[:, 0, 1:]
     assert np.abs(off_diagonal).max() > 0.1  # full moments, not the diagonal model's
     with pytest.raises(ParameterError, match="covariance_type"):
         fit_mixture_utigsp(sim.data, n_components=2, covariance_type="banded")
-
-
-def test_fit_is_immutable_and_does_not_alias_its_inputs():
-    weights, means, covs = np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones((2, 1, 1))
-    fit = GaussianMixtureFit(weights, means, covs, 10, 0, [frozenset(), {0}], [0], np.zeros((2, 2, 1), bool))
-    weights[0] = 0.9  # the caller's array changes, the fit does not
-    assert fit.weights.tolist() == [0.5, 0.5] and fit.targets == (frozenset(), frozenset({0}))
-    with pytest.raises(ValueError, match="read-only"):
-        fit.means[0, 0] = 1.0
-    with pytest.raises(AttributeError):
-        fit.order = (0,)
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0, 2.0, -1e-3, float("nan"), "low", True])

@@ -15,14 +15,10 @@ from pgmpy_mixture.cli import main  # noqa: E402
 from pgmpy_mixture.discrete.simulate import MixtureSpec, random_network  # noqa: E402
 from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError  # noqa: E402
 from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp  # noqa: E402
+from pgmpy_mixture.gaussian.plot import plot_components  # noqa: E402
 from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture  # noqa: E402
 from pgmpy_mixture.plotting import draw_component_panels, plot_mixture  # noqa: E402
 from pgmpy_mixture.result import Component, MixtureResult  # noqa: E402
-
-try:  # the Gaussian picture beside the Gaussian fit; its earlier home otherwise
-    from pgmpy_mixture.gaussian.plot import plot_components  # noqa: E402
-except ImportError:
-    from pgmpy_mixture.plotting.gaussian import plot_components  # noqa: E402
 
 VARIABLES = ["A", "B", "C", "D"]
 STATES = ["lo", "mid", "hi"]

@@ -1,4 +1,5 @@
-"""Memory-bounded passes (gaussian_chunks) and the subsample-then-refine path of fit_mixture_utigsp."""
+"""Memory-bounded passes (:mod:`pgmpy_mixture.gaussian.blocks`): component moments, EM on every row, and the
+subsample-then-refine path of ``fit_mixture_utigsp`` built on them."""
 
 from __future__ import annotations
 
@@ -9,19 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgmpy_mixture import gaussian_chunks
 from pgmpy_mixture.errors import ParameterError
-from pgmpy_mixture.gaussian.chunks import refine_em, row_blocks, weighted_moments
+from pgmpy_mixture.gaussian import blocks
+from pgmpy_mixture.gaussian.blocks import refine_em, row_blocks, soft_moments, weighted_moments
 from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
 from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
 
 
 def _direct_moments(data, resp, reg_covar):
+    """Soft counts, means and covariances computed in one pass, from the definitions."""
     counts = resp.sum(axis=0)
     means = resp.T @ data / counts[:, None]
     covs = np.stack([((data - m) * r[:, None]).T @ (data - m) / c for m, r, c in zip(means, resp.T, counts,
                                                                                         strict=True)])
-    return counts / counts.sum(), means, covs + reg_covar * np.eye(data.shape[1])
+    return counts, means, covs + reg_covar * np.eye(data.shape[1])
 
 
 @settings(max_examples=40, deadline=None)
@@ -32,9 +34,37 @@ def test_weighted_moments_match_direct_computation_for_any_blocking(n, d, k, chu
     rng = np.random.default_rng(seed)
     data = rng.normal(size=(n, d)) + offset
     resp = rng.dirichlet(np.ones(k), size=n)
-    got = weighted_moments(data, lambda block: resp[block], k, reg_covar=1e-6, chunk_rows=chunk)
-    for a, b in zip(got, _direct_moments(data, resp, 1e-6), strict=True):
+    counts, means, covs = _direct_moments(data, resp, 1e-6)
+    got = soft_moments(data, lambda block: resp[block], k, reg_covar=1e-6, chunk_rows=chunk)
+    for a, b in zip(got, (counts, means, covs), strict=True):
         assert np.allclose(a, b, rtol=1e-7, atol=1e-7 * (1 + abs(offset)))
+    # the M-step's weights are the normalised counts; an array gives what a function of the block gives, exactly
+    weights = weighted_moments(data, resp, reg_covar=1e-6, chunk_rows=chunk)
+    assert np.allclose(weights[0], counts / counts.sum())
+    for a, b in zip(soft_moments(data, resp, reg_covar=1e-6, chunk_rows=chunk), got, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_soft_moments_of_hard_labels_are_the_per_group_sample_moments():
+    """One-hot responsibilities: counts are group sizes, means and (biased) covariances those of each group; a
+    component without rows gets the first row as its mean instead of NaN."""
+    rng = np.random.default_rng(7)
+    data = rng.normal(size=(40, 3)) * [1.0, 2.0, 3.0] + [100.0, -5.0, 0.0]
+    labels = np.arange(40) % 3
+    resp = np.eye(4)[labels]
+    counts, means, covs = soft_moments(data, resp, reg_covar=0.0, chunk_rows=9)
+    assert counts.tolist() == [14.0, 13.0, 13.0, 0.0]
+    for k in range(3):
+        group = data[labels == k]
+        np.testing.assert_allclose(means[k], group.mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(covs[k], np.cov(group.T, bias=True), rtol=1e-9, atol=1e-12)
+    assert np.array_equal(means[3], data[0]) and np.all(np.isfinite(covs[3]))
+
+
+def test_soft_moments_need_the_number_of_components_with_a_function():
+    data = np.zeros((4, 2))
+    with pytest.raises(ParameterError, match="n_components"):
+        soft_moments(data, lambda block: np.ones((block.stop - block.start, 1)))
 
 
 def test_row_blocks_cover_rows_once_and_reject_bad_size():
@@ -50,10 +80,19 @@ def test_predictions_do_not_depend_on_the_block_size(monkeypatch):
         warnings.simplefilter("ignore")
         fit = fit_mixture_utigsp(sim.data, n_components=4, random_state=0)
     whole = fit.predict_proba(sim.data), fit.predict(sim.data), fit.score(sim.data)
-    monkeypatch.setattr(gaussian_chunks, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(blocks, "CHUNK_ROWS", 7)
     blocked = fit.predict_proba(sim.data), fit.predict(sim.data), fit.score(sim.data)
     assert np.allclose(whole[0], blocked[0]) and np.array_equal(whole[1], blocked[1])
     assert np.isclose(whole[2], blocked[2])
+
+
+def test_the_former_module_path_is_this_module():
+    """``pgmpy_mixture.gaussian_chunks`` (earlier releases) is this module, log-densities included, so patching
+    the block size through either name patches both."""
+    import pgmpy_mixture.gaussian_chunks as old
+    from pgmpy_mixture.gaussian.density import gaussian_log_density
+
+    assert old is blocks and old.gaussian_log_density is gaussian_log_density and old.refine_em is refine_em
 
 
 @pytest.mark.parametrize("seed", [3, 4])
@@ -117,28 +156,3 @@ def test_progress_bars_on_request(capsys):
     assert "Gaussian mixtures" in err and "Backward restarts" in err and "EM on all rows" in err
     fit_mixture_utigsp(sim.data, n_components=3, random_state=0, n_init=1, max_fit_rows=1000)
     assert capsys.readouterr().err == ""
-
-
-def test_parallel_candidate_fits_give_the_same_result():
-    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        serial = fit_mixture_utigsp(sim.data, random_state=0, n_init=1)
-        parallel = fit_mixture_utigsp(sim.data, random_state=0, n_init=1, n_jobs=2)
-    assert np.array_equal(serial.loglik_curve, parallel.loglik_curve)
-    assert np.array_equal(serial.means, parallel.means) and serial.targets == parallel.targets
-
-
-def test_backward_restarts_repair_a_stuck_fit_and_never_lower_the_likelihood():
-    """d = 8, all nodes, 2^12 rows, seed 8000: EM's best of 6 starts at k = 9 merges two components; started from
-    the k = 10 fit without its lightest component it finds all nine. 10 is not a candidate here: the (k + 1)
-    helper is fitted for 9 as well as above the largest candidate, 11."""
-    from pgmpy_mixture.gaussian.candidates import fit_candidate_mixtures
-
-    sim = simulate_linear_mixture(n_nodes=8, n_samples=2**12, targets="all", random_state=8000)
-    _, plain, _ = fit_candidate_mixtures(sim.data, [9, 11], n_init=3, random_state=0, backward_restarts=False)
-    models, repaired, bic = fit_candidate_mixtures(sim.data, [9, 11], n_init=3, random_state=0)  # the default
-    assert np.all(repaired >= plain) and repaired[0] > plain[0] + 0.5
-    assert models[0].n_components == 9 and np.allclose(bic[0], models[0].bic(sim.data))
-    assert np.sort(models[0].weights_).min() > 0.1  # nine components of about 1/9 each
-

@@ -1,17 +1,29 @@
-"""Plots of a fitted Gaussian mixture of interventions (needs matplotlib, the ``plot`` extra)."""
+"""Plots of a fitted Gaussian mixture of interventions (needs matplotlib, the ``plot`` extra).
+
+* :func:`plot_selection` -- the model-selection curves of Mixture-UTIGSP's Algorithm 1 step 2 (Kumar, Shiragur &
+  Uhler, NeurIPS 2024): average log-likelihood (the quantity of the paper's cutoff rule) and BIC per candidate count;
+* :func:`plot_components` -- each component's changed mechanisms and weight, drawn by the panel drawer that the
+  discrete results' pictures use (:func:`pgmpy_mixture.plotting.draw_component_panels`).
+
+Both return the :class:`matplotlib.figure.Figure` they drew on.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pgmpy_mixture.gaussian.result import GaussianMixtureFit
+from pgmpy_mixture.plotting import draw_component_panels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_components", "plot_selection"]
 
 
-def plot_selection(fit: GaussianMixtureFit, ax: Any = None) -> Any:
+def plot_selection(fit: GaussianMixtureFit, ax: Any = None) -> Figure:
     """Plot the log-likelihood and BIC curves over the candidate counts, marking the chosen count.
 
     Parameters
@@ -23,7 +35,8 @@ def plot_selection(fit: GaussianMixtureFit, ax: Any = None) -> Any:
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.figure.Figure
+        The figure of ``ax`` (the log-likelihood on its first axes, the BIC on the twin).
 
     Examples
     --------
@@ -32,8 +45,9 @@ def plot_selection(fit: GaussianMixtureFit, ax: Any = None) -> Any:
     >>> from pgmpy_mixture.gaussian.simulate import simulate_linear_mixture
     >>> from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
     >>> sim = simulate_linear_mixture(n_nodes=2, n_samples=2000, random_state=4)
-    >>> plot_selection(fit_mixture_utigsp(sim.data, random_state=0)).get_xlabel()
-    'number of components k'
+    >>> fig = plot_selection(fit_mixture_utigsp(sim.data, random_state=0))
+    >>> fig.axes[0].get_xlabel(), fig.axes[1].get_ylabel()
+    ('number of components k', 'BIC')
     """
     import matplotlib.pyplot as plt
 
@@ -48,10 +62,10 @@ def plot_selection(fit: GaussianMixtureFit, ax: Any = None) -> Any:
     twin.plot(k, fit.bic_curve, "s-", color="C1", label="BIC")
     twin.set_ylabel("BIC", color="C1")
     ax.legend(loc="center right")
-    return ax
+    return ax.figure
 
 
-def plot_components(fit: GaussianMixtureFit, axes: Any = None) -> Any:
+def plot_components(fit: GaussianMixtureFit, axes: Any = None) -> Figure:
     """Picture of the fitted mixture: for each component (heaviest first; rows labelled by the component number
     that ``predict`` returns), the variables whose mechanism differs from the observational component (``T``
     marks an identified target, ``~`` a change that is not one of its targets, e.g. cut by ``max_targets``), and
@@ -64,7 +78,7 @@ def plot_components(fit: GaussianMixtureFit, axes: Any = None) -> Any:
 
     Returns
     -------
-    matplotlib Figure
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -77,8 +91,6 @@ def plot_components(fit: GaussianMixtureFit, axes: Any = None) -> Any:
     >>> sorted(t.get_text() for t in fig.axes[0].get_yticklabels())  # component number: what it is
     ['0: observational', '1: 1 target(s)', '2: 1 target(s)']
     """
-    from pgmpy_mixture.plotting.mixture import draw_component_panels
-
     rows = [int(k) for k in np.argsort(-np.asarray(fit.weights), kind="stable")]
     labels = [f"{k}: observational" if k == fit.observational else f"{k}: {len(t)} target(s)"
               for k, t in enumerate(fit.targets)]
