@@ -27,9 +27,10 @@ import pandas as pd
 
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.ingest import has_reader, supported_sources, to_count_table, to_marginals
-from pgmpy_mixture.errors import DataTypeError, ModelError, ParameterError
+from pgmpy_mixture.errors import DataTypeError, MixtureError, ModelError, ParameterError
 from pgmpy_mixture.methods import (
     DISCRETE_INPUTS,
+    INPUT_KINDS,
     Method,
     available_methods,
     get_method,
@@ -56,7 +57,10 @@ def _check_progress(progress: object) -> None:
 
 def _check_method_name(method: object, kinds: tuple[str, ...]) -> None:
     if not isinstance(method, str) or method not in method_names(kinds):
-        raise ParameterError(f"method={method!r} is not one of {method_names(kinds)}")
+        elsewhere = [k for k in INPUT_KINDS if k not in kinds and isinstance(method, str)
+                     and method in method_names([k])]
+        hint = f" (method {method!r} takes {elsewhere[0]} input)" if elsewhere else ""
+        raise ParameterError(f"method={method!r} is not one of {method_names(kinds)}{hint}")
 
 
 def _context(method: Method, kind: str) -> str:
@@ -128,7 +132,10 @@ def _with_cpds(network: CausalNetwork | NetworkStructure, method: Method, kind: 
         raise ParameterError(
             f"{_context(method, kind)} takes the network's CPDs as known: it does not use observational= samples"
         )
-    table = to_count_table(observational, variables, states)
+    try:
+        table = to_count_table(observational, variables, states)
+    except MixtureError as exc:  # the same checks as the mixture data; say which input failed them
+        raise type(exc)(f"observational samples: {exc}") from exc
     stamps: dict[str, Any] = {"observational_samples": table.total}
     if method.observational == "rows":
         call = {**options, "observational": table}
@@ -199,7 +206,6 @@ def disentangle_mixture(
     Examples
     --------
     >>> import numpy as np
-import pandas as pd
     >>> from pgmpy_mixture.model.oracle import ExactOracle
     >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["x", "y"], "B": ["u", "v"]}, {"B": ["A"]},
     ...     {"A": np.array([.4, .6]), "B": np.array([[.7, .3], [.2, .8]])})
@@ -290,7 +296,6 @@ def disentangle_marginals(
     Examples
     --------
     >>> import numpy as np
-import pandas as pd
     >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
     ...     {"A": np.array([0.4, 0.6]), "B": np.array([[0.9, 0.1], [0.3, 0.7]])})
     >>> marginals = {"A": {"a0": 0.58, "a1": 0.42}, "B": {"b0": 0.648, "b1": 0.352}}

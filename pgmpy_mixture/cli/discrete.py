@@ -161,6 +161,8 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.data is None:  # aggregate observations (DIMM, AAAI 2020)
         marginals = read_marginals(args.marginals)
         if args.sample_size is not None:
+            if "sample_size" in options:
+                raise ParameterError("give the sample size once: --sample-size N or --option sample_size=N")
             options["sample_size"] = args.sample_size
         result = model.disentangle_mixture(marginals=marginals, method=args.method, progress=args.progress,
                                            **options)
