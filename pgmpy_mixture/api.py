@@ -68,6 +68,10 @@ def _context(method: Method, kind: str) -> str:
 
 
 def _check(method: Method, kind: str, options: Mapping[str, object], present: Collection[str]) -> None:
+    if "observational" in present and method.observational == "none":
+        raise ParameterError(
+            f"{_context(method, kind)} takes the network's CPDs as known: it does not use observational= samples"
+        )
     check_options(options, method.options_for(kind), context=_context(method, kind), present=present,
                   exclusive=method.exclusive)
 
@@ -117,7 +121,7 @@ def _variables_and_states(network: CausalNetwork | NetworkStructure, data: objec
     return network.variables, network.resolve_states(observational, data)
 
 
-def _with_cpds(network: CausalNetwork | NetworkStructure, method: Method, kind: str, observational: object,
+def _with_cpds(network: CausalNetwork | NetworkStructure, method: Method, observational: object,
                options: Mapping[str, Any], variables: tuple[str, ...], states: tuple[tuple[str, ...], ...],
                ) -> tuple[CausalNetwork, dict[str, Any], dict[str, Any]]:
     """The network the method runs on, the options it receives and what to stamp on the result.
@@ -128,10 +132,6 @@ def _with_cpds(network: CausalNetwork | NetworkStructure, method: Method, kind: 
     """
     if observational is None:
         return network, dict(options), {}
-    if method.observational == "none":
-        raise ParameterError(
-            f"{_context(method, kind)} takes the network's CPDs as known: it does not use observational= samples"
-        )
     try:
         table = to_count_table(observational, variables, states)
     except MixtureError as exc:  # the same checks as the mixture data; say which input failed them
@@ -147,7 +147,8 @@ def _with_cpds(network: CausalNetwork | NetworkStructure, method: Method, kind: 
     delta = 1.0 / table.total if delta is None else delta
     # TODO(prior): model.fitting.fit_network is gaining a Dirichlet ``prior=`` (posterior mean). Once it has it,
     # fit here with the smoothing the method asks for (delta or prior) for every method, so that a "rows" method
-    # receives the fitted network and needs the observational rows only for ``joint_cpds=True``.
+    # receives the fitted network and needs the observational rows only for ``joint_cpds=True`` (its results stay
+    # the same only if the fitted network keeps the given network's variable order, which its recursion follows).
     fitted = fit_network(variables, states, _parents(network), table, delta=delta)
     if method.observational == "fit":
         stamps.update(cpds="fitted", delta=delta)
@@ -250,7 +251,7 @@ expected a float in [0, 1)
     kind = "distribution" if table.is_distribution else "samples"
     chosen = resolve_method(kind, method)
     _check(chosen, kind, options, present)
-    fitted, call, stamps = _with_cpds(network, chosen, kind, observational, options, variables, states)
+    fitted, call, stamps = _with_cpds(network, chosen, observational, options, variables, states)
     result = chosen.function(fitted, table, progress=progress, **call)
     return _stamped(result, chosen, kind, options, present, stamps)
 

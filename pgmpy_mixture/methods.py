@@ -448,14 +448,12 @@ def option_specs(name: str, kinds: Sequence[str]) -> dict[str, Option]:
     >>> option_specs("paper", ["samples"])["epsilon"].default
     0.01
     """
-    methods = []
+    specs: dict[str, Option] = {}
     for kind in kinds:
         names = AUTO[kind] if name == "auto" and (kind, "auto") not in _REGISTRY else (name,)
-        methods += [_REGISTRY[(kind, n)] for n in names if (kind, n) in _REGISTRY]
-    specs: dict[str, Option] = {}
-    for method, kind in ((m, k) for m in methods for k in kinds if k in m.inputs):
-        for option in method.options_for(kind) or ():
-            specs.setdefault(option.name, option)
+        for method in (_REGISTRY[(kind, n)] for n in names if (kind, n) in _REGISTRY):
+            for option in method.options_for(kind) or ():
+                specs.setdefault(option.name, option)
     return specs
 
 
