@@ -1,16 +1,18 @@
 """causal-learn step: split a Gaussian mixture of interventions, then run causal-learn searches on the parts.
 
-:class:`MixtureSplitter` is a scikit-learn estimator around :func:`pgmpy_mixture.gaussian.mixture_utigsp.fit_mixture_utigsp`
-(Mixture-UTIGSP's disentangling step, NeurIPS 2024, with the observational component and the targets identified
-from the mixture alone). Its output feeds causal-learn:
+:class:`MixtureSplitter` is a scikit-learn estimator around
+:func:`pgmpy_mixture.gaussian.mixture_utigsp.fit_mixture_utigsp` (Mixture-UTIGSP's disentangling step, NeurIPS
+2024, with the observational component and the targets identified from the mixture alone). Its output feeds
+causal-learn:
 
 * ``split(X)`` -- one array per component (causal-learn searches take numpy arrays);
 * ``context_index()`` -- the (n, 1) label column that ``cdnod(X, c_indx)`` wants;
 * ``discover(X, method)`` -- ``"pc"`` (JCI style: PC on ``[X, one-hot context]`` with the contexts in tier 0 and no
   edges between them), ``"cdnod"``, ``"ges"``, ``"grasp"``, ``"boss"`` (score-based, on the rows of the
-  observational component), ``"sem"`` (our order-based DAG, :func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_dag`) or
-  ``"utigsp"`` (graphical-model-learning's UT-IGSP on the split, optional extra). Returns a causal-learn
-  ``GeneralGraph`` over the data's columns and the targets (list of sets of column indices).
+  observational component), ``"sem"`` (our order-based DAG,
+  :func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_dag`) or ``"utigsp"`` (graphical-model-learning's UT-IGSP
+  on the split, optional extra). Returns a causal-learn ``GeneralGraph`` over the data's columns and the targets
+  (list of sets of column indices).
 
 Pitfalls handled: causal-learn's ``cache_path`` is never used (its key collides on large arrays); GRaSP, BOSS and
 UT-IGSP shuffle with Python's global ``random``, which is seeded from ``random_state``; progress bars are off.

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pgmpy_mixture.adapters import is_dask_dataframe
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
 from pgmpy_mixture.errors import DataTypeError, ParameterError, missing_dependency
@@ -79,21 +80,6 @@ def require_dask():
     except ImportError:
         raise missing_dependency("dask", "Dask input") from None
     return dd
-
-
-def is_dask_dataframe(obj: object) -> bool:
-    """True for a ``dask.dataframe.DataFrame``, decided without importing Dask.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> is_dask_dataframe(pd.DataFrame())
-    False
-    """
-    module = type(obj).__module__ or ""
-    return module.split(".")[0] in ("dask", "dask_expr") and hasattr(obj, "map_partitions") and hasattr(
-        obj, "columns"
-    )
 
 
 def _check_frame(ddf: Any, variables: Sequence[str], weights: str | None) -> None:

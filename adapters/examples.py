@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pgmpy.models import DiscreteBayesianNetwork
 
-from pgmpy_mixture.adapters.pgmpy import network_to_pgmpy
+from pgmpy_mixture.adapters.convert import network_to_pgmpy
 from pgmpy_mixture.model.bif import read_bif
 from pgmpy_mixture.model.examples import example_names, load_example_network
 from pgmpy_mixture.model.network import CausalNetwork

@@ -46,7 +46,8 @@ with warnings.catch_warnings():  # pgmpy.inference imports its deprecated Struct
     from pgmpy.inference import VariableElimination
     from pgmpy.inference.base import Inference
 
-from pgmpy_mixture.adapters.pgmpy import disentangle_mixture, network_from_pgmpy, network_to_pgmpy
+from pgmpy_mixture.adapters.convert import network_from_pgmpy, network_to_pgmpy
+from pgmpy_mixture.adapters.entry import disentangle_mixture
 from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.result import MixtureResult

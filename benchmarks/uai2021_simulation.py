@@ -67,8 +67,9 @@ def parse_methods(text: str) -> list[MethodSpec]:
     specs = []
     for item in filter(None, (s.strip() for s in text.split(","))):
         name, *pairs = item.split(":")
-        if name not in available_methods():
-            raise SystemExit(f"unknown method {name!r}; available: {available_methods()}")
+        names = sorted(set(available_methods()["method"]))
+        if name not in names:
+            raise SystemExit(f"unknown method {name!r}; available: {names}")
         options = []
         for pair in pairs:
             key, _, value = pair.partition("=")

@@ -32,6 +32,7 @@ from pgmpy_mixture.cli.io import (
     write_json,
 )
 from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.methods import DISCRETE_INPUTS, option_specs
 
 #: The demo's default network: small (6 variables), CPD entries >= 0.04, so the finite-sample method recovers
 #: every component from 2e5 samples in well under a second. (sachs has CPD entries near 1e-5.)
@@ -109,7 +110,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     from tqdm.auto import tqdm
 
-    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+    from pgmpy_mixture.adapters.convert import network_from_pgmpy
     from pgmpy_mixture.discrete.metrics import evaluate
 
     check_outputs({"--plot": args.plot}, figures=("--plot",))
@@ -131,8 +132,8 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     steps.update(1)
     steps.set_description("disentangling")
     started = time.perf_counter()
-    result = model.disentangle_mixture(data, method=args.method, progress=not args.quiet,
-                                       **parse_options(args.option))
+    options = parse_options(args.option, option_specs(args.method, ["distribution" if args.exact else "samples"]))
+    result = model.disentangle_mixture(data, method=args.method, progress=not args.quiet, **options)
     elapsed = time.perf_counter() - started
     steps.update(1)
     steps.close()
@@ -153,12 +154,15 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     check_outputs({"--json": args.json, "--plot": args.plot}, figures=("--plot",))
     model = _load(args.model)
-    options = parse_options(args.option)
     if (args.data is None) == (getattr(args, "marginals", None) is None):
         raise ParameterError("pass exactly one of --data (samples) and --marginals (a variable,state,probability CSV)")
+    options = parse_options(args.option, option_specs(args.method, ["marginals"] if args.data is None
+                                                      else list(DISCRETE_INPUTS)))
     if args.data is None:  # aggregate observations (DIMM, AAAI 2020)
         marginals = read_marginals(args.marginals)
         if args.sample_size is not None:
+            if "sample_size" in options:
+                raise ParameterError("give the sample size once: --sample-size N or --option sample_size=N")
             options["sample_size"] = args.sample_size
         result = model.disentangle_mixture(marginals=marginals, method=args.method, progress=args.progress,
                                            **options)
@@ -181,7 +185,7 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def cmd_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Sample a random mixture of interventions on a model; write the samples (and the hidden labels)."""
     out = out or sys.stdout
-    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+    from pgmpy_mixture.adapters.convert import network_from_pgmpy
 
     network = network_from_pgmpy(_load(args.model))
     spec, frame, labels = _simulated(network, samples=args.samples, seed=args.seed, n_targets=args.targets,
@@ -225,7 +229,8 @@ def _add_simulation(p: argparse.ArgumentParser, samples: int | None, targets: in
 def _add_method(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", default="auto", help="algorithm (default auto)")
     p.add_argument("--option", action="append", metavar="KEY=VALUE",
-                   help="algorithm option, e.g. --option epsilon=0.01 (repeatable)")
+                   help="algorithm option, e.g. --option epsilon=0.01 (repeatable; the methods and their options: "
+                        "pgmpy_mixture.available_methods())")
 
 
 def add_discrete_parsers(sub: argparse._SubParsersAction) -> None:

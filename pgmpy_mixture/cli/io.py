@@ -6,7 +6,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.validation.parameters import Option
 
 
 def read_csv(path: str, *, weights: str | None = None) -> pd.DataFrame:
@@ -103,7 +104,7 @@ def count_large_input(spec: str, model: Any, *, weights: str | None, chunksize: 
     >>> count_large_input(str(d / "part-*.csv"), model, weights=None, chunksize=3, progress=False).n_rows
     4
     """
-    from pgmpy_mixture.adapters.pgmpy import network_from_pgmpy
+    from pgmpy_mixture.adapters.convert import network_from_pgmpy
     from pgmpy_mixture.data.ingest import to_count_table
     from pgmpy_mixture.data.streaming import count_chunks, iter_file_chunks, parquet_rows, resolve_paths
 
@@ -145,33 +146,47 @@ def read_marginals(path: str) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"variable": str, "state": str})
 
 
-def parse_options(items: Sequence[str] | None) -> dict[str, Any]:
-    """Turn ``["epsilon=0.01", "progress=true"]`` into ``{"epsilon": 0.01, "progress": True}``.
+def _guess(text: str) -> Any:
+    """Text of an option the method does not declare a type for: bool, None, int, float or the text itself."""
+    value: Any = text
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("none", "null"):
+        return None
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            continue
+    return value
+
+
+def parse_options(items: Sequence[str] | None, declared: Mapping[str, Option] | None = None) -> dict[str, Any]:
+    """Turn ``--option KEY=VALUE`` items into keyword options.
+
+    A key the method declares (``declared``, see :func:`pgmpy_mixture.methods.option_specs`) is read by its declared
+    type (:meth:`~pgmpy_mixture.validation.parameters.Option.parse`); the value is then checked with the method's
+    other options by the entry point, which names the option and its accepted values when it does not fit. Other
+    keys (unknown options, methods without declarations) are guessed: ``true``/``false``, ``none``, a number, or
+    the text.
 
     Examples
     --------
     >>> parse_options(["epsilon=1e-3", "restarts=5", "verbose=false", "name=x"])
     {'epsilon': 0.001, 'restarts': 5, 'verbose': False, 'name': 'x'}
+    >>> from pgmpy_mixture.methods import option_specs
+    >>> parse_options(["penalty=1", "lift_steps=none"], option_specs("likelihood", ["samples"]))
+    {'penalty': 1.0, 'lift_steps': None}
     """
     out: dict[str, Any] = {}
+    declared = declared or {}
     for item in items or ():
         key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise ParameterError(f"--option expects KEY=VALUE, got {item!r}")
-        value: Any = raw.strip()
-        lowered = value.lower()
-        if lowered in ("true", "false"):
-            value = lowered == "true"
-        elif lowered in ("none", "null"):
-            value = None
-        else:
-            for cast in (int, float):
-                try:
-                    value = cast(value)
-                    break
-                except ValueError:
-                    continue
-        out[key.strip()] = value
+        out[key] = declared[key].parse(raw) if key in declared else _guess(raw.strip())
     return out
 
 

@@ -1,10 +1,14 @@
 """One entry point from any supported data source to the sufficient statistics (count table, marginals).
 
 :func:`to_count_table` accepts a pandas DataFrame, a :class:`CountTable`, an iterable of pandas chunks, a
-path/directory/glob of Parquet or CSV files (or a list of them) and a ``dask.dataframe.DataFrame``; every
+path/directory/glob of Parquet or CSV files (or a list of them) and any source a registered reader handles; every
 source is validated with the same rules and errors (:mod:`pgmpy_mixture.validation`) and yields the same
 table for the same data. :func:`to_marginals` does the same for per-variable marginals (aggregate
-observations, DIMM); with Dask it only computes per-variable value counts.
+observations, DIMM); a reader may compute them without the full table.
+
+Readers plug in with :func:`register_reader` (this module never imports them): the Dask adapter registers one for
+``dask.dataframe.DataFrame`` when :mod:`pgmpy_mixture.adapters` is imported, and that reader imports Dask only
+when a Dask frame arrives.
 
 Examples
 --------
@@ -18,8 +22,10 @@ Examples
 
 from __future__ import annotations
 
+import glob
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,36 +33,132 @@ import pandas as pd
 
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.streaming import DEFAULT_CHUNKSIZE, count_chunks, count_files
-from pgmpy_mixture.errors import (
-    DataTypeError,
-    ParameterError,
-)
+from pgmpy_mixture.errors import DataTypeError, ParameterError
 
 SUPPORTED = (
-    "a pandas DataFrame, a CountTable, an iterable of pandas DataFrames, a path or glob of Parquet/CSV files, "
-    "or a dask DataFrame"
+    "a pandas DataFrame, a CountTable, an iterable of pandas DataFrames, a path or glob of Parquet/CSV files"
 )
 
 
-def _is_dask(data: object) -> bool:
-    module = type(data).__module__ or ""
-    return module.split(".")[0] in ("dask", "dask_expr")
+@dataclass(frozen=True)
+class Reader:
+    """A data source the core does not know itself (a Dask frame, ...), reduced by code registered for it.
+
+    Attributes
+    ----------
+    name : str
+        Name of the source, shown in messages (``"dask"``).
+    accepts : callable
+        ``accepts(data) -> bool``; must not import the engine (it runs on every input).
+    count_table : callable
+        ``count_table(data, variables, states, weights=None, *, progress=False) -> CountTable``.
+    marginals : callable, optional
+        ``marginals(data, variables, states, weights=None, *, progress=False) -> (marginals, sample_size)``: the
+        per-variable marginals ``{variable: {state: probability}}`` and the total weight behind them (None for an
+        exact probability table). Without it, marginals come from the count table.
+    """
+
+    name: str
+    accepts: Callable[[object], bool]
+    count_table: Callable[..., CountTable]
+    marginals: Callable[..., tuple[dict[str, dict[str, float]], float | None]] | None = None
 
 
-def is_dask_frame(data: object) -> bool:
-    """True for a ``dask.dataframe.DataFrame`` (decided without importing Dask).
+_READERS: dict[str, Reader] = {}
+
+
+def register_reader(
+    name: str,
+    accepts: Callable[[object], bool],
+    count_table: Callable[..., CountTable],
+    marginals: Callable[..., tuple[dict[str, dict[str, float]], float | None]] | None = None,
+) -> None:
+    """Register (or replace) a reader of a data source for :func:`to_count_table` and :func:`to_marginals`.
+
+    See :class:`Reader` for what each callable receives.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> class Rows(list):
+    ...     pass
+    >>> def rows_table(data, variables, states, weights=None, *, progress=False):
+    ...     return to_count_table(pd.DataFrame(list(data), columns=list(variables)), variables, states)
+    >>> register_reader("rows", lambda data: isinstance(data, Rows), rows_table)
+    >>> to_count_table(Rows([["x"], ["y"], ["y"]]), ["A"], [["x", "y"]]).weights.tolist()
+    [1.0, 2.0]
+    >>> unregister_reader("rows")
+    """
+    if not isinstance(name, str) or not name:
+        raise ParameterError(f"reader name must be a non-empty string, got {name!r}")
+    for label, function in (("accepts", accepts), ("count_table", count_table)):
+        if not callable(function):
+            raise ParameterError(f"reader {name!r}: {label} must be callable, got {type(function).__name__}")
+    if marginals is not None and not callable(marginals):
+        raise ParameterError(f"reader {name!r}: marginals must be callable or None, got {type(marginals).__name__}")
+    _READERS[name] = Reader(name, accepts, count_table, marginals)
+
+
+def unregister_reader(name: str) -> None:
+    """Remove the reader registered under ``name`` (nothing happens if there is none).
+
+    Examples
+    --------
+    >>> unregister_reader("no such reader")
+    """
+    _READERS.pop(name, None)
+
+
+def reader_for(data: object) -> Reader | None:
+    """The registered reader that accepts ``data``, or None.
+
+    Examples
+    --------
+    >>> reader_for(pd.DataFrame()) is None
+    True
+    """
+    for reader in _READERS.values():
+        if reader.accepts(data):
+            return reader
+    return None
+
+
+def supported_sources() -> str:
+    """The data sources :func:`to_count_table` accepts, in words (for messages).
+
+    Examples
+    --------
+    >>> supported_sources().startswith("a pandas DataFrame")
+    True
+    """
+    names = [f"a {name} source" for name in _READERS]
+    return ", ".join([SUPPORTED, *names])
+
+
+def has_reader(data: object) -> bool:
+    """True when a registered reader handles ``data`` (a Dask frame, once the Dask adapter registered its reader).
+
+    Examples
+    --------
+    >>> has_reader(pd.DataFrame())
+    False
+    """
+    return reader_for(data) is not None
+
+
+def is_dask_frame(data: object) -> bool:
+    """:func:`has_reader` under its earlier name (the core knows Dask only through its registered reader).
+
+    Examples
+    --------
     >>> is_dask_frame(pd.DataFrame())
     False
     """
-    return _is_dask(data) and hasattr(data, "map_partitions")
+    return has_reader(data)
 
 
 def is_chunked_or_distributed(data: object) -> bool:
-    """True for input reduced chunk by chunk or by Dask: an iterator of frames, a list of frames, a dask frame.
+    """True for input reduced chunk by chunk or by a reader: an iterator of frames, a list of frames, a source of a
+    registered reader (a Dask frame).
 
     Paths are not included (a string is ambiguous for callers that also take file names of other kinds).
 
@@ -66,14 +168,21 @@ def is_chunked_or_distributed(data: object) -> bool:
     >>> is_chunked_or_distributed(iter([pd.DataFrame()])), is_chunked_or_distributed(pd.DataFrame())
     (True, False)
     """
-    if is_dask_frame(data) or isinstance(data, Iterator):
+    if has_reader(data) or isinstance(data, Iterator):
         return True
     return isinstance(data, (list, tuple)) and len(data) > 0 and all(isinstance(d, pd.DataFrame) for d in data)
 
 
+def _looks_like_files(text: str) -> bool:
+    """A string names files when it is a glob pattern or an existing path (a missing one is no data source)."""
+    return glob.has_magic(text) or os.path.exists(text)
+
+
 def _is_paths(data: object) -> bool:
-    if isinstance(data, (str, os.PathLike)):
+    if isinstance(data, os.PathLike):
         return True
+    if isinstance(data, str):
+        return _looks_like_files(data)
     return isinstance(data, (list, tuple)) and len(data) > 0 and all(isinstance(d, (str, os.PathLike)) for d in data)
 
 
@@ -103,10 +212,10 @@ def to_count_table(
 
     Parameters
     ----------
-    data : DataFrame, CountTable, iterable of DataFrames, str/path/list of paths, or dask DataFrame
+    data : DataFrame, CountTable, iterable of DataFrames, str/path/list of paths, or a registered reader's source
         Samples with one column per model variable holding state names (a glob such as
         ``'events-*.parquet'``, a directory, or files ending in ``.parquet``/``.csv``); a CountTable is
-        re-expressed over the model's variable and state order.
+        re-expressed over the model's variable and state order; a Dask frame is counted by Dask.
     variables, states : sequences
         Model variables (the table's column order) and their state names.
     weights : str, optional
@@ -114,7 +223,7 @@ def to_count_table(
     chunksize : int
         Rows per chunk when reading files.
     progress : bool
-        Progress bar for chunked input and for Dask frames (finished tasks, on stderr).
+        Progress bar for chunked input and for reader sources (Dask: finished tasks, on stderr).
 
     Returns
     -------
@@ -142,15 +251,16 @@ the model's states ['x', 'y']
         return align_count_table(data, variables, states)
     if isinstance(data, pd.DataFrame):
         return CountTable.from_frame(data, variables, states, weights)
-    if _is_dask(data):
-        from pgmpy_mixture.adapters.dask import count_table_from_dask
-
-        return count_table_from_dask(data, variables, states, weights, progress=progress)
+    reader = reader_for(data)
+    if reader is not None:
+        return reader.count_table(data, variables, states, weights, progress=progress)
     if _is_paths(data):
         return count_files(data, variables, states, weights, chunksize=chunksize, progress=progress)
+    if isinstance(data, str):
+        raise DataTypeError(f"data must be {supported_sources()}; got the string {data!r}, which names no file")
     if isinstance(data, Iterable) and not isinstance(data, (bytes, dict, np.ndarray, pd.Series)):
         return count_chunks(data, variables, states, weights, progress=progress)
-    raise DataTypeError(f"data must be {SUPPORTED}; got {type(data).__name__}")
+    raise DataTypeError(f"data must be {supported_sources()}; got {type(data).__name__}")
 
 
 def marginals_from_counts(table: CountTable) -> dict[str, dict[str, float]]:
@@ -175,7 +285,8 @@ def to_marginals(
     progress: bool = False,
     return_sample_size: bool = False,
 ):
-    """Per-variable marginals of any source :func:`to_count_table` accepts; a dask frame only runs value counts.
+    """Per-variable marginals of any source :func:`to_count_table` accepts; a reader with its own marginals (Dask:
+    distributed value counts) does not build the count table.
 
     With ``return_sample_size``, also the sample size behind them (total weight; None for an exact
     probability table), which DIMM's ``sample_size`` option expects.
@@ -186,11 +297,10 @@ def to_marginals(
     >>> to_marginals(pd.DataFrame({"A": ["x", "y", "y", "y"]}), ["A"], [["x", "y"]], return_sample_size=True)
     ({'A': {'x': 0.25, 'y': 0.75}}, 4.0)
     """
-    if _is_dask(data):
-        from pgmpy_mixture.adapters.dask import marginals_from_dask
-
-        return marginals_from_dask(data, variables, states, weights, return_sample_size=return_sample_size,
-                                   progress=progress)
+    reader = reader_for(data)
+    if reader is not None and reader.marginals is not None:
+        marginals, size = reader.marginals(data, variables, states, weights, progress=progress)
+        return (marginals, size) if return_sample_size else marginals
     table = to_count_table(data, variables, states, weights, chunksize=chunksize, progress=progress)
     marginals = marginals_from_counts(table)
     if not return_sample_size:

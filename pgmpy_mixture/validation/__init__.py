@@ -7,7 +7,7 @@ or option) and never modifies the caller's objects. One module per kind of input
 * :mod:`~pgmpy_mixture.validation.encoding` -- state names to integer codes;
 * :mod:`~pgmpy_mixture.validation.marginals` -- per-variable marginals (aggregate observations);
 * :mod:`~pgmpy_mixture.validation.matrices` -- continuous data matrices;
-* :mod:`~pgmpy_mixture.validation.parameters` -- scalar options.
+* :mod:`~pgmpy_mixture.validation.parameters` -- scalar options and the methods' declared options.
 """
 
 from pgmpy_mixture.validation.encoding import (
@@ -35,10 +35,18 @@ from pgmpy_mixture.validation.matrices import (
     check_numeric_matrix,
     check_prediction_matrix,
 )
-from pgmpy_mixture.validation.parameters import check_choice, check_n_jobs, check_probability, check_test_level
+from pgmpy_mixture.validation.parameters import (
+    Option,
+    check_choice,
+    check_n_jobs,
+    check_options,
+    check_probability,
+    check_test_level,
+)
 
 __all__ = [
     "MARGINAL_SUM_TOLERANCE",
+    "Option",
     "PROBABILITY_TOLERANCE",
     "RESHAPE_HINT",
     "check_choice",
@@ -48,6 +56,7 @@ __all__ = [
     "check_marginals",
     "check_n_jobs",
     "check_numeric_matrix",
+    "check_options",
     "check_prediction_matrix",
     "check_probability",
     "check_test_level",

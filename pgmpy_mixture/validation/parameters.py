@@ -1,17 +1,21 @@
-"""Scalar options: choices, probabilities, test levels, job counts.
+"""Scalar options: choices, probabilities, test levels, job counts, and the declared options of the methods.
 
-Part of :mod:`pgmpy_mixture.validation`, where every input check lives.
+Part of :mod:`pgmpy_mixture.validation`, where every input check lives. The methods declare their options as data
+(:class:`Option`: type, range with open or closed ends, choices, whether None is allowed, default, one-line doc, the
+input the option needs), in the way scikit-learn declares ``_parameter_constraints``; :func:`check_options` is the
+one function that checks them, for every entry point (the core entry point, the pgmpy method, the top-level
+functions and the command line).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from pgmpy_mixture.errors import (
-    ParameterError,
-)
+from pgmpy_mixture.errors import ParameterError
 
 
 def check_choice(name: str, value: object, choices: Sequence[object]) -> None:
@@ -82,3 +86,231 @@ def check_n_jobs(value: int | None) -> int | None:
         raise ParameterError(f"n_jobs must be None, a positive integer or a negative one (-1: every core), "
                              f"got {value!r}")
     return int(value)
+
+
+# ---------------------------------------------------------------------------------------------- declared options
+_NUMBER_TYPES = (int, float)
+
+
+def _type_name(kind: type) -> str:
+    return {bool: "a bool", int: "an int", float: "a float", str: "a string"}.get(kind, f"a {kind.__name__}")
+
+
+def _format_bound(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a method, declared as data: its accepted types, range, choices, default and meaning.
+
+    A value is accepted when it is None and ``allow_none``, one of ``choices``, or of one of ``types`` and inside
+    the range. Types are strict: a bool is not an int, a string is not a float, an int is a float; numpy scalars
+    count as the Python type they hold. Floats must be finite.
+
+    Parameters
+    ----------
+    name : str
+        Keyword of the option.
+    types : tuple of type
+        Accepted types among ``bool``, ``int``, ``float``, ``str`` and classes (checked with ``isinstance``);
+        empty: any value (options read from a user function's signature).
+    default : object
+        The value used when the option is not given.
+    low, high : float, optional
+        Range of numeric values; ``low_open`` / ``high_open`` exclude the end itself.
+    choices : tuple of str
+        Accepted words (for example ``("local", "bic", "aic")``), besides the numeric range.
+    allow_none : bool
+        None is accepted (it means "the method's rule", see ``doc``).
+    doc : str
+        One line saying what the option does.
+    requires : str, optional
+        The input the option is meaningless without (``"observational"``); given without it, it is an error.
+    inputs : tuple of str, optional
+        Kinds of input (``"samples"``, ``"distribution"``, ``"marginals"``) the option applies to; None: all the
+        method takes.
+
+    Examples
+    --------
+    >>> epsilon = Option("epsilon", (float,), 0.01, low=0.0, high=1.0, high_open=True, doc="pruning threshold")
+    >>> epsilon.describe()
+    'a float in [0, 1)'
+    >>> epsilon.accepts(0.5), epsilon.accepts(1.0), epsilon.accepts("0.5"), epsilon.accepts(True)
+    (True, False, False, False)
+    >>> epsilon.parse("1e-3")
+    0.001
+    """
+
+    name: str
+    types: tuple[type, ...] = ()
+    default: Any = None
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[str, ...] = ()
+    allow_none: bool = False
+    doc: str = ""
+    requires: str | None = None
+    inputs: tuple[str, ...] | None = None
+
+    def _of_type(self, value: object, kind: type) -> bool:
+        if kind is bool:
+            return isinstance(value, (bool, np.bool_))
+        if isinstance(value, (bool, np.bool_)):
+            return False
+        if kind is int:
+            return isinstance(value, (int, np.integer))
+        if kind is float:
+            return isinstance(value, (int, float, np.integer, np.floating))
+        return isinstance(value, kind)
+
+    def _in_range(self, value: float) -> bool:
+        number = float(value)
+        if not np.isfinite(number):
+            return False
+        if self.low is not None and (number < self.low or (self.low_open and number == self.low)):
+            return False
+        return not (self.high is not None and (number > self.high or (self.high_open and number == self.high)))
+
+    def accepts(self, value: object) -> bool:
+        """True when ``value`` is a valid setting of this option.
+
+        Examples
+        --------
+        >>> Option("lift_steps", (int,), None, low=1, allow_none=True).accepts(2.5)
+        False
+        """
+        if value is None:
+            return self.allow_none
+        if not self.types and not self.choices:
+            return True
+        if isinstance(value, str) and value in self.choices:
+            return True
+        for kind in self.types:
+            if self._of_type(value, kind):
+                return not isinstance(value, (int, float, np.integer, np.floating)) or self._in_range(value)
+        return False
+
+    def _range_text(self) -> str:
+        if self.low is not None and self.high is not None:
+            left, right = "(" if self.low_open else "[", ")" if self.high_open else "]"
+            return f" in {left}{_format_bound(self.low)}, {_format_bound(self.high)}{right}"
+        if self.low is not None:
+            return f" {'>' if self.low_open else '>='} {_format_bound(self.low)}"
+        if self.high is not None:
+            return f" {'<' if self.high_open else '<='} {_format_bound(self.high)}"
+        return ""
+
+    def describe(self) -> str:
+        """The accepted values in words, as error messages and ``available_methods()`` show them.
+
+        Examples
+        --------
+        >>> Option("penalty", (float,), "local", low=0.0, choices=("local", "bic", "aic")).describe()
+        "'local', 'bic', 'aic' or a float >= 0"
+        """
+        parts = [repr(c) for c in self.choices]
+        numeric = [k for k in self.types if k in _NUMBER_TYPES and k is not bool]
+        for kind in self.types:
+            text = _type_name(kind)
+            if kind in numeric and kind is numeric[-1]:
+                text += self._range_text()
+            parts.append(text)
+        if self.allow_none:
+            parts.append("None")
+        if not parts:
+            return "any value"
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+    def parse(self, text: str) -> object:
+        """Convert command-line text to this option's type (``"none"`` to None when allowed, ``"true"`` to a bool,
+        digits to an int or float as declared). Text that fits no declared type is returned unchanged, for
+        :func:`check_options` to reject with the accepted values.
+
+        Examples
+        --------
+        >>> Option("lift_steps", (int,), None, low=1, allow_none=True).parse("none"), Option("n", (int,)).parse("3")
+        (None, 3)
+        >>> Option("joint_cpds", (bool,), False).parse("True")
+        True
+        """
+        raw = text.strip()
+        lowered = raw.lower()
+        if self.allow_none and lowered in ("none", "null"):
+            return None
+        if raw in self.choices:
+            return raw
+        for kind in self.types:
+            if kind is bool and lowered in ("true", "false"):
+                return lowered == "true"
+            if kind in (int, float) and kind is not bool:
+                try:
+                    return kind(raw)
+                except ValueError:
+                    continue
+            if kind is str:
+                return raw
+        return raw
+
+
+def check_options(
+    options: Mapping[str, object],
+    declared: Sequence[Option] | None,
+    *,
+    context: str,
+    present: Collection[str] = (),
+    exclusive: Sequence[Sequence[str]] = (),
+) -> None:
+    """Check a method's options against their declarations: the one place every entry point checks options.
+
+    Raises a :class:`ParameterError` naming the option, the value and the accepted values for an unknown option,
+    a value of the wrong type or out of range, an option whose required input is missing (``requires``), or two
+    options of an ``exclusive`` group given together. Nothing is modified.
+
+    Parameters
+    ----------
+    options : mapping
+        The options as the caller gave them.
+    declared : sequence of Option, or None
+        What the method accepts; None: any name (a user method taking ``**kwargs``), values unchecked.
+    context : str
+        Who takes the options, for messages (``"method 'paper' on samples"``).
+    present : collection of str
+        Inputs given besides the data (``{"observational"}``), for options that require one.
+    exclusive : sequence of sequences of str
+        Groups of options of which at most one may be given.
+
+    Examples
+    --------
+    >>> spec = [Option("epsilon", (float,), 0.01, low=0.0, high=1.0, high_open=True)]
+    >>> check_options({"epsilon": 0.05}, spec, context="method 'paper'")
+    >>> check_options({"epsilon": 2}, spec, context="method 'paper'")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: epsilon=2 is not valid for method 'paper': expected a float in [0, 1)
+    >>> check_options({"epsilonn": 0.1}, spec, context="method 'paper'")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: unknown option(s) ['epsilonn'] for method 'paper'; it accepts ['epsilon']
+    """
+    if declared is None:
+        return
+    by_name = {option.name: option for option in declared}
+    unknown = sorted(name for name in options if name not in by_name)
+    if unknown:
+        raise ParameterError(f"unknown option(s) {unknown} for {context}; it accepts {sorted(by_name)}")
+    for name, value in options.items():
+        option = by_name[name]
+        if not option.accepts(value):
+            raise ParameterError(f"{name}={value!r} is not valid for {context}: expected {option.describe()}")
+        if option.requires is not None and option.requires not in present:
+            raise ParameterError(
+                f"{name}={value!r} applies only with {option.requires}= ({option.doc or 'see the method'}): "
+                f"pass {option.requires}=... too"
+            )
+    for group in exclusive:
+        given = [name for name in group if name in options]
+        if len(given) > 1:
+            raise ParameterError(f"pass at most one of {list(group)} for {context}; got {given}")

@@ -212,7 +212,7 @@ def test_cli_counts_files_on_a_dask_scheduler(client, tmp_path, capsys):
     assert docs[0]["components"] == docs[1]["components"]
 
 
-def test_pgmpy_method_takes_dask_frames_and_chunk_iterators(client, monkeypatch):
+def test_pgmpy_method_takes_dask_frames_and_chunk_iterators(client):
     import pgmpy_mixture
     from pgmpy_mixture.adapters.examples import load_model
     from pgmpy_mixture.discrete.simulate import random_mixture, sample_frame
@@ -227,20 +227,13 @@ def test_pgmpy_method_takes_dask_frames_and_chunk_iterators(client, monkeypatch)
         got = model.disentangle_mixture(data, method="paper")
         assert got.sample_size == want.sample_size == 20_000
         assert [(c.target, c.weight) for c in got.components] == [(c.target, c.weight) for c in want.components]
-    # marginals= with a dask frame: Dask computes the per-variable marginals handed to disentangle_marginals
-    seen = {}
-
-    def fake_solver(net, marginals, **options):
-        seen["marginals"], seen["options"] = marginals, options
-        return want
-
-    monkeypatch.setattr(pgmpy_mixture, "disentangle_marginals", fake_solver, raising=False)
-    model.disentangle_mixture(marginals=dd.from_pandas(frame, npartitions=2))
-    assert seen["options"]["sample_size"] == 20_000
-    expected = CountTable.from_frame(frame, network.variables, network.states).marginals()
-    assert seen["marginals"].keys() == expected.keys()
-    for v in expected:
-        assert seen["marginals"][v] == pytest.approx(expected[v], abs=1e-12)
+    # marginals= with a dask frame: Dask computes the per-variable marginals and the row count is the sample size
+    table = CountTable.from_frame(frame, network.variables, network.states)
+    exact = pgmpy_mixture.disentangle_marginals(network, table.marginals(), sample_size=table.total)
+    got = model.disentangle_mixture(marginals=dd.from_pandas(frame, npartitions=2))
+    assert got.sample_size == exact.sample_size == 20_000 and got.options["sample_size"] == 20_000
+    assert [c.target for c in got.components] == [c.target for c in exact.components]
+    np.testing.assert_allclose(got.weights, exact.weights, atol=1e-9)
 
 
 def test_disentangle_marginals_takes_a_dask_frame(client):

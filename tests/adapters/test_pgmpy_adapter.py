@@ -274,9 +274,8 @@ def test_observational_samples_fit_the_cpds_even_without_cpds():
     bare.add_nodes_from(net.variables)
     mix_str, obs_str = mix.astype(str), obs.astype(str)
     result = bare.disentangle_mixture(mix_str, observational=obs_str, method="paper")
-    assert "fitted from observational samples" in result.options["cpds"]
+    assert result.options["cpds"] == "fitted" and result.options["delta"] == 1 / 100_000
     assert result.options["observational_samples"] == 100_000
-    assert any("fitted from observational samples" in w for w in result.warnings)
     assert result.network.states == net.states  # states sorted from the data: s0 < s1 as in the model
     truth = {frozenset(c.target.items()) for c in spec.components(net)}
     found = {frozenset(c.target.items()) for c in result.components if c.weight > 0.02}
@@ -390,21 +389,22 @@ def test_mixture_inference_disentangles_and_answers_queries():
     assert list(posterior.index) == [c.label for c in result.components]
 
 
-def test_marginals_dispatch_point_hands_the_converted_network_to_the_marginals_solver(monkeypatch):
-    from pgmpy_mixture.result import Component, MixtureResult
+def test_marginals_go_through_the_core_entry_point_with_the_converted_network():
+    from pgmpy_mixture import api
 
-    calls = {}
-
-    def fake_solver(network, marginals, *, method, progress, **options):
-        calls.update(network=network, marginals=marginals, method=method, progress=progress, options=options)
-        return MixtureResult([Component({}, 1.0)], method="fake", network=network)
-
-    monkeypatch.setattr(pgmpy_mixture, "disentangle_marginals", fake_solver, raising=False)
-    marginals = {"A": {"a0": 0.4, "a1": 0.6}, "B": {"b0": 0.5, "b1": 0.3, "b2": 0.2}}
-    result = two_node_model().disentangle_mixture(marginals=marginals, method="exact", epsilon=1e-5)
-    assert result.method == "fake"
-    assert isinstance(calls["network"], CausalNetwork) and calls["network"].variables == ("A", "B")
-    assert calls["marginals"] is marginals and calls["method"] == "exact" and calls["options"] == {"epsilon": 1e-5}
+    model = two_node_model()
+    marginals = {"A": {"a0": 0.4, "a1": 0.6}, "B": {"b0": 0.46, "b1": 0.24, "b2": 0.30}}
+    before = {v: dict(d) for v, d in marginals.items()}
+    result = model.disentangle_mixture(marginals=marginals, method="exact", tol=1e-10)
+    core = api.disentangle_marginals(network_from_pgmpy(model), marginals, method="exact", tol=1e-10)
+    top = pgmpy_mixture.disentangle_marginals(model, marginals, method="exact", tol=1e-10)
+    for other in (core, top):
+        assert [c.target for c in other.components] == [c.target for c in result.components]
+        assert other.weights.tolist() == result.weights.tolist() and other.options == result.options
+    assert result.options["method"] == "exact" and result.options["tol"] == 1e-10
+    with pytest.raises(ParameterError, match="epsilon"):  # an option of another method is an error, not ignored
+        model.disentangle_mixture(marginals=marginals, method="exact", epsilon=1e-5)
+    assert marginals == before
 
 
 def test_non_string_variable_names_are_refused_naming_the_variable():
