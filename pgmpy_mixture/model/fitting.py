@@ -77,7 +77,7 @@ def fit_network(
     delta: float | None = None,
     prior: float | None = None,
 ) -> CausalNetwork:
-    """CPDs of a given DAG fitted to an observational count table: smoothed MLE (``delta``) or Dirichlet mean (``prior``).
+    """CPDs of a DAG fitted to an observational count table: smoothed MLE (``delta``) or Dirichlet mean (``prior``).
 
     With ``delta`` (the paper's Appendix D, and the default): for every variable and parent setting,
     ``P(v | pa)`` is the relative frequency of ``v`` among the rows with that parent setting; then ``delta`` is
