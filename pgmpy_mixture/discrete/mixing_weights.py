@@ -50,8 +50,9 @@ class ComponentLikelihoods:
     """The positive component likelihoods ``L_c(r)`` of ``q`` components over ``n_rows`` rows, sparse.
 
     Entry ``e`` says component ``grp[e]`` gives row ``row[e]`` the likelihood ``exp(lval[e])`` times a
-    per-row reference likelihood (which the weights do not depend on). Entries are sorted by ``grp``;
-    rows absent from a component have likelihood zero under it.
+    per-row reference likelihood (which the weights do not depend on); rows absent from a component have
+    likelihood zero under it. The weight computations accept the entries in any order; selecting components
+    (:meth:`slices`, :meth:`take`) needs them sorted by ``grp``.
 
     Examples
     --------
@@ -74,7 +75,9 @@ class ComponentLikelihoods:
         return np.exp(self.lval)
 
     def slices(self) -> np.ndarray:
-        """Start of each component's entries (length ``q + 1``)."""
+        """Start of each component's entries (length ``q + 1``); the entries must be sorted by ``grp``."""
+        if self.grp.size > 1 and np.any(self.grp[1:] < self.grp[:-1]):
+            raise ValueError("the entries are not sorted by component")
         return np.searchsorted(self.grp, np.arange(self.q + 1))
 
     def take(self, groups: np.ndarray) -> ComponentLikelihoods:
