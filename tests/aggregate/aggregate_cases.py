@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 import pgmpy_mixture
 from pgmpy_mixture.aggregate.system import all_targets, flat_labels
 from pgmpy_mixture.discrete.simulate import mixture_distribution
+from pgmpy_mixture.model.examples import load_example_network
+from pgmpy_mixture.model.marginals import interventional_marginals
 
 
 def random_weights(network, rng, n_ivn, phi=None):
@@ -52,3 +56,10 @@ def small_net():
 
 #: the observational marginals of :func:`small_net`
 GOOD = {"A": {"a0": 0.4, "a1": 0.6}, "B": {"b0": 0.44, "b1": 0.3, "b2": 0.26}}
+
+
+@cache
+def alarm():
+    """The ALARM network and its oracle marginals (computed once per test session)."""
+    net = load_example_network("alarm")
+    return net, interventional_marginals(net)

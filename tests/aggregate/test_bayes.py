@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from aggregate_cases import exact_mixture_marginals, random_weights
+from aggregate_cases import alarm, exact_mixture_marginals, random_weights
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +27,8 @@ def test_bayes_on_huge_samples_approaches_the_truth(seed, n):
     assert np.abs(est - x).max() < 1e-3
 
 
-def test_noisy_marginals_bayes_beats_theorem_one_and_keeps_the_exclusion(alarm):
-    net, oracle = alarm
+def test_noisy_marginals_bayes_beats_theorem_one_and_keeps_the_exclusion():
+    net, oracle = alarm()
     rng = np.random.default_rng(5)
     x, phi = random_weights(net, rng, 5, phi=0.2)
     codes, _ = sample_mixture(net, all_targets(net), np.concatenate([[phi], x]), 100_000, rng=rng)

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from aggregate_cases import GOOD, as_dict, exact_mixture_marginals, random_weights, small_net
+from aggregate_cases import GOOD, alarm, as_dict, exact_mixture_marginals, random_weights, small_net
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,9 +43,9 @@ def test_exact_marginals_give_the_exact_components(seed, n, graph):
     assert result.diagnostics["residual"] < 1e-8
 
 
-def test_alarm_mixture_marginals_agree_with_sampled_marginals(alarm):
+def test_alarm_mixture_marginals_agree_with_sampled_marginals():
     """The oracle's mixture marginals agree with sampled marginals (independent check of the forward pass)."""
-    net, oracle = alarm
+    net, oracle = alarm()
     rng = np.random.default_rng(1)
     x, phi = random_weights(net, rng, 17, phi=0.2)
     p_mix = (1 - x.sum()) * oracle.observational + x @ oracle.interventional
@@ -55,8 +55,8 @@ def test_alarm_mixture_marginals_agree_with_sampled_marginals(alarm):
     assert np.abs(sampled - p_mix).max() < 6e-3
 
 
-def test_estimated_marginals_go_to_bayes_and_keep_its_weights(alarm):
-    net, oracle = alarm
+def test_estimated_marginals_go_to_bayes_and_keep_its_weights():
+    net, oracle = alarm()
     rng = np.random.default_rng(5)
     x, phi = random_weights(net, rng, 5, phi=0.2)
     codes, _ = sample_mixture(net, all_targets(net), np.concatenate([[phi], x]), 100_000, rng=rng)
@@ -193,8 +193,8 @@ def test_cli_disentangle_marginals_csv(tmp_path, capsys):
     assert main(["disentangle", "--model", "example:asia"]) == 2  # neither --data nor --marginals
 
 
-def test_dense_noisy_mixture_raises_no_exclusion_warning(alarm):
-    net, oracle = alarm
+def test_dense_noisy_mixture_raises_no_exclusion_warning():
+    net, oracle = alarm()
     rng = np.random.default_rng(11)
     x, phi = random_weights(net, rng, 68, phi=0.2)
     codes, _ = sample_mixture(net, all_targets(net), np.concatenate([[phi], x]), 100_000, rng=rng)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from aggregate_cases import exact_mixture_marginals, random_weights
+from aggregate_cases import alarm, exact_mixture_marginals, random_weights
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,8 +29,8 @@ def test_exact_recovery_on_random_networks(seed, n, graph):
     assert info["zero_probability_states"] == []
 
 
-def test_exact_recovery_on_alarm(alarm):
-    net, oracle = alarm
+def test_exact_recovery_on_alarm():
+    net, oracle = alarm()
     for seed, n_ivn in enumerate([0, 5, 9, 17, 34, 68]):
         rng = np.random.default_rng(seed)
         x, _ = random_weights(net, rng, n_ivn, phi=0.2)
