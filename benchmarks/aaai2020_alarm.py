@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from pgmpy_mixture import CountTable
-from pgmpy_mixture.aggregate.dimm import (
+from pgmpy_mixture.aggregate import (
     MarginalSystem,
     all_targets,
     opt_objective,

@@ -9,7 +9,7 @@ import pytest
 
 import pgmpy_mixture
 from pgmpy_mixture.adapters.causallearn import MixtureSplitter
-from pgmpy_mixture.aggregate.dimm import disentangle_marginals
+from pgmpy_mixture.aggregate import disentangle_marginals
 from pgmpy_mixture.errors import EstimationWarning, PositivityWarning
 from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
 

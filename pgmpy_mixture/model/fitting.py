@@ -5,6 +5,13 @@ observational samples and enforces positivity (Assumption 3.2) with a smoothing 
 ``delta``: ``delta`` is added to every CPD entry and each conditional distribution is renormalised.
 The authors' code uses ``delta = 1/M``, which is our default (the paper's text instead speaks of
 replacing zero entries); Section 5 of the paper also sets ``delta = 1/M``.
+
+The likelihood method (:mod:`pgmpy_mixture.discrete.likelihood`) smooths by a Dirichlet prior instead: each CPD
+row is the posterior mean ``(n(pa, v) + prior) / (n(pa) + k prior)`` under a symmetric Dirichlet(``prior``),
+which keeps sparsely observed parent settings (many parents) from producing near-zero probabilities.
+:func:`fit_network` does either smoothing (exactly one of ``delta`` and ``prior``); the counts of every CPD
+come from one ``bincount`` over the table's distinct rows (:func:`cpd_counts`), so memory is one array of the
+CPD's size, never rows times cells.
 """
 
 from __future__ import annotations
@@ -17,7 +24,48 @@ from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError, ParameterError, UnknownVariableError
 from pgmpy_mixture.model.network import CausalNetwork
 
-__all__ = ["fit_network"]
+__all__ = ["cpd_counts", "cpd_index", "fit_network"]
+
+
+def cpd_index(codes: np.ndarray, columns: Sequence[int], cards: Sequence[int]) -> np.ndarray:
+    """Flat index of the CPD entry ``P(v | pa)`` of every row: row-major over the parents, then the variable.
+
+    Parameters
+    ----------
+    codes : ndarray, shape (rows, variables)
+        State codes.
+    columns : sequence of int
+        Columns of the parents (in the CPD's axis order) followed by the column of the variable itself.
+    cards : sequence of int
+        Number of states of each of ``columns``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cpd_index(np.array([[1, 0], [1, 2]]), [0, 1], [2, 3]).tolist()   # B (3 states) given A (2 states)
+    [3, 5]
+    """
+    flat = np.zeros(codes.shape[0], dtype=np.int64)
+    for column, card in zip(columns, cards, strict=True):
+        flat = flat * int(card) + codes[:, column].astype(np.int64)
+    return flat
+
+
+def cpd_counts(codes: np.ndarray, weights: np.ndarray, columns: Sequence[int], cards: Sequence[int]) -> np.ndarray:
+    """Weighted counts ``n(pa, v)`` of one CPD's cells, shape ``(prod(parent cards), card)``.
+
+    One ``bincount`` over the rows (see :func:`cpd_index` for ``columns`` and ``cards``), so the memory is the
+    CPD's size whatever the number of parents.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cpd_counts(np.array([[0, 1], [0, 1], [1, 0]]), np.array([1.0, 2.0, 5.0]), [0, 1], [2, 2]).tolist()
+    [[0.0, 3.0], [5.0, 0.0]]
+    """
+    size = int(np.prod([int(c) for c in cards]))
+    flat = cpd_index(codes, columns, cards)
+    return np.bincount(flat, weights=weights, minlength=size).reshape(-1, int(cards[-1]))
 
 
 def fit_network(
@@ -27,19 +75,25 @@ def fit_network(
     observational: CountTable,
     *,
     delta: float | None = None,
+    prior: float | None = None,
 ) -> CausalNetwork:
-    """Maximum-likelihood CPDs of a given DAG from an observational count table, smoothed by ``delta``.
+    """CPDs of a DAG fitted to an observational count table: smoothed MLE (``delta``) or Dirichlet mean (``prior``).
 
-    For every variable and parent setting, ``P(v | pa)`` is the relative frequency of ``v`` among the
-    rows with that parent setting; then ``delta`` is added to every entry and the distribution is
-    renormalised, so every entry is positive (positivity, Assumption 3.2). A parent setting never
-    observed gets the uniform distribution. Counts are read from the table's weights (vectorised
-    ``bincount``), so the cost does not depend on the number of raw rows.
+    With ``delta`` (the paper's Appendix D, and the default): for every variable and parent setting,
+    ``P(v | pa)`` is the relative frequency of ``v`` among the rows with that parent setting; then ``delta`` is
+    added to every entry and the distribution is renormalised, so every entry is positive (positivity,
+    Assumption 3.2). A parent setting never observed gets the uniform distribution.
+
+    With ``prior``: every row is the posterior mean under a symmetric Dirichlet(``prior``),
+    ``(n(pa, v) + prior) / (n(pa) + k prior)`` (an unobserved parent setting is uniform too).
+
+    Counts are read from the table's weights (:func:`cpd_counts`), so the cost does not depend on the number
+    of raw rows.
 
     Parameters
     ----------
     variables : sequence of str
-        Variable names (any order; the result is in a topological order).
+        Variable names (any order; the result is in a topological order, ties keeping this order).
     states : mapping or sequence
         ``variable -> state names``, or one sequence of state names per entry of ``variables``.
     parents : mapping
@@ -50,6 +104,8 @@ def fit_network(
         Smoothing constant added to every CPD entry before renormalising; default ``1 / M`` with ``M``
         the total weight (sample size) of ``observational``, as in the authors' code and Section 5.
         ``0`` gives the plain MLE (which may violate positivity).
+    prior : float, optional
+        Positive Dirichlet pseudo-count; give it instead of ``delta``.
 
     Returns
     -------
@@ -65,6 +121,8 @@ def fit_network(
     [[0.5, 0.5], [0.0, 1.0]]
     >>> fit_network(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]}, obs).cpds[1].round(3).tolist()
     [[0.5, 0.5], [0.167, 0.833]]
+    >>> fit_network(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]}, obs, prior=1.0).cpds[1].tolist()
+    [[0.5, 0.5], [0.25, 0.75]]
     """
     variables = [str(v) for v in variables]
     if not isinstance(states, Mapping):
@@ -81,31 +139,42 @@ def fit_network(
         for p in pars:
             if p not in variables:
                 raise UnknownVariableError(f"parent {p!r} of {v!r} is not one of the variables")
+    if prior is not None:
+        if delta is not None:
+            raise ParameterError("give one smoothing: delta (MLE + delta) or prior (Dirichlet mean), not both")
+        try:
+            prior = float(prior)
+        except (TypeError, ValueError):
+            raise ParameterError(f"prior must be a positive pseudo-count, got {prior!r}") from None
+        if not (np.isfinite(prior) and prior > 0):
+            raise ParameterError(f"prior must be a positive pseudo-count, got {prior!r}")
     total = observational.total
     if total <= 0:
         raise DataValueError("the observational table is empty")
-    if delta is None:
-        delta = 1.0 / total
-    try:
-        delta = float(delta)
-    except (TypeError, ValueError):
-        raise ParameterError(f"delta must be a number, got {delta!r}") from None
-    if not np.isfinite(delta) or delta < 0:
-        raise ParameterError(f"delta must be a non-negative number, got {delta}")
+    if prior is None:
+        if delta is None:
+            delta = 1.0 / total
+        try:
+            delta = float(delta)
+        except (TypeError, ValueError):
+            raise ParameterError(f"delta must be a number, got {delta!r}") from None
+        if not np.isfinite(delta) or delta < 0:
+            raise ParameterError(f"delta must be a non-negative number, got {delta}")
     col = {v: observational.variables.index(v) for v in variables}
-    codes = observational.codes.astype(np.int64)
+    codes = observational.codes
     weights = observational.weights
     cpds = {}
     for v in variables:
         pars = list(parents.get(v, ()))
         cards = [len(states[p]) for p in pars] + [len(states[v])]
-        flat = np.zeros(codes.shape[0], dtype=np.int64)
-        for p, card in zip(pars + [v], cards, strict=True):
-            flat = flat * card + codes[:, col[p]]
-        counts = np.bincount(flat, weights=weights, minlength=int(np.prod(cards))).reshape(-1, cards[-1])
-        sums = counts.sum(axis=1, keepdims=True)
-        probs = np.divide(counts, sums, out=np.full_like(counts, 1.0 / cards[-1]), where=sums > 0)
-        probs = probs + delta
-        probs /= probs.sum(axis=1, keepdims=True)
-        cpds[v] = probs.reshape(cards)
+        table = cpd_counts(codes, weights, [col[p] for p in pars + [v]], cards)
+        if prior is not None:  # posterior mean: (n + prior) / sum(n + prior), in place (CPDs can be huge)
+            table += prior
+        else:  # relative frequencies (uniform where the parent setting is unseen), + delta
+            sums = table.sum(axis=1, keepdims=True)
+            np.divide(table, sums, out=table, where=sums > 0)
+            table[(sums == 0).ravel()] = 1.0 / cards[-1]
+            table += delta
+        table /= table.sum(axis=1, keepdims=True)
+        cpds[v] = table.reshape(cards)
     return CausalNetwork.from_tables(variables, states, parents, cpds)

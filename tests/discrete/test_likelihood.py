@@ -110,9 +110,9 @@ def test_penalty_controls_false_positives():
 
 
 def test_local_penalty_is_bic_on_the_target_rows_with_aic_floor():
-    from pgmpy_mixture.discrete.likelihood import _local_penalty
+    from pgmpy_mixture.discrete.likelihood import local_penalty
 
-    values = _local_penalty(10_000.0, np.array([1.0, 0.01, 1e-6]))
+    values = local_penalty(10_000.0, np.array([1.0, 0.01, 1e-6]))
     assert values == pytest.approx([0.5 * np.log(10_000), 0.5 * np.log(100), 1.0])
 
 

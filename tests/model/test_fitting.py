@@ -97,3 +97,66 @@ def test_bad_input_is_named():
     codes_before = table.codes.copy()
     fit_network(["A", "B"], states, {"B": ["A"]}, table)
     np.testing.assert_array_equal(table.codes, codes_before)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.integers(5, 200), st.sampled_from([0.1, 1.0, 3.0]))
+def test_prior_gives_the_dirichlet_posterior_mean(seed, n, n_rows, prior):
+    rng = np.random.default_rng(seed)
+    network = sim.random_network(n, n_states=[int(c) for c in rng.integers(2, 4, size=n)], rng=rng)
+    codes = np.stack([rng.integers(0, c, size=n_rows) for c in network.cardinalities], axis=1)
+    table = CountTable.from_codes(codes, network.variables, network.states)
+    fitted = fit_network(*_structure(network), table, prior=prior)
+    frame = pd.DataFrame(codes, columns=network.variables)
+    for i, v in enumerate(fitted.variables):
+        pars = [fitted.variables[p] for p in fitted.parents[i]]
+        cpd = fitted.cpds[i]
+        k = cpd.shape[-1]
+        seen = set()
+        for key, group in frame.groupby(pars) if pars else [((), frame)]:
+            key = key if isinstance(key, tuple) else (key,)
+            seen.add(key)
+            counts = np.bincount(group[v], minlength=k)
+            np.testing.assert_allclose(cpd[tuple(key)], (counts + prior) / (len(group) + k * prior), rtol=1e-12)
+        for key in np.ndindex(*cpd.shape[:-1]):
+            if key not in seen:  # unseen parent settings: the prior alone, uniform
+                np.testing.assert_allclose(cpd[key], np.full(k, 1.0 / k), rtol=1e-12)
+
+
+def test_exactly_one_smoothing_and_a_positive_prior():
+    table = CountTable.from_codes(np.array([[0, 1]]), ["A", "B"], [["a0", "a1"], ["b0", "b1"]])
+    states = {"A": ["a0", "a1"], "B": ["b0", "b1"]}
+    with pytest.raises(ParameterError, match="not both"):
+        fit_network(["A", "B"], states, {"B": ["A"]}, table, delta=0.1, prior=1.0)
+    for bad in (0.0, -1.0, float("nan"), "x"):
+        with pytest.raises(ParameterError, match="prior"):
+            fit_network(["A", "B"], states, {"B": ["A"]}, table, prior=bad)
+
+
+def test_the_likelihood_method_plugs_in_the_fitted_cpds():
+    from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
+
+    rng = np.random.default_rng(3)
+    network = sim.random_network(3, graph="chain", rng=rng)
+    obs, _ = sim.sample_mixture(network, np.full((1, 3), NOT_INTERVENED), np.ones(1), 2000, rng=rng)
+    observational = CountTable.from_codes(obs, network.variables, network.states)
+    spec = sim.random_mixture(network, rng=rng)
+    codes, _ = sim.sample_mixture(network, spec.targets, spec.weights, 2000, rng=rng)
+    table = CountTable.from_codes(codes, network.variables, network.states)
+    for smoothing in ({"prior": 0.5}, {"delta": 0.01}):
+        result = disentangle_likelihood(network, table, observational=observational, **smoothing)
+        expected = fit_network(*_structure(network), observational, **smoothing)
+        for got, want in zip(result.network.cpds, expected.cpds, strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_cpd_counts_do_not_depend_on_how_rows_are_grouped():
+    codes = np.array([[0, 1], [0, 1], [1, 0], [1, 1]])
+    merged = fit_network(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+                         CountTable.from_codes(codes, ["A", "B"], [["a0", "a1"], ["b0", "b1"]]), prior=1.0)
+    weighted = CountTable(variables=("A", "B"), states=(("a0", "a1"), ("b0", "b1")),
+                          codes=np.array([[0, 1], [1, 0], [1, 1]]), weights=np.array([2.0, 1.0, 1.0]),
+                          is_distribution=False, n_rows=4)
+    other = fit_network(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]}, weighted, prior=1.0)
+    np.testing.assert_allclose(merged.cpds[1], other.cpds[1])
+    np.testing.assert_allclose(merged.cpds[1], [[1 / 4, 3 / 4], [2 / 4, 2 / 4]])

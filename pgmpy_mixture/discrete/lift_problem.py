@@ -1,0 +1,279 @@
+"""One step of UAI 2021's recursion on all rows: lifting the prefix targets to the next variable by EM.
+
+After the variables ``V_1..V_{j-1}`` the recursion holds targets ``s_i`` with weights ``mu_i`` (Lemma 4.2); the
+step to ``V_j`` lifts each ``s_i`` into ``s_i`` and ``s_i + (V_j = v)`` (Lemma 4.3). Instead of Equation 5 at
+one setting ``v_{i,l}`` of the earlier variables, :class:`LiftProblem` fits the lift to every prefix row:
+
+1. **Soft assignment of rows to the current targets.** Each row gets the posterior
+   ``gamma_i(r) = mu_i P_{s_i}(r_{<j}) / P_mix(r_{<j})`` (prefix likelihoods are CPD products, Section 2).
+2. **Per-target lift by maximum likelihood** over the cells of ``V_j``'s CPD
+   (:mod:`pgmpy_mixture.discrete.lift_cells`), the M-step of an EM whose latent variable is the pair
+   (prefix target, child).
+
+On exact input the likelihood maximum fits perfectly, so :meth:`LiftProblem.solve_exact` solves Equation 5 for
+every prefix row at once as a linear system. :func:`extend_prefix` carries the targets' likelihoods from
+prefixes of length ``j - 1`` to length ``j``; :meth:`LiftProblem.children` gives the lifted targets' ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from pgmpy_mixture.discrete.lift_cells import Cells, LiftCounts, fit_lifts, lift_loglik
+from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+
+__all__ = ["LiftFit", "LiftProblem", "extend_prefix"]
+
+_TINY = 1e-300
+
+
+@dataclass
+class LiftFit:
+    theta: np.ndarray  # (q, k+1) within-target fractions: [V_j follows its CPD, do(V_j = 0), ..., do(V_j = k-1)]
+    mu: np.ndarray  # (q,) prefix target weights (re-estimated together with theta)
+    allowed: np.ndarray  # (q, k+1) which children may have weight
+    counts: LiftCounts | None  # responsibility-weighted cell counts (target, cell) at the last E-step
+    loglik: float  # joint log-likelihood of the prefix rows (exact input: minus the residual norm)
+    p: np.ndarray | None = None  # (cells,) P(v_j | pa_j) used (re-estimated when the CPDs are fitted jointly)
+    pa_probs: np.ndarray | None = None  # (n_pa, k) the CPD rows of V_j behind ``p``
+
+
+class LiftProblem:
+    """Lifting the prefix targets to ``V_j``: EM with the prefix target as latent variable.
+
+    The complete-data likelihood of a row given prefix target ``i`` is ``P_{s_i}(r_{<j})`` times the
+    within-target mixture ``theta_i0 P(v_j | pa_j) + theta_{i, v_j}``; the E-step gives responsibilities
+    over prefix targets and the cell counts ``c_i(pa_j, v_j)``; the M-step updates ``mu`` and ``theta``.
+
+    ``entries`` hold ``P_{s_i}(r_{<j}) / P_obs(r_{<=j})`` for the prefix rows ``r`` of length ``j``.
+    """
+
+    def __init__(
+        self,
+        cells: Cells,
+        entries: ComponentLikelihoods,
+        log_obs: np.ndarray,
+        n: np.ndarray,
+        v_row: np.ndarray,
+        obs_counts: np.ndarray | None = None,
+        delta: float | None = 0.0,
+        prior: float = 1.0,
+    ):
+        self.prior = prior
+        self.obs_counts = obs_counts  # (n_pa, k) observational counts of V_j: the CPD is then fitted jointly
+        self.delta = delta
+        self.cells = cells
+        self.entries = entries
+        self.values = entries.values()
+        self.log_obs = log_obs
+        self.n = n
+        self.total = float(n.sum())
+        self.p_row = cells.p[cells.inverse]
+        self.v_row = v_row
+        self.cell_of_entry = cells.inverse[entries.row]
+        self.p_entry = self.p_row[entries.row]
+        self.v_entry = v_row[entries.row]
+        kk = cells.k + 1
+        self.flat_obs = entries.grp * kk  # index of theta[grp, 0] in theta.ravel()
+        self.flat_do = self.flat_obs + 1 + self.v_entry  # index of theta[grp, 1 + v_j]
+        self.values_p = self.values * self.p_entry
+        # the (target, cell) pairs with a stored entry: the E-step adds responsibilities into these only
+        pair_keys, pair_of_entry = np.unique(entries.grp * cells.p.size + self.cell_of_entry, return_inverse=True)
+        self.pair_of_entry = pair_of_entry.ravel()
+        self.pair_b = pair_keys // cells.p.size
+        self.pair_cell = pair_keys % cells.p.size
+        self.pair_v = cells.v[self.pair_cell]
+        self.pair_pa = cells.pa[self.pair_cell]
+
+    def _e_step(
+        self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None
+    ) -> tuple[LiftCounts, float]:
+        """Responsibility-weighted cell counts ``(target, cell)`` and the joint log-likelihood of the prefix rows."""
+        e = self.entries
+        if theta is None:
+            joint = mu[e.grp] * self.values
+        else:
+            scaled = (mu[:, None] * theta).ravel()
+            values_p = self.values_p if p is None else self.values * p[self.cell_of_entry]
+            joint = scaled[self.flat_obs] * values_p + scaled[self.flat_do] * self.values
+        mix = np.bincount(e.row, weights=joint, minlength=e.n_rows)
+        ok = mix > 0
+        with np.errstate(divide="ignore"):
+            loglik = float(self.n @ (np.log(mix) + self.log_obs)) if ok.all() else -np.inf
+        gamma = joint * (self.n / np.where(ok, mix, 1.0))[e.row]
+        counts = np.bincount(self.pair_of_entry, weights=gamma, minlength=self.pair_b.size)
+        p_pair = (self.cells.p if p is None else p)[self.pair_cell]
+        return LiftCounts(self.pair_b, counts, p_pair, self.pair_v, self.pair_pa, e.q, self.cells.k), loglik
+
+    def prefix_counts(self, mu: np.ndarray) -> LiftCounts:
+        """Cell counts from the responsibilities of the prefix alone (the first E-step of every lift)."""
+        return self._e_step(mu, None)[0]
+
+    def fit(
+        self,
+        mu: np.ndarray,
+        allowed: np.ndarray,
+        steps: int,
+        start: np.ndarray | None = None,
+        prefix_counts: LiftCounts | None = None,
+        p_start: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> LiftFit:
+        """EM over the prefix-target weights ``mu`` and the lift fractions ``theta`` (``steps`` iterations)."""
+        cells = self.cells
+        if start is not None:
+            theta = np.where(allowed, start, 0.0)
+            theta = theta / np.maximum(theta.sum(axis=1, keepdims=True), _TINY)
+        else:  # first E-step from the prefix alone, then the pooled moment start, solved by EM + Newton
+            counts = self.prefix_counts(mu) if prefix_counts is None else prefix_counts
+            theta, _ = fit_lifts(counts, allowed, cells, em_steps=10, newton=False)
+        p, pa_probs = (cells.p, cells.pa_probs) if p_start is None else p_start
+        old = -np.inf
+        for _ in range(max(steps, 1)):
+            counts, loglik = self._e_step(mu, theta, p)
+            loglik += self._observational_loglik(pa_probs)
+            mu = counts.per_problem(counts.c) / self.total
+            # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
+            mix = counts.mix(theta)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = np.where((counts.c > 0) & (mix > 0), counts.c / mix, 0.0)
+            updated = theta * np.concatenate([counts.per_problem(r * counts.p)[:, None], counts.per_state(r)], axis=1)
+            if self.obs_counts is not None:  # joint CPD M-step: observational rows + rows that follow the CPD
+                followed = np.bincount(self.pair_cell, weights=r * theta[counts.b, 0], minlength=p.size) * p
+                p, pa_probs = self._cpd_m_step(followed)
+            norm_ = updated.sum(axis=1, keepdims=True)
+            theta = np.where(norm_ > 0, updated / np.where(norm_ > 0, norm_, 1.0), theta)
+            if np.isfinite(loglik) and loglik - old <= max(1e-10 * abs(loglik), 1e-4):
+                break
+            old = loglik
+        counts, loglik = self._e_step(mu, theta, p)
+        loglik += self._observational_loglik(pa_probs)
+        return LiftFit(
+            theta=theta, mu=counts.per_problem(counts.c) / self.total, allowed=allowed, counts=counts, loglik=loglik,
+            p=p, pa_probs=pa_probs,
+        )
+
+    def _cpd_m_step(self, followed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """CPD rows of V_j from observational counts plus mixture rows in components that do not intervene."""
+        cells = self.cells
+        k = cells.k
+        table = self.obs_counts + np.bincount(
+            cells.pa * k + cells.v, weights=followed, minlength=self.obs_counts.size
+        ).reshape(self.obs_counts.shape)
+        totals = table.sum(axis=1, keepdims=True)
+        if self.delta is None:  # Dirichlet(prior) posterior mean
+            probs = (table + self.prior) / (totals + k * self.prior)
+            return probs[cells.pa, cells.v], probs
+        probs = np.where(totals > 0, table / np.where(totals > 0, totals, 1.0), cells.pa_probs)
+        probs = (probs + self.delta) / (1.0 + k * self.delta)
+        return probs[cells.pa, cells.v], probs
+
+    def _observational_loglik(self, pa_probs: np.ndarray) -> float:
+        if self.obs_counts is None:
+            return 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.where(self.obs_counts > 0, self.obs_counts * np.log(pa_probs), 0.0).sum())
+
+    def solve_exact(self, mu: np.ndarray, allowed: np.ndarray) -> LiftFit:
+        """Exact input: the likelihood maximum fits perfectly, so solve the linear system over all prefix rows.
+
+        ``P_mix(r_{<=j}) = sum_{i,c} x_ic P_{s_i}(r_{<j}) B_c(r)`` (Equation 5 for every row at once, not only at
+        the settings ``v_{i,l}``); least squares, or non-negative least squares when the solution has a
+        negative entry. ``loglik`` is minus the residual norm, so the best exclusion has the largest value.
+        """
+        e = self.entries
+        g_all, c_all = np.nonzero(allowed)
+        prob = self.values * np.exp(self.log_obs[e.row])  # P_{s_i}(r_{<j}) * P(v_j | pa_j)
+        design = np.zeros((e.n_rows, g_all.size))
+        bounds = e.slices()
+        for col, (g, c) in enumerate(zip(g_all, c_all, strict=True)):
+            sl = slice(bounds[g], bounds[g + 1])
+            if c == 0:
+                design[e.row[sl], col] = prob[sl] * self.p_entry[sl]
+            else:
+                hit = self.v_entry[sl] == c - 1
+                design[e.row[sl][hit], col] = prob[sl][hit]
+        x, *_ = np.linalg.lstsq(design, self.n, rcond=None)
+        if x.min() < -1e-10:
+            from scipy.optimize import nnls
+
+            x, _ = nnls(design, self.n, maxiter=50 * x.size)
+        residual = float(np.linalg.norm(design @ x - self.n))
+        x = np.maximum(x, 0.0)
+        q, kk = allowed.shape
+        weights = np.zeros((q, kk))
+        weights[g_all, c_all] = x
+        new_mu = weights.sum(axis=1)
+        theta = np.where(new_mu[:, None] > 0, weights / np.maximum(new_mu, _TINY)[:, None], allowed / kk)
+        return LiftFit(theta=theta, mu=new_mu, allowed=allowed, counts=None, loglik=-residual)
+
+    def likelihood_ratio(self, fit: LiftFit) -> np.ndarray:
+        """Log-likelihood drop of each target's lift when one child's weight is forced to zero (q, k+1).
+
+        Children that cannot be removed (the only one left) get ``+inf``; non-candidates get ``-inf``.
+        """
+        current = fit.allowed & (fit.theta > 0)
+        out = np.where(current, np.inf, -np.inf)
+        g, c = np.nonzero(current)
+        if g.size == 0:
+            return out
+        masks = current[g].copy()
+        masks[np.arange(g.size), c] = False
+        ok = masks.any(axis=1)
+        if ok.any():
+            gg, cc = g[ok], c[ok]
+            cells = self.cells if fit.p is None else replace(self.cells, p=fit.p, pa_probs=fit.pa_probs)
+            sub = fit.counts.select(gg)
+            full = lift_loglik(sub, fit.theta[gg])
+            _, reduced = fit_lifts(sub, masks[ok], cells, start=fit.theta[gg] * masks[ok], em_steps=10)
+            out[gg, cc] = full - reduced
+        return out
+
+    def children(self, g_idx: np.ndarray, c_idx: np.ndarray, p: np.ndarray | None = None) -> ComponentLikelihoods:
+        """Entries of the children ``(target g, child c)``: ratios ``P_child(r_{<=j}) / P_obs(r_{<=j})``.
+
+        ``p`` is the CPD column used for children that follow the CPD (the jointly fitted one, if any); the
+        denominator keeps the CPD the step started from (a per-row constant, so ratios stay comparable).
+        """
+        e = self.entries
+        log_p_entry = np.log(self.p_entry if p is None else p[self.cell_of_entry])
+        bounds = e.slices()
+        rows, lvals, sizes = [], [], []
+        for g, c in zip(g_idx, c_idx, strict=True):
+            sl = slice(bounds[g], bounds[g + 1])
+            if c == 0:  # V_j follows its CPD: the ratio to the observational prefix is unchanged
+                rows.append(e.row[sl])
+                lvals.append(e.lval[sl] + log_p_entry[sl])
+            else:  # do(V_j = c - 1): only rows with that value, and the CPD factor is dropped
+                hit = self.v_entry[sl] == c - 1
+                rows.append(e.row[sl][hit])
+                lvals.append(e.lval[sl][hit])
+            sizes.append(rows[-1].size)
+        grp = np.repeat(np.arange(len(sizes)), np.array(sizes, dtype=np.int64))
+        empty = np.zeros(0)
+        return ComponentLikelihoods(
+            grp,
+            np.concatenate(rows) if rows else empty.astype(np.int64),
+            np.concatenate(lvals) if lvals else empty,
+            len(sizes),
+            e.n_rows,
+        )
+
+
+def extend_prefix(entries: ComponentLikelihoods, parent: np.ndarray, log_p_row: np.ndarray) -> ComponentLikelihoods:
+    """Carry entries from prefix rows of length ``j-1`` to their extensions of length ``j``.
+
+    New rows are sorted by ``parent`` (keys ``parent * k + v``), so each parent's extensions are contiguous.
+    The stored ratio is divided by the new CPD factor of the observational prefix.
+    """
+    n_prev = int(parent.max()) + 1 if parent.size else 0
+    per_parent = np.bincount(parent, minlength=max(n_prev, entries.n_rows))
+    first = np.concatenate([[0], np.cumsum(per_parent)[:-1]])
+    rep = per_parent[entries.row]
+    total = int(rep.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(rep) - rep, rep)
+    row = np.repeat(first[entries.row], rep) + offsets
+    lval = np.repeat(entries.lval, rep) - log_p_row[row]
+    return ComponentLikelihoods(np.repeat(entries.grp, rep), row, lval, entries.q, int(parent.size))
+
