@@ -7,9 +7,8 @@ pgmpy models), :mod:`~pgmpy_mixture.adapters.pgmpy` (the ``model.disentangle_mix
 input), :mod:`~pgmpy_mixture.adapters.causallearn` and :mod:`~pgmpy_mixture.adapters.examples`.
 
 Importing this package registers the Dask reader with the ingestion dispatcher
-(:func:`pgmpy_mixture.data.ingest.register_reader`). Registering imports neither Dask nor
-:mod:`pgmpy_mixture.adapters.dask`: the reader recognises a Dask frame by its type's module and imports the Dask
-adapter only when one arrives.
+(:func:`pgmpy_mixture.data.ingest.register_reader`, done by :mod:`pgmpy_mixture.adapters.dask`). Registering does not
+import Dask: the reader recognises a Dask frame by its type's module, and Dask is imported when one arrives.
 
 Examples
 --------
@@ -19,44 +18,4 @@ Examples
 (True, 'dask')
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import Any
-
-from pgmpy_mixture.data.counts import CountTable
-from pgmpy_mixture.data.ingest import register_reader
-
-__all__ = ["is_dask_dataframe"]
-
-
-def is_dask_dataframe(obj: object) -> bool:
-    """True for a ``dask.dataframe.DataFrame``, decided without importing Dask.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> is_dask_dataframe(pd.DataFrame())
-    False
-    """
-    module = type(obj).__module__ or ""
-    return module.split(".")[0] in ("dask", "dask_expr") and hasattr(obj, "map_partitions") and hasattr(
-        obj, "columns"
-    )
-
-
-def _dask_count_table(data: Any, variables: Sequence[str], states: Sequence[Sequence[str]],
-                      weights: str | None = None, *, progress: bool = False) -> CountTable:
-    from pgmpy_mixture.adapters.dask import count_table_from_dask
-
-    return count_table_from_dask(data, variables, states, weights, progress=progress)
-
-
-def _dask_marginals(data: Any, variables: Sequence[str], states: Sequence[Sequence[str]],
-                    weights: str | None = None, *, progress: bool = False):
-    from pgmpy_mixture.adapters.dask import marginals_from_dask
-
-    return marginals_from_dask(data, variables, states, weights, return_sample_size=True, progress=progress)
-
-
-register_reader("dask", is_dask_dataframe, _dask_count_table, _dask_marginals)
+from pgmpy_mixture.adapters import dask as _dask  # noqa: F401  (registers the Dask reader)

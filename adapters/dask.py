@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.adapters import is_dask_dataframe
 from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.data.ingest import register_reader
 from pgmpy_mixture.data.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
 from pgmpy_mixture.errors import DataTypeError, ParameterError, missing_dependency
 from pgmpy_mixture.validation import (
@@ -65,6 +65,21 @@ BAD_WEIGHT_TYPE = -3
 """Sentinel key: the partition's weights column is not numeric."""
 DEFAULT_SPLIT_EVERY = 8
 """Partial tables combined per task of the tree reduction when ``split_every`` is not given."""
+
+
+def is_dask_dataframe(obj: object) -> bool:
+    """True for a ``dask.dataframe.DataFrame``, decided without importing Dask.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask_dataframe(pd.DataFrame())
+    False
+    """
+    module = type(obj).__module__ or ""
+    return module.split(".")[0] in ("dask", "dask_expr") and hasattr(obj, "map_partitions") and hasattr(
+        obj, "columns"
+    )
 
 
 def require_dask():
@@ -427,3 +442,12 @@ def marginals_from_dask(
         return marginals
     exact = weights is not None and is_probability_table(float(sums["frac"]) > 0, total)
     return marginals, (None if exact else total)
+
+
+def _marginals_and_size(data: Any, variables: Sequence[str], states: Sequence[Sequence[str]],
+                        weights: str | None = None, *, progress: bool = False):
+    return marginals_from_dask(data, variables, states, weights, return_sample_size=True, progress=progress)
+
+
+# Dask frames go wherever a pandas DataFrame goes: the core's ingestion dispatcher reads them through this reader.
+register_reader("dask", is_dask_dataframe, count_table_from_dask, _marginals_and_size)
