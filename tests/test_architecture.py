@@ -27,8 +27,9 @@ ALLOWED = ("pgmpy_mixture", "pgmpy_mixture.cli", "pgmpy_mixture.adapters")
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory):
     tree = tmp_path_factory.mktemp("installed")
-    shutil.copytree(REPO / "pgmpy_mixture", tree / "pgmpy_mixture", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "adapters", tree / "pgmpy_mixture" / "adapters", ignore=shutil.ignore_patterns("__pycache__"))
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "pgmpy_mixture", tree / "pgmpy_mixture", ignore=skip)
+    shutil.copytree(REPO / "adapters", tree / "pgmpy_mixture" / "adapters", ignore=skip)
     sys.path.insert(0, str(tree))
     saved = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "pgmpy_mixture"}
     try:

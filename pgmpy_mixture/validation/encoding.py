@@ -70,7 +70,8 @@ def encode_column(column: pd.Series, variable: str, states: Sequence[str]) -> np
     if unknown.any():
         pos = int(np.argmax(unknown))
         raise UnknownStateError(
-            f"variable {variable!r} has state {plain_value(column.iloc[pos])!r} at row {plain_value(column.index[pos])!r}, "
+            f"variable {variable!r} has state {plain_value(column.iloc[pos])!r} "
+            f"at row {plain_value(column.index[pos])!r}, "
             f"which is not one of the model's states {names}"
         )
     return codes
