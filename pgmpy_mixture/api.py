@@ -145,10 +145,9 @@ def _with_cpds(network: CausalNetwork | NetworkStructure, method: Method, observ
         call = {k: v for k, v in options.items() if k != "delta"}
     delta = options.get("delta")
     delta = 1.0 / table.total if delta is None else delta
-    # TODO(prior): model.fitting.fit_network is gaining a Dirichlet ``prior=`` (posterior mean). Once it has it,
-    # fit here with the smoothing the method asks for (delta or prior) for every method, so that a "rows" method
-    # receives the fitted network and needs the observational rows only for ``joint_cpds=True`` (its results stay
-    # the same only if the fitted network keeps the given network's variable order, which its recursion follows).
+    # A "rows" method (the likelihood method) fits the CPDs itself with the same fit_network -- by delta or by its
+    # Dirichlet prior -- because with joint_cpds=True it re-fits them inside its lifts from these rows; here it
+    # only needs a network carrying the graph and the states, fitted by delta when the caller gave a structure.
     fitted = fit_network(variables, states, _parents(network), table, delta=delta)
     if method.observational == "fit":
         stamps.update(cpds="fitted", delta=delta)
