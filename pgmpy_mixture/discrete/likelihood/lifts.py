@@ -2,7 +2,7 @@
 
 After the variables ``V_1..V_{j-1}`` the targets ``s_i`` with weights ``mu_i`` explain the prefix rows
 (Lemma 4.2); :func:`lift_variable` lifts them to ``V_j`` (Lemma 4.3) from every row
-(:class:`~pgmpy_mixture.discrete.lift_problem.LiftProblem`) in four stages:
+(:class:`~pgmpy_mixture.discrete.likelihood.problem.LiftProblem`) in four stages:
 
 1. **Exclusion chosen by fit** (Assumption 3.1): every candidate excluded state ``e`` of ``V_j`` is tried, with
    ``theta_e = 0`` in every lift, and the one with the largest log-likelihood is kept (on exact input: the
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pgmpy_mixture.discrete.lift_cells import cells_of
-from pgmpy_mixture.discrete.lift_problem import LiftFit, LiftProblem, extend_prefix
-from pgmpy_mixture.discrete.likelihood_inputs import PreparedInput, local_penalty
+from pgmpy_mixture.discrete.likelihood.cells import cells_of
+from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty
+from pgmpy_mixture.discrete.likelihood.problem import LiftFit, LiftProblem, extend_prefix
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights
 from pgmpy_mixture.model.fitting import cpd_counts
 from pgmpy_mixture.model.network import NOT_INTERVENED
@@ -74,7 +74,7 @@ def start_state(prepared: PreparedInput) -> LiftState:
     --------
     >>> import numpy as np
     >>> from pgmpy_mixture.data.counts import CountTable
-    >>> from pgmpy_mixture.discrete.likelihood_inputs import prepare_inputs
+    >>> from pgmpy_mixture.discrete.likelihood.inputs import prepare_inputs
     >>> from pgmpy_mixture.model.network import CausalNetwork
     >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([0.5, 0.5])})
     >>> table = CountTable.from_codes(np.array([[0], [1]]), ["A"], [["x", "y"]])
@@ -224,7 +224,7 @@ def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: L
     Examples
     --------
     >>> import numpy as np
-    >>> from pgmpy_mixture.discrete.likelihood_inputs import prepare_inputs
+    >>> from pgmpy_mixture.discrete.likelihood.inputs import prepare_inputs
     >>> from pgmpy_mixture.discrete.simulate import mixture_distribution
     >>> from pgmpy_mixture.model.network import CausalNetwork
     >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y", "z"]}, {}, {"A": np.array([.2, .3, .5])})

@@ -5,16 +5,16 @@ prefix ``V_1..V_{j-1}`` to ``V_j`` by solving Equation 5 at ONE full setting ``v
 variables, so each equation rests on the few rows matching that setting. This method keeps the
 recursion but estimates every lift from all rows. It runs in stages, one module each:
 
-1. **Input preparation** (:mod:`~pgmpy_mixture.discrete.likelihood_inputs`): P(V) known or fitted to
+1. **Input preparation** (:mod:`~pgmpy_mixture.discrete.likelihood.inputs`): P(V) known or fitted to
    observational samples (plug-in, :func:`pgmpy_mixture.model.fitting.fit_network`), the mixture rows aligned to
    the network, exact input or samples, the pruning penalty.
-2. **The per-variable lift** over the topological order (:mod:`~pgmpy_mixture.discrete.likelihood_lifts`):
+2. **The per-variable lift** over the topological order (:mod:`~pgmpy_mixture.discrete.likelihood.lifts`):
    soft assignment of the rows to the prefix targets (Lemma 4.2), per-target lift by maximum likelihood over the
    cells of the CPD (the pooled population version of Equation 5, Lemma 4.3;
-   :mod:`~pgmpy_mixture.discrete.lift_problem`, :mod:`~pgmpy_mixture.discrete.lift_cells`), the excluded state
-   chosen by fit (Assumption 3.1), likelihood-ratio pruning, joint backward elimination and a refinement of the
-   weights.
-3. **The final polish and Wald intervals** (:mod:`~pgmpy_mixture.discrete.likelihood_polish`): the joint MLE of
+   :mod:`~pgmpy_mixture.discrete.likelihood.problem`, :mod:`~pgmpy_mixture.discrete.likelihood.cells`), the
+   excluded state chosen by fit (Assumption 3.1), likelihood-ratio pruning, joint backward elimination and a
+   refinement of the weights.
+3. **The final polish and Wald intervals** (:mod:`~pgmpy_mixture.discrete.likelihood.polish`): the joint MLE of
    the found targets' weights on the full rows (:mod:`~pgmpy_mixture.discrete.mixing_weights`) and the
    observed-information covariance of weights summing to one.
 4. **Result assembly** (here): components with standard errors and existence scores, warnings (positivity,
@@ -31,9 +31,9 @@ import time
 import numpy as np
 
 from pgmpy_mixture.data.counts import CountTable
-from pgmpy_mixture.discrete.likelihood_inputs import PreparedInput, local_penalty, prepare_inputs
-from pgmpy_mixture.discrete.likelihood_lifts import LiftSettings, LiftState, lift_variable, start_state
-from pgmpy_mixture.discrete.likelihood_polish import PolishedWeights, polish_weights
+from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty, prepare_inputs
+from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, LiftState, lift_variable, start_state
+from pgmpy_mixture.discrete.likelihood.polish import PolishedWeights, polish_weights
 from pgmpy_mixture.discrete.mixing_weights import constrained_covariance
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import Component, MixtureResult, format_target

@@ -7,7 +7,7 @@ one setting ``v_{i,l}`` of the earlier variables, :class:`LiftProblem` fits the 
 1. **Soft assignment of rows to the current targets.** Each row gets the posterior
    ``gamma_i(r) = mu_i P_{s_i}(r_{<j}) / P_mix(r_{<j})`` (prefix likelihoods are CPD products, Section 2).
 2. **Per-target lift by maximum likelihood** over the cells of ``V_j``'s CPD
-   (:mod:`pgmpy_mixture.discrete.lift_cells`), the M-step of an EM whose latent variable is the pair
+   (:mod:`pgmpy_mixture.discrete.likelihood.cells`), the M-step of an EM whose latent variable is the pair
    (prefix target, child).
 
 On exact input the likelihood maximum fits perfectly, so :meth:`LiftProblem.solve_exact` solves Equation 5 for
@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pgmpy_mixture.discrete.lift_cells import Cells, LiftCounts, fit_lifts, lift_loglik
+from pgmpy_mixture.discrete.likelihood.cells import Cells, LiftCounts, fit_lifts, lift_loglik
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
 
 __all__ = ["LiftFit", "LiftProblem", "extend_prefix"]
