@@ -417,3 +417,66 @@ def test_bundled_asia_network_mixture_against_brute_force(seed):
     np.testing.assert_allclose(infer.component_posterior(evidence, virtual).to_numpy(), posterior, atol=1e-12)
     best = infer.map_query(query, evidence, virtual, show_progress=False)
     assert expected[tuple(net.state_code(v, best[v]) for v in query)] >= expected.max() - 1e-12
+
+
+# ------------------------------------------------------------------------------------ CPDs pgmpy accepts
+def _model_off_by(off: float) -> DiscreteBayesianNetwork:
+    """A -> B whose CPD column of B given A=a1 sums to 1 - off (pgmpy's check_model accepts off up to 0.01)."""
+    model = DiscreteBayesianNetwork([("A", "B")])
+    model.add_cpds(
+        TabularCPD("A", 2, [[0.4], [0.6]], state_names={"A": ["a0", "a1"]}),
+        TabularCPD("B", 2, [[0.9, 0.3], [0.1, 0.7 - off]], evidence=["A"], evidence_card=[2],
+                   state_names={"B": ["b0", "b1"], "A": ["a0", "a1"]}),
+    )
+    return model
+
+
+def _renormalised_by_hand(off: float) -> CausalNetwork:
+    column = np.array([0.3, 0.7 - off]) / (1.0 - off)
+    return CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+                                     {"A": np.array([0.4, 0.6]), "B": np.array([[0.9, 0.1], column])})
+
+
+@pytest.mark.parametrize("off", [1e-3, 0.0099, -0.0099])
+def test_cpd_columns_within_pgmpys_tolerance_are_renormalised_with_a_warning_naming_the_variable(off):
+    model = _model_off_by(off)
+    assert model.check_model()  # pgmpy accepts it (columns within 0.01 of 1)
+    before = model.get_cpds("B").get_values().copy()
+    result = MixtureResult([Component({}, 0.5), Component({"A": "a1"}, 0.5)], "exact")
+    with pytest.warns(UserWarning, match=r"CPD columns of 'B' \(off by up to 0\.0\d+\) do not sum to 1; they were "
+                                         r"renormalised") as caught:
+        infer = MixtureInference(model, result)
+    assert [w.filename for w in caught] == [__file__]  # points at the caller's line
+    assert infer.renormalised_ == {"B": pytest.approx(abs(off), abs=1e-15)}
+    net = _renormalised_by_hand(off)
+    for query, evidence in ((["B"], {}), (["A"], {"B": "b1"}), (["A", "B"], {})):
+        expected, posterior = _brute_force(net, result, query, evidence, {})
+        np.testing.assert_allclose(infer.query(query, evidence, show_progress=False).values, expected, atol=1e-12)
+        np.testing.assert_allclose(infer.component_posterior(evidence).to_numpy(), posterior, atol=1e-12)
+    np.testing.assert_array_equal(model.get_cpds("B").get_values(), before)  # the caller's model is untouched
+
+
+def test_cpd_rounding_is_renormalised_silently_and_listed():
+    model = _model_off_by(1e-8)  # as the rounded tables of the bundled sachs and alarm files (up to 1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        infer = MixtureInference(model, MixtureResult([Component({}, 1.0)], "exact"))
+    assert infer.renormalised_ == {"B": pytest.approx(1e-8, rel=1e-6)}
+    renormalised = VariableElimination(network_to_pgmpy(_renormalised_by_hand(1e-8)))
+    raw = VariableElimination(model)
+    for query, evidence in ((["B"], None), (["A"], {"B": "b1"})):
+        ours = infer.query(query, evidence, show_progress=False).values
+        np.testing.assert_allclose(ours, renormalised.query(query, evidence, show_progress=False).values, atol=1e-15)
+        assert np.abs(ours - raw.query(query, evidence, show_progress=False).values).max() < 1e-8
+    assert MixtureInference(_model_off_by(0.0)).renormalised_ == {}
+
+
+def test_cpd_columns_beyond_pgmpys_tolerance_are_refused_naming_the_variable():
+    from pgmpy_mixture.adapters.convert import network_from_pgmpy
+    from pgmpy_mixture.errors import ModelError
+
+    model = _model_off_by(0.05)
+    with pytest.raises(ModelError, match="check_model.*B"):
+        MixtureInference(model)
+    with pytest.raises(ModelError, match=r"CPD of 'B' has a column that does not sum to 1 within 0\.01"):
+        network_from_pgmpy(model, check=False)
