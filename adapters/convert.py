@@ -28,18 +28,34 @@ import numpy as np
 from pgmpy.factors.discrete import TabularCPD
 from pgmpy.models import DiscreteBayesianNetwork
 
-from pgmpy_mixture.errors import DataTypeError, ModelError
+from pgmpy_mixture.errors import DataTypeError, ModelError, warn_at_caller
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.model.structure import NetworkStructure
 
 __all__ = [
+    "CPD_ROUNDING",
+    "PGMPY_CPD_ATOL",
     "as_core_network",
     "check_is_model",
+    "cpd_column_errors",
     "network_from_pgmpy",
     "network_to_pgmpy",
     "structure_from_pgmpy",
     "structure_of_pgmpy",
 ]
+
+#: pgmpy's ``check_model`` accepts a CPD whose columns sum to 1 within this absolute tolerance
+#: (``DiscreteFactor.is_valid_cpd``: ``numpy.allclose(sums, 1, atol=0.01)``); so does the conversion, which
+#: renormalises such columns (the methods need each column to be a distribution).
+PGMPY_CPD_ATOL: float = 0.01
+
+#: Renormalising columns whose sums are off 1 by more than this is announced with a warning naming the variables;
+#: below it lies the rounding of probabilities printed in files (the bundled sachs and alarm: up to 1e-7), which
+#: is renormalised silently and listed by :func:`cpd_column_errors`.
+CPD_ROUNDING: float = 1e-6
+
+#: Column sums within this of 1 are float rounding, left as they are.
+_FLOAT_ROUNDING = 1e-12
 
 
 def check_is_model(model: object) -> None:
@@ -120,8 +136,80 @@ def _cpd_table(cpd: TabularCPD, own_states: Mapping[str, list[str]]) -> np.ndarr
     return np.ascontiguousarray(table)
 
 
+def _column_error(values: np.ndarray) -> float:
+    """Largest ``|column sum - 1|`` of a CPD table (the variable on the last axis, or pgmpy's first)."""
+    return float(np.max(np.abs(np.sum(values, axis=-1) - 1.0)))
+
+
+def cpd_column_errors(model: DiscreteBayesianNetwork) -> dict[str, float]:
+    """Variables whose CPD columns do not sum to 1 (beyond float rounding), and by how much at most.
+
+    These are the CPDs :func:`network_from_pgmpy` renormalises: pgmpy's ``check_model`` accepts columns within
+    :data:`PGMPY_CPD_ATOL` of 1, and files print rounded probabilities (the bundled sachs and alarm networks have
+    columns off by up to 1e-7), while the methods need each column to be a distribution. pgmpy's own inference
+    uses the tables as they are, so its answers on such a model differ from ours by about this much.
+
+    Parameters
+    ----------
+    model : pgmpy.models.DiscreteBayesianNetwork
+
+    Returns
+    -------
+    dict of str to float
+        ``variable -> max |column sum - 1|`` over its CPD's columns, for the variables where that exceeds
+        float rounding (1e-12), in the model's node order; empty when every column sums to 1.
+
+    Examples
+    --------
+    >>> from pgmpy.models import DiscreteBayesianNetwork
+    >>> from pgmpy.factors.discrete import TabularCPD
+    >>> m = DiscreteBayesianNetwork([("A", "B")])
+    >>> m.add_cpds(TabularCPD("A", 2, [[0.5], [0.5]]),
+    ...            TabularCPD("B", 2, [[0.9, 0.2], [0.099, 0.8]], evidence=["A"], evidence_card=[2]))
+    >>> {v: round(e, 6) for v, e in cpd_column_errors(m).items()}
+    {'B': 0.001}
+    """
+    check_is_model(model)
+    errors: dict[str, float] = {}
+    for node in model.nodes():
+        cpd = model.get_cpds(node) if model.cpds else None
+        if isinstance(cpd, TabularCPD):
+            error = _column_error(np.asarray(cpd.get_values(), dtype=np.float64).T)
+            if error > _FLOAT_ROUNDING:
+                errors[str(node)] = error
+    return errors
+
+
+def _renormalised(tables: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``tables`` with columns off 1 beyond float rounding divided by their sums; pgmpy's tolerance enforced
+    (reachable with ``check=False``) and renormalisation beyond :data:`CPD_ROUNDING` announced."""
+    errors = {var: _column_error(table) for var, table in tables.items()}
+    refused = [var for var, error in errors.items() if not error <= PGMPY_CPD_ATOL]
+    if refused:
+        raise ModelError(
+            f"the CPD of {refused[0]!r} has a column that does not sum to 1 within {PGMPY_CPD_ATOL} "
+            f"(off by {errors[refused[0]]:.3g}), the tolerance of pgmpy's check_model()"
+        )
+    loud = {var: error for var, error in errors.items() if error > CPD_ROUNDING}
+    if loud:
+        listed = ", ".join(f"{var!r} (off by up to {error:.2g})" for var, error in loud.items())
+        warn_at_caller(
+            f"the CPD columns of {listed} do not sum to 1; they were renormalised (pgmpy's check_model accepts "
+            f"sums within {PGMPY_CPD_ATOL} of 1 and its inference uses the tables unnormalised, so answers differ "
+            "from pgmpy's by about as much)"
+        )
+    return {
+        var: table / np.sum(table, axis=-1, keepdims=True) if errors[var] > _FLOAT_ROUNDING else table
+        for var, table in tables.items()
+    }
+
+
 def network_from_pgmpy(model: DiscreteBayesianNetwork, *, check: bool = True) -> CausalNetwork:
     """Convert a pgmpy discrete Bayesian network with CPDs into a :class:`CausalNetwork`.
+
+    CPD columns must sum to 1 within pgmpy's tolerance (:data:`PGMPY_CPD_ATOL`); columns that do not sum to 1
+    exactly are renormalised (:func:`cpd_column_errors` lists them), with a warning naming the variables when
+    one is off by more than :data:`CPD_ROUNDING`.
 
     Parameters
     ----------
@@ -141,7 +229,13 @@ def network_from_pgmpy(model: DiscreteBayesianNetwork, *, check: bool = True) ->
     DataTypeError
         ``model`` is not a ``DiscreteBayesianNetwork``.
     ModelError
-        A variable has no CPD, or ``check_model()`` fails (the message names the problem).
+        A variable has no CPD, ``check_model()`` fails (the message names the problem), or (with
+        ``check=False``) a CPD column does not sum to 1 within :data:`PGMPY_CPD_ATOL`.
+
+    Warns
+    -----
+    UserWarning
+        CPDs whose columns are off 1 by more than :data:`CPD_ROUNDING` (named) were renormalised.
 
     Examples
     --------
@@ -174,7 +268,7 @@ def network_from_pgmpy(model: DiscreteBayesianNetwork, *, check: bool = True) ->
                 f"but its parents in the graph are {parents[var]}"
             )
     states = {var: [str(s) for s in cpds[var].state_names[cpds[var].variable]] for var in variables}
-    tables = {var: _cpd_table(cpds[var], states) for var in variables}
+    tables = _renormalised({var: _cpd_table(cpds[var], states) for var in variables})
     parent_order = {var: [str(p) for p in cpds[var].variables[1:]] for var in variables}
     return CausalNetwork.from_tables(variables, states, parent_order, tables)
 

@@ -1,8 +1,9 @@
 """Exact inference under a recovered mixture of interventions, as a pgmpy ``Inference`` subclass.
 
 Reached as :class:`pgmpy_mixture.adapters.pgmpy.MixtureInference` (loaded lazily because importing
-``pgmpy.inference`` is slow and noisy). Its ``query`` and ``map_query`` take the arguments of pgmpy's
-:class:`~pgmpy.inference.VariableElimination` in the same positional order, so it can replace it.
+``pgmpy.inference`` is slow and noisy). Its ``query``, ``map_query`` and ``max_marginal`` take the arguments of
+pgmpy's :class:`~pgmpy.inference.VariableElimination` in the same positional order, so it can replace it (pgmpy's
+own tests of those three methods pass against it, ``tests/adapters/test_inference_pgmpy_suite.py``).
 
 For a mixture ``P = sum_t pi_t P_t`` of interventional distributions (``P_t`` is the network mutilated by
 ``do(t)``: incoming edges cut, point-mass CPD), hard evidence ``e`` and virtual (soft) evidence given as
@@ -26,7 +27,12 @@ evidence variables is built and the cost stays linear in their number.
 
 The MAP assignment under a mixture is the arg max of the mixture's table ``sum_t w_t P_t(Q | e, ve)``; it is in
 general not the MAP of any single component, so :meth:`MixtureInference.map_query` builds that table (refusing
-when it would exceed ``max_cells``, :data:`MAP_MAX_CELLS` by default).
+when it would exceed ``max_cells``, :data:`MAP_MAX_CELLS` by default); :meth:`MixtureInference.max_marginal` is
+that table's largest entry, the probability of the MAP assignment.
+
+Where pgmpy raises a ``KeyError`` (an unknown state) or a ``ValueError`` (evidence that is not a dict), the
+errors raised here are of those types too as well as ours (:class:`UnknownStateKeyError`,
+:class:`EvidenceTypeError`), so code written against pgmpy's ``VariableElimination`` catches them.
 """
 
 from __future__ import annotations
@@ -46,9 +52,9 @@ with warnings.catch_warnings():  # pgmpy.inference imports its deprecated Struct
     from pgmpy.inference import VariableElimination
     from pgmpy.inference.base import Inference
 
-from pgmpy_mixture.adapters.convert import network_from_pgmpy, network_to_pgmpy
+from pgmpy_mixture.adapters.convert import cpd_column_errors, network_from_pgmpy, network_to_pgmpy
 from pgmpy_mixture.adapters.entry import disentangle_mixture
-from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError
+from pgmpy_mixture.errors import DataTypeError, DataValueError, ParameterError, UnknownStateError
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.result import MixtureResult
 
@@ -67,6 +73,41 @@ ELIMINATION_HEURISTICS: tuple[str, ...] = ("greedy", "WeightedMinFill", "MinNeig
 
 #: States of the binary child that carries one virtual evidence (the first is the observed one).
 VIRTUAL_STATES: tuple[str, str] = ("observed", "not observed")
+
+
+class UnknownStateKeyError(UnknownStateError, KeyError):
+    """A state the model does not know, in a query's evidence or virtual evidence.
+
+    Both our :class:`~pgmpy_mixture.errors.UnknownStateError` (a ``ValueError``) and a ``KeyError``, which pgmpy's
+    ``VariableElimination`` raises for an unknown state. Its message is printed as is (a ``KeyError`` would
+    quote it).
+
+    Examples
+    --------
+    >>> error = UnknownStateKeyError("state 'zz' of variable 'A' is not one of ['x', 'y']")
+    >>> isinstance(error, KeyError), isinstance(error, ValueError), str(error)
+    (True, True, "state 'zz' of variable 'A' is not one of ['x', 'y']")
+    """
+
+    __str__ = BaseException.__str__
+
+
+class EvidenceTypeError(DataTypeError, ValueError):
+    """``evidence`` is not a dict ``{variable: state}``.
+
+    Both our :class:`~pgmpy_mixture.errors.DataTypeError` (a ``TypeError``) and a ``ValueError``, which pgmpy's
+    ``VariableElimination`` raises for evidence given as a list.
+
+    Examples
+    --------
+    >>> issubclass(EvidenceTypeError, TypeError), issubclass(EvidenceTypeError, ValueError)
+    (True, True)
+    """
+
+
+def _evidence_type_error(evidence: object) -> EvidenceTypeError:
+    return EvidenceTypeError(f"evidence must be a dict {{variable: state}}, got {type(evidence).__name__} "
+                             f"{evidence!r}")
 
 
 def mutilate(network: CausalNetwork, target: np.ndarray) -> CausalNetwork:
@@ -141,9 +182,10 @@ def with_virtual_children(
 class MixtureInference(Inference):
     """Queries under a mixture of interventions recovered from data (pgmpy ``Inference`` subclass).
 
-    A drop-in for pgmpy's :class:`~pgmpy.inference.VariableElimination`: :meth:`query` and :meth:`map_query`
-    take its arguments in its positional order (hard and virtual evidence, elimination order, joint, progress)
-    and answer exactly under the mixture; :meth:`component_posterior` says which intervention a unit underwent.
+    A drop-in for pgmpy's :class:`~pgmpy.inference.VariableElimination`: :meth:`query`, :meth:`map_query` and
+    :meth:`max_marginal` take its arguments in its positional order (hard and virtual evidence, elimination order,
+    joint, progress) and answer exactly under the mixture; :meth:`component_posterior` says which intervention a
+    unit underwent.
 
     Parameters
     ----------
@@ -159,6 +201,12 @@ class MixtureInference(Inference):
     ----------
     network_ : CausalNetwork
         The model converted to the framework-free network.
+    renormalised_ : dict of str to float
+        The variables whose CPD columns did not sum to 1 and were renormalised in ``network_``, each with its
+        largest ``|column sum - 1|`` (see :func:`~pgmpy_mixture.adapters.convert.cpd_column_errors`). pgmpy
+        accepts columns within 0.01 of 1 and computes with them as they are, so on such a model answers differ
+        from pgmpy's ``VariableElimination`` by about this much (bundled sachs and alarm: 1e-7 rounding, answers
+        within 3e-8); with a CPD off by more than rounding a warning names it.
     result_ : MixtureResult or None
         The mixture queries are answered under.
 
@@ -189,6 +237,7 @@ class MixtureInference(Inference):
 
     def __init__(self, model: Any, result: MixtureResult | None = None) -> None:
         self.network_ = network_from_pgmpy(model)  # runs check_model(), naming the problem
+        self.renormalised_ = cpd_column_errors(model)
         super().__init__(model)
         self._engines: dict[int, VariableElimination] = {}
         self.result_: MixtureResult | None = None
@@ -265,15 +314,27 @@ class MixtureInference(Inference):
         targets = np.hstack([targets, pad])
         return [VariableElimination(network_to_pgmpy(mutilate(extended, t))) for t in targets], children
 
-    def _check_names(self, variables: Sequence[str], evidence: Mapping[str, Any]) -> tuple[list[str], dict]:
-        net = self._network
+    def _state_code(self, variable: str, state: Any) -> int:
+        """``state``'s code; an unknown state raises :class:`UnknownStateKeyError` (a KeyError, as in pgmpy)."""
+        try:
+            return self._network.state_code(variable, state)
+        except UnknownStateError as exc:
+            raise UnknownStateKeyError(str(exc)) from None
+
+    @staticmethod
+    def _variable_list(variables: Any) -> list[str]:
+        """``variables`` as a list of names (a single name is accepted)."""
         if isinstance(variables, str):
-            variables = [variables]
+            return [variables]
         if not isinstance(variables, Iterable):
             raise DataTypeError(f"variables must be a list of variable names, got {type(variables).__name__}")
+        return [str(v) for v in variables]
+
+    def _check_names(self, variables: Sequence[str], evidence: Mapping[str, Any]) -> tuple[list[str], dict]:
+        net = self._network
         if not isinstance(evidence, Mapping):
-            raise DataTypeError(f"evidence must be a dict {{variable: state}}, got {type(evidence).__name__}")
-        variables = [str(v) for v in variables]
+            raise _evidence_type_error(evidence)
+        variables = self._variable_list(variables)
         for v in list(variables) + [str(k) for k in evidence]:
             net.index(v)  # raises UnknownVariableError naming v
         if len(set(variables)) != len(variables):
@@ -281,7 +342,7 @@ class MixtureInference(Inference):
         both = set(variables) & {str(k) for k in evidence}
         if both:
             raise ParameterError(f"variable {sorted(both)[0]!r} is both queried and given as evidence")
-        codes = {str(k): net.state_code(str(k), s) for k, s in evidence.items()}
+        codes = {str(k): self._state_code(str(k), s) for k, s in evidence.items()}
         return variables, codes
 
     def _likelihoods(self, virtual_evidence: Any) -> dict[str, np.ndarray]:
@@ -325,7 +386,7 @@ class MixtureInference(Inference):
                     f"virtual evidence for {var!r} has {values.size} states, the model gives {var!r} {card}"
                 )
             names = cpd.state_names.get(cpd.variables[0], list(range(card))) if cpd.state_names else range(card)
-            codes = [net.state_code(var, s) for s in names]  # UnknownStateError naming the state
+            codes = [self._state_code(var, s) for s in names]  # UnknownStateKeyError naming the state
             if len(set(codes)) != card:
                 raise DataValueError(f"virtual evidence for {var!r} repeats a state: {list(names)}")
             if not np.all(np.isfinite(values)) or np.any(values < 0):
@@ -589,11 +650,15 @@ class MixtureInference(Inference):
 
         Raises
         ------
-        UnknownVariableError, UnknownStateError
-            A variable or state the model does not know (in any argument).
+        UnknownVariableError
+            A variable the model does not know (in any argument).
+        UnknownStateKeyError
+            A state the model does not know (also a ``KeyError``, as pgmpy raises).
+        EvidenceTypeError
+            ``evidence`` is not a dict (also a ``ValueError``, as pgmpy raises for a list).
         ParameterError
-            No variables, a variable both queried and observed, a bad elimination order, or virtual evidence
-            given twice for one variable / on several variables at once.
+            No variables (checked first, as pgmpy does), a variable both queried and observed, a bad elimination
+            order, or virtual evidence given twice for one variable / on several variables at once.
         DataValueError
             The evidence has probability zero under every component, or a malformed likelihood.
 
@@ -616,12 +681,12 @@ class MixtureInference(Inference):
         >>> infer.query(["A"], virtual_evidence=[seen], show_progress=False).values.round(4).tolist()  # .2475 : .135
         [0.6471, 0.3529]
         """
-        if isinstance(evidence, str):
-            raise DataTypeError("evidence must be a dict {variable: state}, got a str")
-        variables, codes, likelihoods, order = self._prepare(variables, evidence, virtual_evidence,
-                                                             elimination_order)
-        if not variables:
-            raise ParameterError("query needs at least one variable")
+        if evidence is not None and not isinstance(evidence, Mapping):
+            raise _evidence_type_error(evidence)
+        names = [] if variables is None else self._variable_list(variables)
+        if not names:  # checked first, as pgmpy does
+            raise ParameterError("the `variables` argument to query() must contain at least one variable")
+        variables, codes, likelihoods, order = self._prepare(names, evidence, virtual_evidence, elimination_order)
         _, mix = self._mixture(variables, codes, likelihoods, order, show_progress)
         state_names = {v: self._model_states(v) for v in variables}
         factor = DiscreteFactor(variables, list(mix.shape), mix, state_names=state_names)
@@ -649,8 +714,8 @@ class MixtureInference(Inference):
         Parameters
         ----------
         variables : list of str, optional
-            Variables to assign; by default every variable that is not hard evidence (pgmpy then ignores the
-            evidence; we condition on it).
+            Variables to assign; when None or empty (as in pgmpy), every variable that is not hard evidence
+            (pgmpy then ignores the evidence; we condition on it).
         evidence, virtual_evidence, elimination_order, show_progress
             As in :meth:`query` (pgmpy's default order here is ``"MinFill"``; ``"greedy"`` also works).
         max_cells : int, default :data:`MAP_MAX_CELLS`
@@ -660,7 +725,7 @@ class MixtureInference(Inference):
         Returns
         -------
         dict
-            ``{variable: state name}`` in the order of ``variables`` (empty when nothing is left to assign).
+            ``{variable: state name}`` in the order of ``variables`` (empty when every variable is evidence).
 
         Raises
         ------
@@ -683,28 +748,98 @@ class MixtureInference(Inference):
         >>> infer.map_query(["A"], {"B": "v"}, show_progress=False)
         {'A': 'y'}
         """
-        if isinstance(evidence, str):
-            raise DataTypeError("evidence must be a dict {variable: state}, got a str")
-        if isinstance(max_cells, bool) or not isinstance(max_cells, (int, np.integer)) or max_cells < 1:
-            raise ParameterError(f"max_cells must be a positive integer, got {max_cells!r}")
-        net = self._network
-        if variables is None:
-            hard = {str(k) for k in (evidence or {})} if isinstance(evidence, Mapping) else set()
-            variables = [v for v in net.variables if v not in hard]
-        variables, codes, likelihoods, order = self._prepare(variables, evidence, virtual_evidence,
-                                                             elimination_order)
-        cells = math.prod(len(net.states[net.index(v)]) for v in variables)
-        if cells > max_cells:
-            raise ParameterError(
-                f"map_query over {len(variables)} variables needs a joint table of {cells} cells, more than "
-                f"max_cells={max_cells}: ask for fewer variables, add evidence, or raise max_cells"
-            )
-        _, mix = self._mixture(variables, codes, likelihoods, order, show_progress)
+        variables, mix = self._joint_table("map_query", variables, evidence, virtual_evidence, elimination_order,
+                                           show_progress, max_cells)
         if mix is None:
             return {}
         best = np.unravel_index(int(np.argmax(mix)), mix.shape)
         return {v: self._model_states(v)[int(i)] for v, i in zip(variables, best, strict=True)}
 
+    def max_marginal(
+        self,
+        variables: Sequence[str] | None = None,
+        evidence: Mapping[str, Any] | None = None,
+        elimination_order: str | Sequence[str] | None = "MinFill",
+        show_progress: bool = True,
+        *,
+        virtual_evidence: Sequence[DiscreteFactor] | None = None,
+        max_cells: int = MAP_MAX_CELLS,
+    ) -> float:
+        """Largest entry of the mixture's joint table ``P(variables | e, ve)``: the probability of the MAP.
 
-__all__ = ["ELIMINATION_HEURISTICS", "MAP_MAX_CELLS", "VIRTUAL_STATES", "MixtureInference", "mutilate",
-           "with_virtual_children"]
+        Same arguments, in the same order, as pgmpy's ``VariableElimination.max_marginal`` (which takes no
+        virtual evidence; here it is a keyword). The answer is ``max_x sum_t P(t | e, ve) P_t(variables = x | e,
+        ve)``, the probability that :meth:`map_query` with the same arguments attains; under a mixture it is in
+        general not the max-marginal of any single component.
+
+        Parameters
+        ----------
+        variables : list of str, optional
+            When None or empty (as in pgmpy), every variable that is not hard evidence.
+        evidence, elimination_order, show_progress, virtual_evidence, max_cells
+            As in :meth:`map_query`.
+
+        Returns
+        -------
+        float
+            In ``(0, 1]``; 1.0 when every variable is evidence (the empty assignment is certain).
+
+        Raises
+        ------
+        ParameterError
+            The joint table would have more than ``max_cells`` cells; and as :meth:`query`.
+
+        Notes
+        -----
+        With one observational component and no evidence this is pgmpy's value when ``variables`` is empty or
+        contains all its own ancestors, which is what pgmpy's tests check. Otherwise pgmpy's ``max_marginal``
+        maximises (instead of summing) over the query's other ancestors and normalises over the query's states
+        the table so obtained, and it ignores the evidence when ``variables`` is empty; its number is then not a
+        probability of the query's assignment, and this method does not reproduce it.
+
+        Examples
+        --------
+        >>> from pgmpy.models import DiscreteBayesianNetwork
+        >>> from pgmpy.factors.discrete import TabularCPD
+        >>> from pgmpy_mixture.result import Component
+        >>> m = DiscreteBayesianNetwork([("A", "B")])
+        >>> m.add_cpds(TabularCPD("A", 2, [[0.5], [0.5]], state_names={"A": ["x", "y"]}),
+        ...     TabularCPD("B", 2, [[0.9, 0.2], [0.1, 0.8]], evidence=["A"], evidence_card=[2],
+        ...                state_names={"B": ["u", "v"], "A": ["x", "y"]}))
+        >>> r = MixtureResult([Component({}, 0.5), Component({"A": "x"}, 0.5)], "exact")
+        >>> infer = MixtureInference(m, r)
+        >>> round(infer.max_marginal(show_progress=False), 9)   # P(x, u) = 0.5 * 0.45 + 0.5 * 0.9
+        0.675
+        >>> round(infer.max_marginal(["A"], {"B": "v"}, show_progress=False), 4)   # P(y | v) = .2 / .275
+        0.7273
+        """
+        _, mix = self._joint_table("max_marginal", variables, evidence, virtual_evidence, elimination_order,
+                                   show_progress, max_cells)
+        return 1.0 if mix is None else float(np.max(mix))
+
+    def _joint_table(self, caller: str, variables: Any, evidence: Any, virtual_evidence: Any,
+                     elimination_order: Any, show_progress: bool, max_cells: Any) -> tuple[list[str], Any]:
+        """The query variables (every non-evidence variable when None or empty) and the mixture's joint table
+        ``P(variables | e, ve)`` over them (None without variables), refused beyond ``max_cells`` cells."""
+        if evidence is not None and not isinstance(evidence, Mapping):
+            raise _evidence_type_error(evidence)
+        if isinstance(max_cells, bool) or not isinstance(max_cells, (int, np.integer)) or max_cells < 1:
+            raise ParameterError(f"max_cells must be a positive integer, got {max_cells!r}")
+        net = self._network
+        names = [] if variables is None else self._variable_list(variables)
+        if not names:
+            hard = {str(k) for k in (evidence or {})}
+            names = [v for v in net.variables if v not in hard]
+        variables, codes, likelihoods, order = self._prepare(names, evidence, virtual_evidence, elimination_order)
+        cells = math.prod(len(net.states[net.index(v)]) for v in variables)
+        if cells > max_cells:
+            raise ParameterError(
+                f"{caller} over {len(variables)} variables needs a joint table of {cells} cells, more than "
+                f"max_cells={max_cells}: ask for fewer variables, add evidence, or raise max_cells"
+            )
+        _, mix = self._mixture(variables, codes, likelihoods, order, show_progress)
+        return variables, mix
+
+
+__all__ = ["ELIMINATION_HEURISTICS", "MAP_MAX_CELLS", "VIRTUAL_STATES", "EvidenceTypeError", "MixtureInference",
+           "UnknownStateKeyError", "mutilate", "with_virtual_children"]

@@ -1,4 +1,5 @@
-"""MixtureInference speaks pgmpy's Inference API: query / map_query / component_posterior with virtual evidence.
+"""MixtureInference speaks pgmpy's Inference API: query / map_query / max_marginal / component_posterior with
+virtual evidence.
 
 Every answer is checked against brute force over the full joint distribution of the mixture (all assignments,
 by CPD products through ``CausalNetwork.interventional_probability``), and, with a single observational
@@ -19,6 +20,7 @@ from pgmpy.factors.discrete import DiscreteFactor, TabularCPD
 from pgmpy.models import DiscreteBayesianNetwork
 
 import pgmpy_mixture.adapters.inference as inference_module
+from pgmpy_mixture.adapters.inference import EvidenceTypeError, UnknownStateKeyError
 from pgmpy_mixture.adapters.pgmpy import MixtureInference, network_to_pgmpy
 from pgmpy_mixture.discrete.simulate import random_mixture, random_network
 from pgmpy_mixture.errors import (
@@ -129,6 +131,7 @@ def _check_against_brute_force(problem):
         for call in (
             lambda: infer.query(query, evidence, virtual, order, True, False),
             lambda: infer.map_query(query, evidence, virtual, order, False),
+            lambda: infer.max_marginal(query, evidence, order, False, virtual_evidence=virtual),
             lambda: infer.component_posterior(evidence, virtual),
         ):
             with pytest.raises(DataValueError, match="probability zero"):
@@ -151,6 +154,8 @@ def _check_against_brute_force(problem):
     assert list(best) == query
     cell = tuple(net.state_code(v, best[v]) for v in query)
     assert expected[cell] >= expected.max() - 1e-12  # an arg max (ties allowed)
+    # pgmpy's positional order: variables, evidence, elimination_order, show_progress (virtual evidence by keyword)
+    assert abs(infer.max_marginal(query, evidence, order, False, virtual_evidence=virtual) - expected.max()) < 1e-12
     # nothing passed in was modified
     after = (query, evidence, [(c.variables, c.values, c.state_names) for c in virtual], order)
     assert repr(after) == repr(inputs)
@@ -166,11 +171,19 @@ def test_map_query_without_variables_assigns_every_non_evidence_variable(problem
     if expected is None:
         with pytest.raises(DataValueError, match="probability zero"):
             infer.map_query(evidence=evidence, virtual_evidence=virtual, show_progress=False)
+        with pytest.raises(DataValueError, match="probability zero"):
+            infer.max_marginal(evidence=evidence, virtual_evidence=virtual, show_progress=False)
         return
     best = infer.map_query(evidence=evidence, virtual_evidence=virtual, show_progress=False)
     assert list(best) == free
+    assert infer.map_query([], evidence, virtual, show_progress=False) == best  # empty means all, as in pgmpy
+    top = infer.max_marginal(evidence=evidence, virtual_evidence=virtual, show_progress=False)
+    assert infer.max_marginal([], evidence, virtual_evidence=virtual, show_progress=False) == top
     if free:
         assert expected[tuple(net.state_code(v, best[v]) for v in free)] >= expected.max() - 1e-12
+        assert abs(top - expected.max()) < 1e-12
+    else:
+        assert top == 1.0  # every variable observed: the empty assignment is certain
 
 
 def test_soft_evidence_reweights_components_not_the_prior_average():
@@ -211,8 +224,15 @@ def test_map_of_the_mixture_is_not_the_map_of_a_component():
             break
     else:  # pragma: no cover - the search space is large
         pytest.fail("no instance found")
-    best = MixtureInference(network_to_pgmpy(net), result).map_query(show_progress=False)
+    infer = MixtureInference(network_to_pgmpy(net), result)
+    best = infer.map_query(show_progress=False)
     assert tuple(net.state_code(v, best[v]) for v in variables) == tuple(int(i) for i in mixture_map)
+    # max_marginal is the mixture's largest joint probability, not a recipe over the components' own maxima
+    component_max = np.array([MixtureInference(network_to_pgmpy(net), MixtureResult([c], "exact", network=net))
+                              .max_marginal(show_progress=False) for c in result.components])
+    top = infer.max_marginal(show_progress=False)
+    assert abs(top - table.max()) < 1e-12
+    assert abs(top - result.weights @ component_max) > 1e-3 and abs(top - component_max.max()) > 1e-3
 
 
 # ------------------------------------------------------------------------------------ one component = pgmpy
@@ -349,18 +369,77 @@ def test_map_query_refuses_a_table_above_the_cell_limit(infer):
 
 
 def test_other_bad_arguments_and_pgmpy_like_checks(infer):
-    with pytest.raises(DataTypeError, match="evidence"):
-        infer.query(["A"], "B", show_progress=False)
-    with pytest.raises(DataTypeError, match="evidence"):
-        infer.map_query(["A"], "B", show_progress=False)
-    with pytest.raises(ParameterError, match="both queried and given"):
-        infer.map_query(["A"], {"A": "a0"}, show_progress=False)
+    for call in (infer.query, infer.map_query, infer.max_marginal):
+        with pytest.raises(DataTypeError, match="evidence"):
+            call(["A"], "B", show_progress=False)
+        with pytest.raises(ParameterError, match="both queried and given"):
+            call(["A"], {"A": "a0"}, show_progress=False)
+        with pytest.raises(UnknownStateError, match="'b9'"):
+            call(["A"], {"B": "b9"}, show_progress=False)
     with pytest.raises(ParameterError, match="at least one variable"):
         infer.query([], show_progress=False)
-    with pytest.raises(UnknownStateError, match="'b9'"):
-        infer.map_query(["A"], {"B": "b9"}, show_progress=False)
     assert infer.map_query(["A"], {"B": "b2"}, show_progress=False) == {"A": "a1"}
-    assert infer.map_query([], show_progress=False) == {}
+    assert infer.map_query([], {"A": "a0", "B": "b2"}, show_progress=False) == {}  # nothing left to assign
+    # names given by an iterator are read once
+    np.testing.assert_allclose(infer.query(iter(["B", "A"]), show_progress=False).values,
+                               infer.query(["B", "A"], show_progress=False).values, atol=0)
+    assert infer.map_query(iter(["A"]), {"B": "b2"}, show_progress=False) == {"A": "a1"}
+    assert infer.max_marginal(iter(["A"]), show_progress=False) == infer.max_marginal(["A"], show_progress=False)
+    assert infer.max_marginal(evidence={"A": "a0", "B": "b2"}, show_progress=False) == 1.0
+
+
+@pytest.mark.parametrize("evidence", [["A"], ("A", "a0"), "A", [("A", "a0")]])
+def test_evidence_that_is_not_a_dict_is_a_type_and_a_value_error_as_in_pgmpy(infer, evidence):
+    # pgmpy raises a ValueError for evidence=["J"] when querying "J"; ours is both ours and pgmpy's type
+    for call in (
+        lambda: infer.query(["A"], evidence, show_progress=False),
+        lambda: infer.query(["B"], evidence, show_progress=False),
+        lambda: infer.map_query(["A"], evidence, show_progress=False),
+        lambda: infer.map_query(None, evidence, show_progress=False),
+        lambda: infer.max_marginal(["A"], evidence, show_progress=False),
+        lambda: infer.component_posterior(evidence),
+    ):
+        with pytest.raises(EvidenceTypeError, match="evidence must be a dict") as caught:
+            call()
+        assert isinstance(caught.value, ValueError) and isinstance(caught.value, DataTypeError)
+
+
+def test_unknown_state_is_a_key_error_as_in_pgmpy_and_names_the_state(infer):
+    for call in (
+        lambda: infer.query(["A"], {"B": -1}, show_progress=False),
+        lambda: infer.map_query(["A"], {"B": -1}, show_progress=False),
+        lambda: infer.max_marginal(["A"], {"B": -1}, show_progress=False),
+        lambda: infer.component_posterior({"B": -1}),
+        lambda: infer.query(["A"], virtual_evidence=[_b([0.1, 0.5, 0.9], ["b0", "b1", -1])], show_progress=False),
+    ):
+        with pytest.raises(KeyError) as caught:
+            call()
+        assert isinstance(caught.value, UnknownStateError) and isinstance(caught.value, UnknownStateKeyError)
+        assert str(caught.value) == "state -1 of variable 'B' is not one of ['b0', 'b1', 'b2']"  # not quoted
+
+
+@pytest.mark.parametrize("variables", [[], (), None, np.array([], dtype=str)])
+def test_query_without_variables_says_so_before_checking_the_evidence(infer, variables):
+    # pgmpy's message; the unknown evidence variable is not what is wrong first
+    with pytest.raises(ParameterError, match="`variables` argument to query.. must contain at least one variable"):
+        infer.query(variables, {"nope": 1}, show_progress=False)
+
+
+def test_max_marginal_checks_its_arguments(infer):
+    with pytest.raises(ParameterError, match="max_marginal over 2 variables needs a joint table of 6 cells"):
+        infer.max_marginal(max_cells=5, show_progress=False)
+    with pytest.raises(ParameterError, match="max_cells"):
+        infer.max_marginal(max_cells=0, show_progress=False)
+    with pytest.raises(UnknownVariableError, match="'C'"):
+        infer.max_marginal(["C"], show_progress=False)
+    with pytest.raises(ParameterError, match="'nope' is not one of"):
+        infer.max_marginal(["A"], elimination_order="nope", show_progress=False)
+    with pytest.raises(ParameterError, match="single variable"):
+        infer.max_marginal(["A"], virtual_evidence=[TabularCPD(
+            "B", 3, [[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]], evidence=["A"], evidence_card=[2],
+            state_names={"B": ["b0", "b1", "b2"], "A": ["a0", "a1"]})], show_progress=False)
+    with pytest.raises(ParameterError, match="disentangle"):
+        MixtureInference(infer.model).max_marginal(show_progress=False)
 
 
 def test_virtual_evidence_leaves_model_and_engines_untouched(infer):
@@ -417,3 +496,66 @@ def test_bundled_asia_network_mixture_against_brute_force(seed):
     np.testing.assert_allclose(infer.component_posterior(evidence, virtual).to_numpy(), posterior, atol=1e-12)
     best = infer.map_query(query, evidence, virtual, show_progress=False)
     assert expected[tuple(net.state_code(v, best[v]) for v in query)] >= expected.max() - 1e-12
+
+
+# ------------------------------------------------------------------------------------ CPDs pgmpy accepts
+def _model_off_by(off: float) -> DiscreteBayesianNetwork:
+    """A -> B whose CPD column of B given A=a1 sums to 1 - off (pgmpy's check_model accepts off up to 0.01)."""
+    model = DiscreteBayesianNetwork([("A", "B")])
+    model.add_cpds(
+        TabularCPD("A", 2, [[0.4], [0.6]], state_names={"A": ["a0", "a1"]}),
+        TabularCPD("B", 2, [[0.9, 0.3], [0.1, 0.7 - off]], evidence=["A"], evidence_card=[2],
+                   state_names={"B": ["b0", "b1"], "A": ["a0", "a1"]}),
+    )
+    return model
+
+
+def _renormalised_by_hand(off: float) -> CausalNetwork:
+    column = np.array([0.3, 0.7 - off]) / (1.0 - off)
+    return CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+                                     {"A": np.array([0.4, 0.6]), "B": np.array([[0.9, 0.1], column])})
+
+
+@pytest.mark.parametrize("off", [1e-3, 0.0099, -0.0099])
+def test_cpd_columns_within_pgmpys_tolerance_are_renormalised_with_a_warning_naming_the_variable(off):
+    model = _model_off_by(off)
+    assert model.check_model()  # pgmpy accepts it (columns within 0.01 of 1)
+    before = model.get_cpds("B").get_values().copy()
+    result = MixtureResult([Component({}, 0.5), Component({"A": "a1"}, 0.5)], "exact")
+    with pytest.warns(UserWarning, match=r"CPD columns of 'B' \(off by up to 0\.0\d+\) do not sum to 1; they were "
+                                         r"renormalised") as caught:
+        infer = MixtureInference(model, result)
+    assert [w.filename for w in caught] == [__file__]  # points at the caller's line
+    assert infer.renormalised_ == {"B": pytest.approx(abs(off), abs=1e-15)}
+    net = _renormalised_by_hand(off)
+    for query, evidence in ((["B"], {}), (["A"], {"B": "b1"}), (["A", "B"], {})):
+        expected, posterior = _brute_force(net, result, query, evidence, {})
+        np.testing.assert_allclose(infer.query(query, evidence, show_progress=False).values, expected, atol=1e-12)
+        np.testing.assert_allclose(infer.component_posterior(evidence).to_numpy(), posterior, atol=1e-12)
+    np.testing.assert_array_equal(model.get_cpds("B").get_values(), before)  # the caller's model is untouched
+
+
+def test_cpd_rounding_is_renormalised_silently_and_listed():
+    model = _model_off_by(1e-8)  # as the rounded tables of the bundled sachs and alarm files (up to 1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        infer = MixtureInference(model, MixtureResult([Component({}, 1.0)], "exact"))
+    assert infer.renormalised_ == {"B": pytest.approx(1e-8, rel=1e-6)}
+    renormalised = VariableElimination(network_to_pgmpy(_renormalised_by_hand(1e-8)))
+    raw = VariableElimination(model)
+    for query, evidence in ((["B"], None), (["A"], {"B": "b1"})):
+        ours = infer.query(query, evidence, show_progress=False).values
+        np.testing.assert_allclose(ours, renormalised.query(query, evidence, show_progress=False).values, atol=1e-15)
+        assert np.abs(ours - raw.query(query, evidence, show_progress=False).values).max() < 1e-8
+    assert MixtureInference(_model_off_by(0.0)).renormalised_ == {}
+
+
+def test_cpd_columns_beyond_pgmpys_tolerance_are_refused_naming_the_variable():
+    from pgmpy_mixture.adapters.convert import network_from_pgmpy
+    from pgmpy_mixture.errors import ModelError
+
+    model = _model_off_by(0.05)
+    with pytest.raises(ModelError, match="check_model.*B"):
+        MixtureInference(model)
+    with pytest.raises(ModelError, match=r"CPD of 'B' has a column that does not sum to 1 within 0\.01"):
+        network_from_pgmpy(model, check=False)
