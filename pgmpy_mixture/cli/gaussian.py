@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.errors import EstimationWarning, ParameterError
+from pgmpy_mixture.errors import ParameterError
 from pgmpy_mixture.gaussian.result import GaussianMixtureFit
 from pgmpy_mixture.validation import check_test_level
 
@@ -50,7 +49,7 @@ def read_table(path: str, columns: str | None = None, sep: str | None = None) ->
         frame = pd.read_csv(path, sep=sep)
     except FileNotFoundError:
         raise ParameterError(f"data file {str(path)!r} does not exist") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         raise ParameterError(f"cannot read data file {str(path)!r}: {exc}") from None
     if columns is None:
         return frame
@@ -175,16 +174,13 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
     check_outputs({"--labels": args.labels, "--json": args.json, "--plot": args.plot,
                    "--plot-components": args.plot_components}, figures=("--plot", "--plot-components"))
     check_test_level("--alpha", args.alpha, allow_none=False)
+    if args.graph in GRAPH_METHODS[2:]:  # before the fit: a missing causal-learn is reported up front
+        from pgmpy_mixture.adapters.causallearn import require_causallearn
+
+        require_causallearn(f"--graph {args.graph}")
     report = report_stream(args, out)
     frame = read_table(args.data, args.columns, args.sep)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", EstimationWarning)
-        fit, splitter = _fit(frame, args)
-    for w in caught:  # the assumption checks' warnings, without the internal source line Python would print
-        if issubclass(w.category, EstimationWarning):
-            print(f"pgmpy-mixture: warning: {w.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    fit, splitter = _fit(frame, args)  # its warnings are printed once by main(), without a source line
     print(repr(fit), file=report)
     selection = fit.selection_frame()
     if len(selection) > 1:
