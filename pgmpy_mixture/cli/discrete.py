@@ -13,7 +13,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -30,7 +29,9 @@ from pgmpy_mixture.cli.io import (
     report_stream,
     result_to_dict,
     save_figure,
+    seed_type,
     write_json,
+    write_text,
 )
 from pgmpy_mixture.errors import ParameterError
 from pgmpy_mixture.methods import DISCRETE_INPUTS, option_specs
@@ -214,6 +215,7 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     from pgmpy_mixture.adapters.convert import network_from_pgmpy
 
+    check_outputs({"--out": args.out, "--labels": args.labels, "--truth": args.truth})
     network = network_from_pgmpy(_load(args.model))
     spec, frame, labels = _simulated(network, samples=args.samples, seed=args.seed, n_targets=args.targets,
                                      max_size=args.max_target_size)
@@ -229,7 +231,7 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.truth:
         doc = {"model": args.model, "seed": args.seed, "samples": args.samples,
                "components": [{"label": c.label, "target": dict(c.target), "weight": c.weight} for c in truth]}
-        Path(args.truth).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        write_text(args.truth, json.dumps(doc, indent=2) + "\n", "--truth")
     print("true mixture:", file=sys.stderr)
     for c in truth:
         print(f"  {c.label}  {c.weight:.6f}", file=sys.stderr)
@@ -244,7 +246,7 @@ def _add_model(p: argparse.ArgumentParser, default: str | None = None) -> None:
 def _add_simulation(p: argparse.ArgumentParser, samples: int | None, targets: int | None = None,
                     max_target_size: int | None = None) -> None:
     p.add_argument("--samples", type=int, default=samples, required=samples is None, help="number of rows")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="random seed, a whole number >= 0 (default 0)")
     p.add_argument("--targets", type=int, default=targets,
                    help="number of components including the observational one (default "
                         + ("uniform in 4..16)" if targets is None else f"{targets})"))

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from pgmpy_mixture.cli.io import seed_type
 from pgmpy_mixture.errors import ParameterError
 from pgmpy_mixture.gaussian.result import GaussianMixtureFit
 from pgmpy_mixture.validation import check_test_level
@@ -247,7 +248,7 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
                    help="also learn the graph: sem (order-based DAG), essential (its interventional essential "
                         "graph), or a causal-learn search on the split (needs the causallearn extra)")
     p.add_argument("--alpha", type=float, default=1e-3, help="test level for --graph (default 0.001)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="random seed, a whole number >= 0 (default 0)")
     p.add_argument("--jobs", type=int, default=None, help="processes for the candidate fits (default 1)")
     p.add_argument("--labels", default=None, help="write each row's component, label and probability to this CSV")
     p.add_argument("--json", default=None, metavar="OUT",

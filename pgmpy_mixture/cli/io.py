@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -198,6 +199,27 @@ def read_truth(path: str, network: Any) -> list[Any]:
     return components
 
 
+def seed_type(text: str) -> int:
+    """``--seed``: a whole number >= 0 (numpy's seeds), else argparse's usage error naming the option.
+
+    Examples
+    --------
+    >>> seed_type("7")
+    7
+    >>> seed_type("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a whole number >= 0, got '-1'
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value
+
+
 def _guess(text: str) -> Any:
     """Text of an option the method does not declare a type for: bool, None, int, float or the text itself."""
     value: Any = text
@@ -308,7 +330,24 @@ def write_json(doc: dict[str, Any], target: str | None, out: TextIO) -> None:
     if target == "-":
         print(text, file=out)
     else:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+        write_text(target, text + "\n", "--json")
+
+
+def write_text(path: str, text: str, option: str) -> None:
+    """Write ``text`` to the file ``path``; a failure (a folder removed meanwhile, a full disk) is a
+    :class:`~pgmpy_mixture.errors.ParameterError` naming the option and the file.
+
+    Examples
+    --------
+    >>> write_text("/no/such/folder/out.json", "{}", "--json")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: --json: cannot write '/no/such/folder/out.json': No such file or directory
+    """
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"{option}: cannot write {str(path)!r}: {exc.strerror or exc}") from None
 
 
 def check_outputs(files: dict[str, str | None], figures: tuple[str, ...] = ()) -> None:
@@ -325,9 +364,14 @@ def check_outputs(files: dict[str, str | None], figures: tuple[str, ...] = ()) -
     for option, path in files.items():
         if not path or path == "-":
             continue
-        folder = Path(path).expanduser().resolve().parent
+        target = Path(path).expanduser()
+        if target.is_dir():
+            raise ParameterError(f"{option}: {str(path)!r} is a folder; give a file name")
+        folder = target.resolve().parent
         if not folder.is_dir():
             raise ParameterError(f"{option}: the folder {str(folder)!r} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise ParameterError(f"{option}: the folder {str(folder)!r} is not writable")
         if option in figures:
             require("matplotlib", option, "plot")  # before any work, naming the extra
             import matplotlib
