@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from pgmpy_mixture.errors import NotFittedError, ParameterError, warn_at_caller
+from pgmpy_mixture.errors import NotFittedError, ParameterError, missing_dependency, require, warn_at_caller
 from pgmpy_mixture.gaussian.mixture_utigsp import (
     GaussianMixtureFit,
     estimate_dag,
@@ -45,6 +45,7 @@ from pgmpy_mixture.gaussian.mixture_utigsp import (
     fit_mixture_utigsp,
 )
 from pgmpy_mixture.validation import check_fit_matrix, check_prediction_matrix, check_test_level
+from pgmpy_mixture.validation.parameters import GAUSSIAN_FIT_OPTIONS, check_gaussian_fit_options
 
 __all__ = ["MixtureSplitter", "graph_to_adjacency", "adjacency_to_graph"]
 
@@ -67,6 +68,17 @@ def graph_to_adjacency(graph) -> np.ndarray:
     return directed | other | other.T
 
 
+def require_causallearn(purpose: str) -> None:
+    """Raise :class:`~pgmpy_mixture.errors.MissingDependencyError` naming the ``causallearn`` extra unless
+    causal-learn can be imported; called before any work that needs it.
+
+    Examples
+    --------
+    >>> require_causallearn("discover()")
+    """
+    require("causallearn", purpose, "causallearn")
+
+
 def adjacency_to_graph(adj: np.ndarray, names: list[str]):
     """causal-learn ``GeneralGraph`` from a mark matrix (see :func:`graph_to_adjacency`).
 
@@ -76,6 +88,7 @@ def adjacency_to_graph(adj: np.ndarray, names: list[str]):
     >>> str(g.get_graph_edges()[0])
     'a --- b'
     """
+    require_causallearn("A causal-learn graph")
     from causallearn.graph.Edge import Edge
     from causallearn.graph.Endpoint import Endpoint
     from causallearn.graph.GeneralGraph import GeneralGraph
@@ -93,6 +106,15 @@ def adjacency_to_graph(adj: np.ndarray, names: list[str]):
             elif adj[j, i]:
                 g.add_edge(Edge(nodes[j], nodes[i], Endpoint.TAIL, Endpoint.ARROW))
     return g
+
+
+def _require_utigsp() -> None:
+    """UT-IGSP's packages (the ``utigsp`` extra), checked before any work."""
+    for package in ("graphical_model_learning", "conditional_independence"):
+        try:
+            __import__(package)
+        except ImportError:
+            raise missing_dependency(package.replace("_", "-"), "discover(method='utigsp')", "utigsp") from None
 
 
 class MixtureSplitter(BaseEstimator):
@@ -205,6 +227,7 @@ class MixtureSplitter(BaseEstimator):
         >>> sp.n_components_, sp.weights_.round(1).tolist()
         (3, [0.3, 0.3, 0.3])
         """
+        self._check_params()
         data, names = check_fit_matrix(X)
         fit = fit_mixture_utigsp(
             data, n_components=self.n_components, k_max=self.k_max, selection=self.selection,
@@ -216,6 +239,11 @@ class MixtureSplitter(BaseEstimator):
         self._set_fit(fit, names, data)
         self._fitted_with_names = isinstance(X, pd.DataFrame)
         return self
+
+    def _check_params(self) -> None:
+        """The settings checked by their declarations, naming this class (not scikit-learn's GaussianMixture)."""
+        settings = {option.name: getattr(self, option.name) for option in GAUSSIAN_FIT_OPTIONS}
+        check_gaussian_fit_options(settings, context=type(self).__name__)
 
     def _set_fit(self, fit: GaussianMixtureFit, names: list[str], data: np.ndarray) -> None:
         # the core fit was given the validated array: it carries the caller's column names from here on
@@ -472,6 +500,7 @@ class MixtureSplitter(BaseEstimator):
         ['X0 --> X1', 'X0 --> X2', 'X1 --> X2']
         """
         self._check_fitted()
+        require_causallearn("essential_graph()")
         return adjacency_to_graph(estimate_essential_graph(self.fit_, alpha), [str(n) for n in self.feature_names_in_])
 
     def discover(self, X, method: str = "pc", alpha: float = 0.01, **kwargs):
@@ -502,9 +531,13 @@ class MixtureSplitter(BaseEstimator):
         >>> bool((graph_to_adjacency(graph) == sim.sem.adjacency).all())
         True
         """
-        if method not in METHODS:
+        if not isinstance(method, str) or method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
         alpha = check_test_level("alpha", alpha, allow_none=False)
+        self._check_fitted()
+        require_causallearn(f"discover(method={method!r})")  # before any work: every search returns its graph type
+        if method == "utigsp":
+            _require_utigsp()
         data = self._check(X)
         check_fit_matrix(X)  # a search needs more rows than columns and no constant column, as fit does
         names = [str(n) for n in self.feature_names_in_]
@@ -569,22 +602,16 @@ class MixtureSplitter(BaseEstimator):
         targets for the others, and ``None`` for a component with too few rows (at most ``d``) to test, which is
         left out of UT-IGSP with a warning naming it.
         """
-        try:
-            from conditional_independence import (
-                MemoizedCI_Tester,
-                MemoizedInvarianceTester,
-                gauss_invariance_suffstat,
-                gauss_invariance_test,
-                partial_correlation_suffstat,
-                partial_correlation_test,
-            )
-            from graphical_model_learning import unknown_target_igsp
-        except ImportError as exc:
-            raise ImportError(
-                "method='utigsp' needs the optional packages graphical-model-learning and conditional-independence"
-                ": install the \"utigsp\" extra (pip install \"pgmpy-mixture[utigsp]\"; in a clone:"
-                " pip install -e \".[utigsp]\")"
-            ) from exc
+        from conditional_independence import (
+            MemoizedCI_Tester,
+            MemoizedInvarianceTester,
+            gauss_invariance_suffstat,
+            gauss_invariance_test,
+            partial_correlation_suffstat,
+            partial_correlation_test,
+        )
+        from graphical_model_learning import unknown_target_igsp
+
         d = data.shape[1]
         obs = data[labels == self.observational_component_]
         if obs.shape[0] <= d:

@@ -35,8 +35,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,7 +48,8 @@ import pandas as pd
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.ingest import register_reader
 from pgmpy_mixture.data.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
-from pgmpy_mixture.errors import DataTypeError, ParameterError, missing_dependency
+from pgmpy_mixture.data.streaming import CSV_TEXT_OPTIONS, PARQUET_SUFFIXES, open_parquet, reading_errors
+from pgmpy_mixture.errors import DataFileError, DataTypeError, ParameterError, missing_dependency
 from pgmpy_mixture.validation import (
     check_columns,
     empty_data_error,
@@ -95,6 +99,113 @@ def require_dask():
     except ImportError:
         raise missing_dependency("dask", "Dask input") from None
     return dd
+
+
+#: Seconds to wait for a Dask scheduler before giving up (distributed's own default is 30 s, retried).
+CONNECT_TIMEOUT = 10.0
+
+
+def check_scheduler_address(scheduler: object) -> str:
+    """Check a Dask scheduler address (``tcp://host:8786``, ``host:8786``, ``tls://...``) and return it.
+
+    Examples
+    --------
+    >>> check_scheduler_address("tcp://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    >>> check_scheduler_address("scheduler")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: Dask scheduler address 'scheduler' has no port: use 'local' (a cluster \
+on this machine) or an address such as tcp://host:8786
+    """
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ParameterError(f"Dask scheduler must be 'local' or an address such as tcp://host:8786, got "
+                             f"{scheduler!r}")
+    scheme, _, rest = scheduler.rpartition("://")
+    if scheme in ("", "tcp", "tls"):
+        host, sep, port = rest.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ParameterError(f"Dask scheduler address {scheduler!r} has no port: use 'local' (a cluster on this "
+                                 "machine) or an address such as tcp://host:8786")
+    return scheduler
+
+
+def _probe(scheduler: str, timeout: float) -> None:
+    """Fail fast when nothing listens at a TCP scheduler address (distributed retries for 30 s before it says so)."""
+    scheme, _, rest = scheduler.rpartition("://")
+    if scheme not in ("", "tcp", "tls"):
+        return  # other transports (inproc, ucx, ws): left to distributed, within the same timeout
+    host, _, port = rest.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ParameterError(
+            f"cannot connect to the Dask scheduler at {scheduler!r}: {reason} (is a scheduler running there? "
+            "'local' starts a cluster on this machine)"
+        ) from None
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
+    """A ``distributed.Client`` of ``"local"`` (a ``LocalCluster`` on this machine, closed afterwards) or of a
+    scheduler address, failing fast with a :class:`~pgmpy_mixture.errors.ParameterError` naming the address when
+    no scheduler answers within ``timeout`` seconds.
+
+    Examples
+    --------
+    >>> with dask_client("tcp://127.0.0.1:1") as client:  # nothing listens on port 1
+    ...     pass  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: cannot connect to the Dask scheduler at 'tcp://127.0.0.1:1': ...
+    """
+    require_dask()
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise missing_dependency("distributed", "A Dask cluster") from None
+    if scheduler == "local":
+        with LocalCluster(dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+        return
+    address = check_scheduler_address(scheduler)
+    _probe(address, timeout)
+    try:
+        client = Client(address, timeout=f"{timeout}s")
+    except (OSError, TimeoutError) as exc:
+        raise ParameterError(f"cannot connect to the Dask scheduler at {address!r}: {exc}") from None
+    with client:
+        yield client
+
+
+def read_files(paths: Sequence[str | os.PathLike]) -> Any:
+    """A Dask frame over Parquet files (all of them ``.parquet``/``.parq``/``.pq``) or CSV files (read as text,
+    :data:`~pgmpy_mixture.data.streaming.CSV_TEXT_OPTIONS`, as the chunked reader does). A file that cannot be read
+    is a :class:`~pgmpy_mixture.errors.DataFileError` naming it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"A": ["None", "x"]}).to_csv(d / "a.csv", index=False)
+    >>> read_files([d / "a.csv"]).compute()["A"].tolist()
+    ['None', 'x']
+    """
+    dd = require_dask()
+    names = [os.fspath(p) for p in paths]
+    parquet = all(n.lower().endswith(PARQUET_SUFFIXES) for n in names)
+    try:
+        if parquet:
+            return dd.read_parquet(names)
+        return dd.read_csv(names, **CSV_TEXT_OPTIONS)
+    except reading_errors() as exc:
+        for name in names if parquet else ():
+            open_parquet(name)  # names the file at fault when its footer is what failed
+        raise DataFileError(f"cannot read {names[0]!r}{' and the other files' if len(names) > 1 else ''} with "
+                            f"Dask: {exc}") from exc
 
 
 def _check_frame(ddf: Any, variables: Sequence[str], weights: str | None) -> None:

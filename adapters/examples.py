@@ -14,6 +14,7 @@ from pathlib import Path
 from pgmpy.models import DiscreteBayesianNetwork
 
 from pgmpy_mixture.adapters.convert import network_to_pgmpy
+from pgmpy_mixture.errors import ModelError
 from pgmpy_mixture.model.bif import read_bif
 from pgmpy_mixture.model.examples import example_names, load_example_network
 from pgmpy_mixture.model.network import CausalNetwork
@@ -71,8 +72,14 @@ def load_model(spec: str | Path) -> DiscreteBayesianNetwork:
     --------
     >>> len(load_model("example:cancer").nodes())
     5
+    >>> load_model(".")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ModelError: model file '.' is a folder: give a .bif or .bif.gz file, or example:NAME
     """
     text = str(spec)
     if text.startswith("example:"):
         return load_example(text)
+    if Path(text).is_dir():
+        raise ModelError(f"model file {text!r} is a folder: give a .bif or .bif.gz file, or example:NAME")
     return load_bif(text)

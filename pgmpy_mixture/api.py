@@ -23,10 +23,9 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from pgmpy_mixture.data.counts import CountTable
-from pgmpy_mixture.data.ingest import has_reader, supported_sources, to_count_table, to_marginals
+from pgmpy_mixture.data.ingest import has_reader, is_data_source, supported_sources, to_count_table, to_marginals
 from pgmpy_mixture.errors import DataTypeError, MixtureError, ModelError, ParameterError
 from pgmpy_mixture.methods import (
     DISCRETE_INPUTS,
@@ -180,7 +179,7 @@ def disentangle_mixture(
     weights : str, optional
         Column of non-negative row weights: counts, or probabilities (not whole numbers, summing to 1: the exact
         mixture distribution).
-    observational : DataFrame or CountTable, optional
+    observational : DataFrame, CountTable, path or any source ``data`` may be, optional
         Observational samples: ``P(V)`` is then fitted on the network's graph (UAI 2021, Appendix D) instead of
         taken from its CPDs; options ``delta`` (and ``prior``, ``joint_cpds`` for ``"likelihood"``) apply.
     marginals : mapping, Series or DataFrame, optional
@@ -233,9 +232,8 @@ expected a float in [0, 1)
     if data is None:
         raise DataTypeError(f"data must be {supported_sources()}; got None")
     _check_method_name(method, DISCRETE_INPUTS)
-    if observational is not None and not isinstance(observational, pd.DataFrame | CountTable) \
-            and not has_reader(observational):
-        raise DataTypeError(f"observational must be a pandas DataFrame or a CountTable of observational samples, "
+    if observational is not None and not is_data_source(observational):
+        raise DataTypeError(f"observational must be observational samples ({supported_sources()}), "
                             f"got {type(observational).__name__}")
     present = {"observational"} if observational is not None else set()
     if isinstance(data, CountTable):

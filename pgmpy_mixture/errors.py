@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 import warnings
 
 
@@ -70,23 +71,73 @@ class EstimationWarning(UserWarning):
     """A finite-sample estimate is unreliable (too few samples, clipped solution, ...)."""
 
 
+class DataFileError(DataValueError):
+    """A data file cannot be read (corrupt Parquet, malformed or undecodable CSV, unreadable); names the file."""
+
+
 class MissingDependencyError(MixtureError, ImportError):
     """An optional dependency is not installed; the message names the extra that provides it."""
 
 
-SCALE_EXTRA = 'the "scale" extra: pip install "pgmpy-mixture[scale]" (in a clone: pip install -e ".[scale]")'
+#: The optional extras and the packages each provides (``pyproject.toml``, ``[project.optional-dependencies]``).
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "scale": ("dask", "distributed", "pyarrow"),
+    "plot": ("matplotlib",),
+    "causallearn": ("causallearn",),
+    "utigsp": ("graphical_model_learning", "conditional_independence"),
+}
 
 
-def missing_dependency(package: str, purpose: str) -> MissingDependencyError:
-    """The error raised when an optional package of the ``scale`` extra is missing.
+def install_hint(extra: str) -> str:
+    """How to install an optional extra, in words (for messages).
+
+    Examples
+    --------
+    >>> install_hint("plot")
+    'the "plot" extra: pip install "pgmpy-mixture[plot]" (in a clone: pip install -e ".[plot]")'
+    """
+    return f'the "{extra}" extra: pip install "pgmpy-mixture[{extra}]" (in a clone: pip install -e ".[{extra}]")'
+
+
+SCALE_EXTRA = install_hint("scale")
+
+
+def missing_dependency(package: str, purpose: str, extra: str = "scale") -> MissingDependencyError:
+    """The error raised when an optional package is missing, naming the extra that provides it.
 
     Examples
     --------
     >>> print(missing_dependency("dask", "Dask input"))  # doctest: +NORMALIZE_WHITESPACE
     Dask input needs the optional package dask: install the "scale" extra:
     pip install "pgmpy-mixture[scale]" (in a clone: pip install -e ".[scale]")
+    >>> print(missing_dependency("matplotlib", "--plot", "plot"))  # doctest: +NORMALIZE_WHITESPACE
+    --plot needs the optional package matplotlib: install the "plot" extra:
+    pip install "pgmpy-mixture[plot]" (in a clone: pip install -e ".[plot]")
     """
-    return MissingDependencyError(f"{purpose} needs the optional package {package}: install {SCALE_EXTRA}")
+    return MissingDependencyError(f"{purpose} needs the optional package {package}: install {install_hint(extra)}")
+
+
+def require(package: str, purpose: str, extra: str) -> None:
+    """Raise :class:`MissingDependencyError` naming ``extra`` unless ``package`` can be imported.
+
+    Called before any work that needs the package, so a missing extra is reported up front, not after a long fit.
+    The package is imported (a broken installation counts as missing).
+
+    Examples
+    --------
+    >>> require("numpy", "Counting", "scale")
+    >>> require("no_such_package_here", "Drawing", "plot")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.MissingDependencyError: Drawing needs the optional package no_such_package_here: install \
+the "plot" extra: pip install "pgmpy-mixture[plot]" (in a clone: pip install -e ".[plot]")
+    """
+    import importlib
+
+    try:
+        importlib.import_module(package)
+    except ImportError:
+        raise missing_dependency(package, purpose, extra) from None
 
 
 try:  # scikit-learn is a core dependency; the guard only keeps this module importable without it
@@ -128,6 +179,22 @@ def _inside_library(filename: str) -> bool:
     return any(path.startswith(root + os.sep) for root in roots)
 
 
+def caller_outside_library(frame: types.FrameType | None) -> tuple[types.FrameType | None, int]:
+    """The first frame, from ``frame`` outwards, whose code is not pgmpy-mixture's, and how many frames were
+    skipped to reach it.
+
+    Examples
+    --------
+    >>> caller_outside_library(sys._getframe())[1]  # this doctest's own frame is outside the library
+    0
+    """
+    skipped = 0
+    while frame is not None and _inside_library(frame.f_code.co_filename):
+        frame = frame.f_back
+        skipped += 1
+    return frame, skipped
+
+
 def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
     """Issue a warning attributed to the first frame outside pgmpy-mixture: the user's own line, whichever entry
     point (``fit_mixture_utigsp``, ``MixtureSplitter.fit``, ``model.disentangle_mixture``, ...) led to it.
@@ -141,9 +208,5 @@ def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
     >>> caught[0].category.__name__, str(caught[0].message), caught[0].filename.startswith("<doctest")  # this line
     ('EstimationWarning', 'look here', True)
     """
-    frame = sys._getframe(1)
-    level = 2  # warnings.warn's stacklevel, counted from here: 2 is our caller
-    while frame is not None and _inside_library(frame.f_code.co_filename):
-        frame = frame.f_back
-        level += 1
-    warnings.warn(message, category, stacklevel=level)
+    _, skipped = caller_outside_library(sys._getframe(1))
+    warnings.warn(message, category, stacklevel=2 + skipped)  # stacklevel 2 is our caller

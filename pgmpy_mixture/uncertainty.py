@@ -24,10 +24,13 @@ import numpy as np
 import pandas as pd
 
 from pgmpy_mixture.data.counts import CountTable
-from pgmpy_mixture.errors import DataValueError, ParameterError
+from pgmpy_mixture.data.ingest import to_count_table
+from pgmpy_mixture.errors import DataTypeError, DataValueError, MixtureError, ParameterError
 from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.model.structure import NetworkStructure
 from pgmpy_mixture.result import MixtureResult
 from pgmpy_mixture.targets import match_targets, target_key
+from pgmpy_mixture.validation.parameters import check_random_generator
 
 __all__ = ["bootstrap", "interval_coverage", "resample_counts"]
 
@@ -67,7 +70,7 @@ def bootstrap(
     Parameters
     ----------
     network : CausalNetwork
-    counts : CountTable
+    counts : CountTable, DataFrame or any source :func:`~pgmpy_mixture.data.ingest.to_count_table` reads
         Mixture samples (not an exact table).
     method : str
         Any method registered in :mod:`pgmpy_mixture.api`.
@@ -75,7 +78,8 @@ def bootstrap(
         Number of bootstrap replicates.
     level : float
         Confidence level of the percentile intervals.
-    rng : numpy.random.Generator or int, optional
+    rng : numpy.random.Generator, int or None, optional
+        Seed of the resampling (a :class:`~pgmpy_mixture.errors.ParameterError` for anything else).
     result : MixtureResult, optional
         The fit on the original data (computed when omitted).
     progress : bool
@@ -105,9 +109,29 @@ def bootstrap(
 
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
         raise ParameterError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-    if not 0 < level < 1:
-        raise ParameterError(f"level must be in (0, 1), got {level!r}")
-    rng = np.random.default_rng(rng)
+    if isinstance(level, (bool, np.bool_)) or not isinstance(level, (int, float, np.integer, np.floating)) \
+            or not 0 < level < 1:
+        raise ParameterError(f"level must be a number in (0, 1), got {level!r}")
+    rng = check_random_generator("rng", rng)
+    if not isinstance(network, CausalNetwork | NetworkStructure):
+        raise DataTypeError(f"network must be a CausalNetwork or a NetworkStructure, got {type(network).__name__}")
+    if result is not None and not isinstance(result, MixtureResult):
+        raise DataTypeError(f"result must be a MixtureResult or None, got {type(result).__name__}")
+    if isinstance(network, CausalNetwork):  # any data source, read once: every replicate resamples the same table
+        counts = to_count_table(counts, network.variables, network.states)
+    elif not isinstance(counts, CountTable):
+        raise DataTypeError(f"counts must be a CountTable when network is a NetworkStructure, got "
+                            f"{type(counts).__name__}")
+    if counts.is_distribution:
+        raise DataValueError("counts is an exact probability table: it has no sampling noise to bootstrap")
+    observational = options.get("observational")
+    if isinstance(network, CausalNetwork) and observational is not None and not isinstance(observational,
+                                                                                          CountTable):
+        try:
+            observational = to_count_table(observational, network.variables, network.states)
+        except MixtureError as exc:
+            raise type(exc)(f"observational samples: {exc}") from exc
+        options["observational"] = observational
     if result is None:
         result = disentangle_mixture(network, counts, method=method, **options)
     index = {target_key(c.target): i for i, c in enumerate(result.components)}  # the targets of a result are distinct
@@ -117,7 +141,6 @@ def bootstrap(
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, desc="bootstrap", unit="fit")
-    observational = options.get("observational")
     resample_observational = isinstance(observational, CountTable) and not observational.is_distribution
     for b in iterator:
         if resample_observational:

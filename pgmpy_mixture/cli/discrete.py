@@ -13,7 +13,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -26,10 +25,13 @@ from pgmpy_mixture.cli.io import (
     parse_options,
     read_data,
     read_marginals,
+    read_truth,
     report_stream,
     result_to_dict,
     save_figure,
+    seed_type,
     write_json,
+    write_text,
 )
 from pgmpy_mixture.errors import ParameterError
 from pgmpy_mixture.methods import DISCRETE_INPUTS, option_specs
@@ -78,8 +80,24 @@ def _score(name: str, value: float) -> str:
     return str(int(value)) if name.startswith("n_") and float(value).is_integer() else f"{value:.4f}"
 
 
+def _reported(args: argparse.Namespace, messages: Sequence[str]) -> None:
+    """Record warnings the report printed, so that :func:`pgmpy_mixture.cli.main` does not print them again."""
+    shown = getattr(args, "reported_warnings", None)
+    if shown is not None:
+        shown.update(messages)
+
+
 def _print_result(result: Any, out) -> None:
     print(repr(result), file=out)
+
+
+def _print_scores(truth: Sequence[Any], result: Any, network: Any, out: TextIO) -> None:
+    """The side-by-side table of true and recovered components, and the scores (as ``demo`` prints them)."""
+    from pgmpy_mixture.discrete.metrics import evaluate
+
+    print(side_by_side(truth, result), file=out)
+    scores = evaluate(list(truth), result, network=network)
+    print("\n" + ", ".join(f"{k} {_score(k, v)}" for k, v in scores.items()), file=out)
 
 
 def _plot_result(result: Any, path: str | None, truth: Any = None) -> None:
@@ -111,7 +129,6 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from tqdm.auto import tqdm
 
     from pgmpy_mixture.adapters.convert import network_from_pgmpy
-    from pgmpy_mixture.discrete.metrics import evaluate
 
     check_outputs({"--plot": args.plot}, figures=("--plot",))
     steps = tqdm(total=3, desc="demo", disable=args.quiet, file=sys.stderr)
@@ -140,22 +157,28 @@ def cmd_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
     print(f"network {args.model}: {network.n_variables} variables; {what} of a mixture of "
           f"{len(truth)} interventions (seed {args.seed})", file=out)
     print(f"method {result.method!r}, {elapsed:.2f} s\n", file=out)
-    print(side_by_side(truth, result), file=out)
-    scores = evaluate(truth, result, network=network)
-    print("\n" + ", ".join(f"{k} {_score(k, v)}" for k, v in scores.items()), file=out)
+    _print_scores(truth, result, network, out)
     for w in result.warnings:
         print(f"warning: {w}", file=out)
+    _reported(args, result.warnings)
     _plot_result(result, args.plot, truth)
     return 0
 
 
 def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Disentangle a data file against a model; print the table, optionally write JSON."""
+    """Disentangle a data file against a model; print the table (and, with ``--truth``, the true components side by
+    side and the scores), optionally write JSON."""
+    from pgmpy_mixture.adapters.convert import network_from_pgmpy
+
     out = out or sys.stdout
     check_outputs({"--json": args.json, "--plot": args.plot}, figures=("--plot",))
     model = _load(args.model)
     if (args.data is None) == (getattr(args, "marginals", None) is None):
         raise ParameterError("pass exactly one of --data (samples) and --marginals (a variable,state,probability CSV)")
+    network = truth = None
+    if getattr(args, "truth", None) is not None:  # read and checked before the work
+        network = network_from_pgmpy(model)
+        truth = read_truth(args.truth, network)
     options = parse_options(args.option, option_specs(args.method, ["marginals"] if args.data is None
                                                       else list(DISCRETE_INPUTS)))
     if args.data is None:  # aggregate observations (DIMM, AAAI 2020)
@@ -176,8 +199,13 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
             data = read_data(args.data, weights=args.weights)
         result = model.disentangle_mixture(data, weights=weights, method=args.method,
                                            progress=args.progress, **options)
-    _print_result(result, report_stream(args, out))
-    _plot_result(result, args.plot)
+    report = report_stream(args, out)
+    _print_result(result, report)
+    _reported(args, result.warnings)
+    if truth is not None:
+        print(f"\nagainst the true mixture in {args.truth}:\n", file=report)
+        _print_scores(truth, result, network, report)
+    _plot_result(result, args.plot, truth)
     write_json(result_to_dict(result), args.json, out)
     return 0
 
@@ -187,6 +215,7 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     from pgmpy_mixture.adapters.convert import network_from_pgmpy
 
+    check_outputs({"--out": args.out, "--labels": args.labels, "--truth": args.truth})
     network = network_from_pgmpy(_load(args.model))
     spec, frame, labels = _simulated(network, samples=args.samples, seed=args.seed, n_targets=args.targets,
                                      max_size=args.max_target_size)
@@ -202,7 +231,7 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.truth:
         doc = {"model": args.model, "seed": args.seed, "samples": args.samples,
                "components": [{"label": c.label, "target": dict(c.target), "weight": c.weight} for c in truth]}
-        Path(args.truth).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        write_text(args.truth, json.dumps(doc, indent=2) + "\n", "--truth")
     print("true mixture:", file=sys.stderr)
     for c in truth:
         print(f"  {c.label}  {c.weight:.6f}", file=sys.stderr)
@@ -217,7 +246,7 @@ def _add_model(p: argparse.ArgumentParser, default: str | None = None) -> None:
 def _add_simulation(p: argparse.ArgumentParser, samples: int | None, targets: int | None = None,
                     max_target_size: int | None = None) -> None:
     p.add_argument("--samples", type=int, default=samples, required=samples is None, help="number of rows")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="random seed, a whole number >= 0 (default 0)")
     p.add_argument("--targets", type=int, default=targets,
                    help="number of components including the observational one (default "
                         + ("uniform in 4..16)" if targets is None else f"{targets})"))
@@ -272,6 +301,9 @@ def add_discrete_parsers(sub: argparse._SubParsersAction) -> None:
     _add_method(dis)
     dis.add_argument("--json", default=None, metavar="OUT",
                      help="also write the result as JSON (- for stdout, the table then goes to stderr)")
+    dis.add_argument("--truth", default=None, metavar="JSON",
+                     help="the true mixture (the file simulate --truth writes): also print it side by side with the "
+                          "recovered one, and the scores")
     dis.add_argument("--progress", action="store_true", help="show progress bars")
     dis.add_argument("--plot", default=None, metavar="PNG",
                      help="also save a picture of the recovered mixture (needs matplotlib)")

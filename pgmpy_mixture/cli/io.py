@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.data.streaming import CSV_TEXT_OPTIONS
+from pgmpy_mixture.errors import ParameterError, require
 from pgmpy_mixture.validation.parameters import Option
 
 
@@ -28,10 +30,10 @@ def read_csv(path: str, *, weights: str | None = None) -> pd.DataFrame:
     {'A': ['None'], 'n': [2.0]}
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, **CSV_TEXT_OPTIONS)
     except FileNotFoundError:
         raise ParameterError(f"data file {str(path)!r} does not exist") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         raise ParameterError(f"cannot read data file {str(path)!r} as CSV: {exc}") from None
     if weights is not None and weights in frame.columns:
         numbers = pd.to_numeric(frame[weights], errors="coerce")
@@ -63,7 +65,7 @@ def read_data(spec: str, *, weights: str | None = None) -> Any:
 
 
 #: Read options matching :func:`read_csv` for CSV files counted chunk by chunk (``--data`` globs, directories).
-CSV_CHUNK_OPTIONS: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+CSV_CHUNK_OPTIONS: dict[str, Any] = CSV_TEXT_OPTIONS
 
 
 def is_large_input(spec: str) -> bool:
@@ -110,23 +112,12 @@ def count_large_input(spec: str, model: Any, *, weights: str | None, chunksize: 
 
     network = network_from_pgmpy(model)
     variables, states = network.variables, network.states
-    if dask is not None:
-        from pgmpy_mixture.adapters.dask import require_dask
-
-        dd = require_dask()
-        from dask.distributed import Client, LocalCluster
-
-        paths = [str(p) for p in resolve_paths(spec)]
-        if all(p.lower().endswith((".parquet", ".parq", ".pq")) for p in paths):
-            ddf = dd.read_parquet(paths)
-        else:
-            ddf = dd.read_csv(paths, **CSV_CHUNK_OPTIONS)
-        if dask == "local":
-            with LocalCluster(dashboard_address=None) as cluster, Client(cluster):
-                return to_count_table(ddf, variables, states, weights, progress=progress)
-        with Client(dask):
-            return to_count_table(ddf, variables, states, weights, progress=progress)
     paths = resolve_paths(spec)
+    if dask is not None:
+        from pgmpy_mixture.adapters.dask import dask_client, read_files
+
+        with dask_client(dask):  # connects first: an unreachable scheduler fails fast, before any file is read
+            return to_count_table(read_files(paths), variables, states, weights, progress=progress)
     chunks = iter_file_chunks(paths, chunksize, csv_options=CSV_CHUNK_OPTIONS)
     return count_chunks(chunks, variables, states, weights, progress=progress, total=parquet_rows(paths))
 
@@ -143,7 +134,90 @@ def read_marginals(path: str) -> pd.DataFrame:
     """
     if not Path(path).exists():
         raise ParameterError(f"marginals file {path!r} does not exist")
-    return pd.read_csv(path, dtype={"variable": str, "state": str})
+    try:  # as text, so that state names such as None or NA stay names
+        frame = pd.read_csv(path, **CSV_TEXT_OPTIONS)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+        raise ParameterError(f"cannot read marginals file {path!r} as CSV: {exc}") from None
+    if "probability" in frame.columns:
+        numbers = pd.to_numeric(frame["probability"], errors="coerce")
+        bad = numbers.isna() & frame["probability"].notna() & (frame["probability"].str.strip().str.lower() != "nan")
+        if bad.any():
+            row = int(np.argmax(bad.to_numpy()))
+            raise ParameterError(f"marginals file {path!r}: column 'probability' has a non-number "
+                                 f"{frame['probability'].iloc[row]!r} at row {row}")
+        frame["probability"] = numbers.astype(float)
+    return frame
+
+
+def read_truth(path: str, network: Any) -> list[Any]:
+    """The true components of a mixture from the JSON file ``simulate --truth`` writes (``{"components": [{"target":
+    {variable: state}, "weight": w}, ...]}``), checked against the model: a missing or malformed file, a variable
+    or state the model does not have, or a weight that is not a finite non-negative number is a
+    :class:`~pgmpy_mixture.errors.ParameterError` naming the file and the component.
+
+    Examples
+    --------
+    >>> import json, os, tempfile
+    >>> from pgmpy_mixture.adapters.examples import load_network
+    >>> path = os.path.join(tempfile.mkdtemp(), "truth.json")
+    >>> _ = Path(path).write_text(json.dumps({"components": [{"target": {}, "weight": 0.7},
+    ...                                                       {"target": {"Smoker": "True"}, "weight": 0.3}]}))
+    >>> [c.label for c in read_truth(path, load_network("example:cancer"))]
+    ['observational', 'do(Smoker=True)']
+    """
+    from pgmpy_mixture.result import Component
+
+    where = f"--truth file {str(path)!r}"
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{where} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParameterError(f"cannot read {where} as JSON: {exc}") from None
+    entries = doc.get("components") if isinstance(doc, dict) else doc
+    if not isinstance(entries, list) or not entries:
+        raise ParameterError(f"{where} has no list of components (expected {{\"components\": [{{\"target\": "
+                             "{...}, \"weight\": ...}, ...]}, as simulate --truth writes)")
+    states = dict(zip(network.variables, network.states, strict=True))
+    components = []
+    for i, entry in enumerate(entries):
+        target = entry.get("target") if isinstance(entry, dict) else None
+        weight = entry.get("weight") if isinstance(entry, dict) else None
+        if not isinstance(target, dict):
+            raise ParameterError(f"{where}: component {i} has no target (a mapping of variable to state)")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) \
+                or weight < 0:
+            raise ParameterError(f"{where}: component {i} has weight {weight!r}, not a finite number >= 0")
+        for variable, state in target.items():
+            if variable not in states:
+                raise ParameterError(f"{where}: component {i} intervenes on {variable!r}, which is not a variable "
+                                     "of the model")
+            if str(state) not in states[variable]:
+                raise ParameterError(f"{where}: component {i} sets {variable!r} to {state!r}, which is not one of "
+                                     f"its states {list(states[variable])}")
+        components.append(Component({str(v): str(s) for v, s in target.items()}, float(weight)))
+    return components
+
+
+def seed_type(text: str) -> int:
+    """``--seed``: a whole number >= 0 (numpy's seeds), else argparse's usage error naming the option.
+
+    Examples
+    --------
+    >>> seed_type("7")
+    7
+    >>> seed_type("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a whole number >= 0, got '-1'
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value
 
 
 def _guess(text: str) -> Any:
@@ -256,7 +330,24 @@ def write_json(doc: dict[str, Any], target: str | None, out: TextIO) -> None:
     if target == "-":
         print(text, file=out)
     else:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+        write_text(target, text + "\n", "--json")
+
+
+def write_text(path: str, text: str, option: str) -> None:
+    """Write ``text`` to the file ``path``; a failure (a folder removed meanwhile, a full disk) is a
+    :class:`~pgmpy_mixture.errors.ParameterError` naming the option and the file.
+
+    Examples
+    --------
+    >>> write_text("/no/such/folder/out.json", "{}", "--json")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: --json: cannot write '/no/such/folder/out.json': No such file or directory
+    """
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"{option}: cannot write {str(path)!r}: {exc.strerror or exc}") from None
 
 
 def check_outputs(files: dict[str, str | None], figures: tuple[str, ...] = ()) -> None:
@@ -273,10 +364,16 @@ def check_outputs(files: dict[str, str | None], figures: tuple[str, ...] = ()) -
     for option, path in files.items():
         if not path or path == "-":
             continue
-        folder = Path(path).expanduser().resolve().parent
+        target = Path(path).expanduser()
+        if target.is_dir():
+            raise ParameterError(f"{option}: {str(path)!r} is a folder; give a file name")
+        folder = target.resolve().parent
         if not folder.is_dir():
             raise ParameterError(f"{option}: the folder {str(folder)!r} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise ParameterError(f"{option}: the folder {str(folder)!r} is not writable")
         if option in figures:
+            require("matplotlib", option, "plot")  # before any work, naming the extra
             import matplotlib
 
             matplotlib.use("Agg")

@@ -34,6 +34,7 @@ import pandas as pd
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.streaming import DEFAULT_CHUNKSIZE, count_chunks, count_files
 from pgmpy_mixture.errors import DataTypeError, ParameterError
+from pgmpy_mixture.validation.parameters import check_count, check_variables
 
 SUPPORTED = (
     "a pandas DataFrame, a CountTable, an iterable of pandas DataFrames, a path or glob of Parquet/CSV files"
@@ -173,6 +174,44 @@ def is_chunked_or_distributed(data: object) -> bool:
     return isinstance(data, (list, tuple)) and len(data) > 0 and all(isinstance(d, pd.DataFrame) for d in data)
 
 
+def is_data_source(data: object) -> bool:
+    """True when ``data`` is of a kind :func:`to_count_table` reads: a DataFrame, a CountTable, a registered
+    reader's source, a path (string or ``os.PathLike``; whether the file exists is checked when it is read), or
+    an iterator or list of DataFrames or paths. For entry points that check an argument's type before reading it.
+
+    Examples
+    --------
+    >>> is_data_source(pd.DataFrame()), is_data_source("events-*.parquet"), is_data_source([1, 2])
+    (True, True, False)
+    """
+    if isinstance(data, (pd.DataFrame, CountTable, str, os.PathLike)) or has_reader(data):
+        return True
+    if isinstance(data, Iterator):
+        return True
+    return isinstance(data, (list, tuple)) and len(data) > 0 and (
+        all(isinstance(d, pd.DataFrame) for d in data) or all(isinstance(d, (str, os.PathLike)) for d in data))
+
+
+def _check_reading_arguments(
+    variables: Sequence[str], states: Sequence[Sequence[str]], weights: object, chunksize: object, progress: object
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The arguments every reader shares, checked before any data are read (ParameterError naming the culprit)."""
+    variables, states = check_variables(variables, states)
+    if weights is not None and not isinstance(weights, str):
+        raise ParameterError(f"weights must be None or the name of a column (a string), got {weights!r}")
+    check_count("chunksize", chunksize)
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ParameterError(f"progress must be True or False, got {progress!r}")
+    return variables, states
+
+
+def _missing_file_error(text: str, name: str = "data") -> DataTypeError:
+    """The error for a string that names no file and is no glob: it says so, with the folder it was looked in."""
+    where = "" if os.path.isabs(text) else f" (looked for relative to the working directory {os.getcwd()!r})"
+    return DataTypeError(f"{name} {text!r} names no file: no such file or directory{where}; {name} must be "
+                         f"{supported_sources()}")
+
+
 def _looks_like_files(text: str) -> bool:
     """A string names files when it is a glob pattern or an existing path (a missing one is no data source)."""
     return glob.has_magic(text) or os.path.exists(text)
@@ -245,6 +284,7 @@ def to_count_table(
     pgmpy_mixture.errors.UnknownStateError: variable 'A' has state 'q' at row 1, which is not one of \
 the model's states ['x', 'y']
     """
+    variables, states = _check_reading_arguments(variables, states, weights, chunksize, progress)
     if isinstance(data, CountTable):
         if weights is not None:
             raise ParameterError("weights cannot be given with a CountTable: its weights are already counts")
@@ -257,7 +297,7 @@ the model's states ['x', 'y']
     if _is_paths(data):
         return count_files(data, variables, states, weights, chunksize=chunksize, progress=progress)
     if isinstance(data, str):
-        raise DataTypeError(f"data must be {supported_sources()}; got the string {data!r}, which names no file")
+        raise _missing_file_error(data)
     if isinstance(data, Iterable) and not isinstance(data, (bytes, dict, np.ndarray, pd.Series)):
         return count_chunks(data, variables, states, weights, progress=progress)
     raise DataTypeError(f"data must be {supported_sources()}; got {type(data).__name__}")
@@ -297,6 +337,7 @@ def to_marginals(
     >>> to_marginals(pd.DataFrame({"A": ["x", "y", "y", "y"]}), ["A"], [["x", "y"]], return_sample_size=True)
     ({'A': {'x': 0.25, 'y': 0.75}}, 4.0)
     """
+    variables, states = _check_reading_arguments(variables, states, weights, chunksize, progress)
     reader = reader_for(data)
     if reader is not None and reader.marginals is not None:
         marginals, size = reader.marginals(data, variables, states, weights, progress=progress)

@@ -45,7 +45,7 @@ from tqdm.auto import tqdm
 
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.packing import KeyLayout, count_table_from_keys, merge_sorted, sum_by_key
-from pgmpy_mixture.errors import DataTypeError, DataValueError, missing_dependency
+from pgmpy_mixture.errors import DataFileError, DataTypeError, DataValueError, missing_dependency
 from pgmpy_mixture.validation import (
     check_columns,
     check_dataframe,
@@ -56,6 +56,7 @@ from pgmpy_mixture.validation import (
     raise_first_error,
     zero_weights_error,
 )
+from pgmpy_mixture.validation.parameters import check_count, check_variables
 
 DEFAULT_CHUNKSIZE = 1_000_000
 """Rows per chunk when reading files (about 40 MB of codes for ALARM's 37 variables)."""
@@ -63,6 +64,10 @@ DEFAULT_CHUNKSIZE = 1_000_000
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".csv.zst", ".tsv")
 _MIN_MERGE_ROWS = 1 << 20
+
+#: How CSV files are read: every cell as text, so state names stay as written (``None``, ``NA``, ``01``, ``True``);
+#: only an empty cell is missing (reported by validation). A weights column is parsed as numbers when checked.
+CSV_TEXT_OPTIONS: dict = {"dtype": str, "keep_default_na": False, "na_values": [""]}
 
 
 def _whole_index(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
@@ -100,8 +105,7 @@ class CountAccumulator:
     """
 
     def __init__(self, variables: Sequence[str], states: Sequence[Sequence[str]], weights: str | None = None):
-        self.variables = tuple(variables)
-        self.states = tuple(tuple(str(s) for s in st) for st in states)
+        self.variables, self.states = check_variables(variables, states)
         self.weights = weights
         self.layout = KeyLayout.for_cardinalities([len(s) for s in self.states])
         self.n_rows = 0
@@ -372,6 +376,54 @@ def _parquet():
     return pq
 
 
+def _read_error(path: str | os.PathLike, kind: str, exc: BaseException) -> DataFileError:
+    """The error for a file that cannot be read, naming it (the reader's own message kept after it)."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DataFileError(f"cannot read {os.fspath(path)!r} as {kind}: {detail}")
+
+
+def reading_errors() -> tuple[type[BaseException], ...]:
+    """What the file readers raise for a corrupt or unreadable file: pandas' parser errors and OSError, decoding
+    errors, truncated compressed files, and pyarrow's errors (when pyarrow is loaded).
+
+    Examples
+    --------
+    >>> OSError in reading_errors()
+    True
+    """
+    import sys
+    import zlib
+
+    errors: tuple[type[BaseException], ...] = (
+        pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, EOFError, zlib.error,
+    )
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        errors += (pa.ArrowException,)
+    return errors
+
+
+def open_parquet(path: str | os.PathLike):
+    """``pyarrow.parquet.ParquetFile`` of ``path``; a corrupt or unreadable file is a :class:`DataFileError`
+    naming it (pyarrow's ``ArrowInvalid`` says only "Parquet magic bytes not found").
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.parquet"
+    >>> _ = bad.write_bytes(b"not parquet")
+    >>> open_parquet(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.DataFileError: cannot read '.../bad.parquet' as Parquet: Parquet magic bytes not found ...
+    """
+    pq = _parquet()
+    try:
+        return pq.ParquetFile(path)
+    except reading_errors() as exc:
+        raise _read_error(path, "Parquet", exc) from exc
+
+
 def parquet_rows(paths: Sequence[str | os.PathLike]) -> int | None:
     """Total rows of the files from Parquet metadata (no data read), or None when a file is CSV.
 
@@ -382,8 +434,29 @@ def parquet_rows(paths: Sequence[str | os.PathLike]) -> int | None:
     """
     if any(file_format(p) != "parquet" for p in paths):
         return None
-    pq = _parquet()
-    return int(sum(pq.ParquetFile(p).metadata.num_rows for p in paths))
+    return int(sum(open_parquet(p).metadata.num_rows for p in paths))
+
+
+def _file_chunks(path: str | os.PathLike, chunksize: int, csv_options: dict) -> Iterator[pd.DataFrame]:
+    """One file's chunks as pandas frames; a read error (at opening or in the middle) names the file."""
+    if file_format(path) == "parquet":
+        kind = "Parquet"
+        parquet = open_parquet(path)
+        batches: Iterator = (b.to_pandas() for b in parquet.iter_batches(batch_size=chunksize))
+    else:
+        kind = "CSV"
+        try:
+            batches = iter(pd.read_csv(path, chunksize=chunksize, **csv_options))
+        except reading_errors() as exc:
+            raise _read_error(path, kind, exc) from exc
+    while True:
+        try:
+            chunk = next(batches)
+        except StopIteration:
+            return
+        except reading_errors() as exc:
+            raise _read_error(path, kind, exc) from exc
+        yield chunk
 
 
 def iter_file_chunks(
@@ -392,9 +465,10 @@ def iter_file_chunks(
     """Read Parquet/CSV files one chunk of at most ``chunksize`` rows at a time.
 
     Parquet is read batch by batch with pyarrow (dictionary-encoded columns arrive as pandas categoricals);
-    CSV with ``pd.read_csv(chunksize=..., **csv_options)`` (default: pandas' parsing, as ``pd.read_csv`` would
-    read it).
-    Each chunk's index is its rows' positions in the concatenation of all files.
+    CSV with ``pd.read_csv(chunksize=..., **csv_options)``, by default :data:`CSV_TEXT_OPTIONS` (every cell as
+    text, so state names such as ``None`` or ``NA`` are not taken for missing values). Each chunk's index is its
+    rows' positions in the concatenation of all files. A file that cannot be read is a
+    :class:`~pgmpy_mixture.errors.DataFileError` naming it.
 
     Examples
     --------
@@ -404,16 +478,11 @@ def iter_file_chunks(
     >>> [c.index.tolist() for c in iter_file_chunks([d / "a.csv", d / "a.csv"], chunksize=2)]
     [[0, 1], [2], [3, 4], [5]]
     """
-    if int(chunksize) < 1:
-        raise DataValueError(f"chunksize must be a positive number of rows, got {chunksize}")
+    chunksize = check_count("chunksize", chunksize)
+    options = CSV_TEXT_OPTIONS if csv_options is None else csv_options
     offset = 0
     for path in paths:
-        if file_format(path) == "parquet":
-            pq = _parquet()
-            batches = (b.to_pandas() for b in pq.ParquetFile(path).iter_batches(batch_size=int(chunksize)))
-        else:
-            batches = pd.read_csv(path, chunksize=int(chunksize), **(csv_options or {}))
-        for chunk in batches:
+        for chunk in _file_chunks(path, chunksize, options):
             n = int(chunk.shape[0])
             chunk = chunk.set_axis(pd.RangeIndex(offset, offset + n), axis=0)
             offset += n
@@ -443,6 +512,8 @@ def count_files(
     >>> count_files(str(d / "part-*.csv"), ["A"], [["x", "y"]], chunksize=2).weights.tolist()
     [3.0, 6.0]
     """
+    chunksize = check_count("chunksize", chunksize)
+    variables, states = check_variables(variables, states)
     paths = resolve_paths(source)
     total = parquet_rows(paths) if progress else None
     return count_chunks(

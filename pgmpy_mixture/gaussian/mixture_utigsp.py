@@ -76,6 +76,7 @@ from pgmpy_mixture.gaussian.regression import (
 )
 from pgmpy_mixture.gaussian.result import GaussianMixtureFit
 from pgmpy_mixture.validation import check_fit_matrix, check_n_jobs, check_test_level
+from pgmpy_mixture.validation.parameters import check_gaussian_fit_options
 
 __all__ = [
     "GaussianMixtureFit",
@@ -387,6 +388,11 @@ def fit_mixture_utigsp(
     >>> fit.n_components, fit.observational == int(np.argmin([len(t) for t in fit.targets]))
     (3, True)
     """
+    check_gaussian_fit_options(
+        dict(n_components=n_components, k_max=k_max, selection=selection, cutoff_ratio=cutoff_ratio, n_init=n_init,
+             alpha=alpha, reg_covar=reg_covar, random_state=random_state, max_targets=max_targets,
+             covariance_type=covariance_type, max_fit_rows=max_fit_rows, progress=progress, n_jobs=n_jobs,
+             backward_restarts=backward_restarts), context="fit_mixture_utigsp")
     data, columns = check_fit_matrix(X)
     alpha = check_test_level("alpha", alpha)
     n_jobs = check_n_jobs(n_jobs)

@@ -25,6 +25,11 @@ RESHAPE_HINT = (
 )
 
 
+#: Largest magnitude accepted in a data matrix: squares of larger values (covariances, Mahalanobis distances)
+#: overflow float64 (about 1.8e308) and turn into NaN probabilities.
+LARGEST_VALUE = 1e150
+
+
 def _duplicates(names: list[str]) -> list[str]:
     """The names that occur more than once, sorted."""
     index = pd.Index(names)
@@ -94,7 +99,8 @@ def check_numeric_matrix(data: object, name: str = "X", *, copy: bool = True) ->
 
     The checks shared by fitting and prediction, in scikit-learn's wording where it has one: sparse input, complex
     data, non-numeric values (naming the column, or the row and column of an object array), 1-D input ("Reshape
-    your data"), no rows or no columns ("0 feature(s)"), NaN/inf (naming the row and column). Column names come from
+    your data"), no rows or no columns ("0 feature(s)"), NaN/inf, and values beyond :data:`LARGEST_VALUE` whose
+    squares overflow (naming the row and column). Column names come from
     a DataFrame (as strings), else ``X0, X1, ...``. The caller's object is never modified.
 
     Parameters
@@ -156,6 +162,16 @@ single sample
         if isinstance(data, pd.DataFrame):
             where = f"row position {row} (index {plain_value(data.index[row])!r})"
         raise DataValueError(f"{name} column {names[col]!r} has a non-finite value (NaN or inf) at {where}")
+    too_large = np.abs(array) > LARGEST_VALUE
+    if too_large.any():
+        row, col = np.argwhere(too_large)[0]
+        where = f"row {row}"
+        if isinstance(data, pd.DataFrame):
+            where = f"row position {row} (index {plain_value(data.index[row])!r})"
+        raise DataValueError(
+            f"{name} column {names[col]!r} has the value {array[row, col]:g} at {where}, beyond +-{LARGEST_VALUE:g}: "
+            "squares and covariances of such values overflow float64; rescale the column"
+        )
     return array, names
 
 

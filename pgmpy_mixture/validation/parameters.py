@@ -9,7 +9,7 @@ functions and the command line).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -314,3 +314,147 @@ def check_options(
         given = [name for name in group if name in options]
         if len(given) > 1:
             raise ParameterError(f"pass at most one of {list(group)} for {context}; got {given}")
+
+
+# ---------------------------------------------------------------------------------------------- other arguments
+def check_count(name: str, value: object, *, low: int = 1) -> int:
+    """Check a whole number of at least ``low`` (a row count, a chunk size); bools and floats are refused.
+
+    Examples
+    --------
+    >>> check_count("chunksize", 1000)
+    1000
+    >>> check_count("chunksize", "x")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: chunksize must be an integer >= 1, got 'x'
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ParameterError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def check_random_generator(name: str, value: object) -> np.random.Generator:
+    """A numpy Generator from a seed: None, a non-negative integer, a ``SeedSequence``, a ``BitGenerator`` or a
+    ``Generator`` (returned as is).
+
+    Examples
+    --------
+    >>> type(check_random_generator("rng", 3)).__name__
+    'Generator'
+    >>> check_random_generator("rng", "x")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: rng must be None, a non-negative integer or a numpy Generator, got 'x'
+    """
+    seeds = (int, np.integer, np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
+    if value is not None and (isinstance(value, (bool, np.bool_)) or not isinstance(value, seeds)):
+        raise ParameterError(f"{name} must be None, a non-negative integer or a numpy Generator, got {value!r}")
+    try:
+        return np.random.default_rng(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # a negative integer
+        raise ParameterError(f"{name} must be None, a non-negative integer or a numpy Generator, got {value!r}") \
+            from None
+
+
+def check_variables(variables: object, states: object) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Check the model's variables and their state names as the data readers take them, and return them as tuples.
+
+    ``variables`` is a sequence of distinct names (not one string); ``states`` holds one sequence of distinct state
+    names per variable, in the same order. State names are compared as text (``str``), as the data are.
+
+    Examples
+    --------
+    >>> check_variables(["A", "B"], [["x", "y"], ["u"]])
+    (('A', 'B'), (('x', 'y'), ('u',)))
+    >>> check_variables(["A", "B", "A"], [["x"], ["u"], ["x"]])
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: variables lists 'A' more than once
+    >>> check_variables(["A", "B"], [["x", "y"]])
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: states has 1 entries for 2 variables: the states of 'B' are missing
+    """
+    def _sequence(value: object) -> bool:
+        return isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping))
+
+    if not _sequence(variables):
+        raise ParameterError(f"variables must be a sequence of variable names, got {type(variables).__name__}")
+    names = tuple(variables)  # type: ignore[arg-type]
+    if not names:
+        raise ParameterError("variables is empty: the model needs at least one variable")
+    for name in names:
+        if not isinstance(name, str):
+            raise ParameterError(f"variable names must be strings, got {name!r} ({type(name).__name__})")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ParameterError(f"variables lists {name!r} more than once")
+        seen.add(name)
+    if not _sequence(states):
+        raise ParameterError(f"states must be a sequence with the state names of each variable, got "
+                             f"{type(states).__name__}")
+    states = tuple(states)  # type: ignore[arg-type]
+    if len(states) != len(names):
+        if len(states) < len(names):
+            raise ParameterError(f"states has {len(states)} entries for {len(names)} variables: the states of "
+                                 f"{names[len(states)]!r} are missing")
+        raise ParameterError(f"states has {len(states)} entries for {len(names)} variables: one per variable "
+                             "is needed")
+    out = []
+    for name, own in zip(names, states, strict=True):
+        if not _sequence(own):
+            raise ParameterError(f"the states of variable {name!r} must be a sequence of names, got {own!r}")
+        text = tuple(str(s) for s in own)
+        if not text:
+            raise ParameterError(f"variable {name!r} has no states")
+        if len(set(text)) != len(text):
+            twice = next(s for i, s in enumerate(text) if s in text[:i])
+            raise ParameterError(f"variable {name!r} lists state {twice!r} more than once")
+        out.append(text)
+    return names, tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------- Gaussian fits
+#: The settings of a Gaussian mixture fit (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.fit_mixture_utigsp` and
+#: the scikit-learn estimator around it), declared as data like the methods' options. Checked up front, so a bad
+#: setting is named with the function or estimator the user called, never with a scikit-learn class inside.
+GAUSSIAN_FIT_OPTIONS: tuple[Option, ...] = (
+    Option("n_components", (int,), "auto", low=1, choices=("auto",), doc="number of components, or 'auto'"),
+    Option("k_max", (int,), None, low=1, allow_none=True, doc="largest candidate count with 'auto'"),
+    Option("selection", (), "cutoff", choices=("cutoff", "bic"), doc="the paper's cutoff rule or BIC"),
+    Option("cutoff_ratio", (float,), 0.07, low=0.0, low_open=True, doc="relative log-likelihood gain cutoff"),
+    Option("n_init", (int,), 3, low=1, doc="EM starts per candidate count"),
+    Option("alpha", (float,), None, low=0.0, high=1.0, low_open=True, high_open=True, allow_none=True,
+           doc="level of the mechanism-change tests (None: BIC threshold)"),
+    Option("reg_covar", (float,), 1e-6, low=0.0, doc="added to covariance diagonals"),
+    Option("random_state", (int,), 0, low=0, high=2**32 - 1, allow_none=True, doc="seed"),
+    Option("max_targets", (int,), None, low=0, allow_none=True, doc="at most this many targets per component"),
+    Option("covariance_type", (), "full", choices=("full", "diag", "tied", "spherical"),
+           doc="covariance type of the clustering"),
+    Option("max_fit_rows", (int,), 200_000, low=1, allow_none=True, doc="rows the candidates are fitted on"),
+    Option("progress", (bool,), False, doc="show progress bars"),
+    Option("n_jobs", (int,), None, allow_none=True, doc="processes for the candidate fits (-1: every core)"),
+    Option("backward_restarts", (bool,), True, doc="refit each count from the next larger model"),
+)
+
+
+def check_gaussian_fit_options(settings: Mapping[str, object], *, context: str) -> None:
+    """Check the settings of a Gaussian mixture fit against :data:`GAUSSIAN_FIT_OPTIONS`.
+
+    Raises a :class:`ParameterError` naming the setting, its value, ``context`` (the function or estimator the
+    user called) and the accepted values.
+
+    Examples
+    --------
+    >>> check_gaussian_fit_options({"random_state": 0, "reg_covar": 1e-6}, context="MixtureSplitter")
+    >>> check_gaussian_fit_options({"random_state": -1}, context="MixtureSplitter")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: random_state=-1 is not valid for MixtureSplitter: expected an int in \
+[0, 4294967295] or None
+    """
+    check_options(settings, GAUSSIAN_FIT_OPTIONS, context=context)
+    if "n_jobs" in settings:
+        check_n_jobs(settings["n_jobs"])  # type: ignore[arg-type]

@@ -204,3 +204,42 @@ def test_benchmark_scripts_smoke(tmp_path):
     assert done.returncode == 0, done.stderr
     # the documented oracle-split score of our order-based DAG (12 against the 18-edge DAG) must not drift
     assert ("skipping" in done.stdout) or ("| oracle split | 1 | 0.67 | 12.0 " in done.stdout)
+
+
+# ------------------------------------------------------------------------------------------ settings and extras
+BAD_SETTINGS = [
+    ("random_state", "x"), ("random_state", -1), ("random_state", 1.5), ("random_state", 2**32),
+    ("reg_covar", -1), ("reg_covar", float("nan")), ("n_init", 0), ("n_init", "3"), ("selection", "aic"),
+    ("covariance_type", "full "), ("n_components", 0), ("n_components", "many"), ("cutoff_ratio", -0.1),
+    ("alpha", 2), ("alpha", True), ("k_max", 0), ("max_targets", -1), ("max_fit_rows", 0), ("progress", "yes"),
+    ("n_jobs", 0), ("n_jobs", 1.5), ("backward_restarts", None),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_SETTINGS)
+def test_bad_settings_name_our_estimator_and_setting(name, value):
+    # before: scikit-learn's InvalidParameterError naming GaussianMixture (random_state="x", -1, 1.5, reg_covar=-1),
+    # or a raw TypeError (n_init="3")
+    from pgmpy_mixture.gaussian.mixture_utigsp import fit_mixture_utigsp
+
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    with pytest.raises(ParameterError, match=rf"{name}=.* is not valid for MixtureSplitter|{name} must") as info:
+        MixtureSplitter(**{name: value}).fit(X)
+    assert "GaussianMixture" not in str(info.value)
+    with pytest.raises(ParameterError, match=rf"{name}=.* is not valid for fit_mixture_utigsp|{name} must"):
+        fit_mixture_utigsp(X, **{name: value})
+
+
+def test_without_causallearn_discover_says_which_extra_before_any_work(fitted, monkeypatch):
+    # before: ModuleNotFoundError from inside the search
+    import sys
+
+    from pgmpy_mixture.errors import MissingDependencyError
+
+    _, frame, sp = fitted
+    monkeypatch.setitem(sys.modules, "causallearn", None)
+    for method in ("pc", "ges", "sem"):
+        with pytest.raises(MissingDependencyError, match=r'causal-learn|"causallearn" extra'):
+            sp.discover(None, method=method)  # the dependency is checked before the data (None would fail there)
+    with pytest.raises(MissingDependencyError, match=r'pip install "pgmpy-mixture\[causallearn\]"'):
+        sp.essential_graph()

@@ -298,3 +298,53 @@ def test_progress_bar_goes_to_stderr_and_changes_nothing(client, scheduler, caps
     captured = capsys.readouterr()
     assert "marginals" in captured.err and captured.out == ""
     assert marginals == marginals_from_dask(ddf, variables, states, scheduler=scheduler)
+
+
+# ------------------------------------------------------------------------------------------ schedulers and files
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:  # bound, never listening: connections to it are refused at once
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_scheduler_fails_fast_naming_the_address(tmp_path, capsys):
+    # before: distributed retried for 30 s, then an OSError traceback
+    import time
+
+    from pgmpy_mixture.adapters.dask import dask_client
+    from pgmpy_mixture.cli import main
+    from pgmpy_mixture.errors import ParameterError
+
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    started = time.perf_counter()
+    with pytest.raises(ParameterError, match=rf"cannot connect to the Dask scheduler at '{address}'"):
+        with dask_client(address):
+            pass
+    pd.DataFrame({"Pollution": ["low"]}).to_csv(tmp_path / "x.csv", index=False)
+    assert main(["disentangle", "--model", "example:cancer", "--data", str(tmp_path / "x.csv"), "--dask",
+                 address]) == 2
+    assert f"cannot connect to the Dask scheduler at '{address}'" in capsys.readouterr().err
+    assert time.perf_counter() - started < 10  # both attempts together: no 30 s retry loop
+
+
+@pytest.mark.parametrize("address", ["scheduler", "tcp://host", "tcp://host:port", "host:0", "", 8786])
+def test_a_malformed_scheduler_address_is_a_parameter_error(address):
+    from pgmpy_mixture.adapters.dask import check_scheduler_address
+    from pgmpy_mixture.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="scheduler"):
+        check_scheduler_address(address)
+
+
+def test_dask_reads_files_as_text_and_names_a_corrupt_file(tmp_path):
+    from pgmpy_mixture.adapters.dask import read_files
+    from pgmpy_mixture.errors import DataFileError
+
+    (tmp_path / "a.csv").write_text("DuctFlow\nNone\nNA\n")
+    assert read_files([tmp_path / "a.csv"]).compute()["DuctFlow"].tolist() == ["None", "NA"]
+    pd.DataFrame({"A": ["x"]}).to_parquet(tmp_path / "good.parquet", index=False)
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(DataFileError, match=r"cannot read '.*bad\.parquet' as Parquet"):
+        read_files([tmp_path / "good.parquet", tmp_path / "bad.parquet"])

@@ -419,3 +419,47 @@ def test_non_string_variable_names_are_refused_naming_the_variable():
                    TabularCPD(1, 2, [[0.9, 0.2], [0.1, 0.8]], evidence=[0], evidence_card=[2]))
     with pytest.raises(ModelError, match="variable 0 has type int, not str"):
         network_from_pgmpy(model)
+
+
+# ------------------------------------------------------------------------------------ paths go where a DataFrame goes
+@pytest.fixture
+def insurance_files(tmp_path):
+    """Samples of a mixture on pgmpy's insurance network (the state name 'None' included), as files."""
+    model = load_example("insurance")
+    net = network_from_pgmpy(model)
+    frame, _ = sample_frame(net, [{}, {"Accident": "None"}], [0.7, 0.3], 20_000, rng=3)
+    obs, _ = sample_frame(net, [{}], [1.0], 20_000, rng=4)
+    frame.to_csv(tmp_path / "mix.csv", index=False)
+    for i in range(2):
+        frame.iloc[i * 10_000 : (i + 1) * 10_000].to_csv(tmp_path / f"part-{i}.csv", index=False)
+    obs.to_csv(tmp_path / "obs.csv", index=False)
+    return model, frame, obs, tmp_path
+
+
+@pytest.mark.filterwarnings("ignore::pgmpy_mixture.errors.AssumptionWarning")  # insurance has zero CPD entries
+def test_paths_and_globs_go_wherever_a_dataframe_goes(insurance_files):
+    # before: the state name 'None' in a CSV path was read as a missing value, and observational= refused a path
+    from pathlib import Path
+
+    model, frame, obs, folder = insurance_files
+    want = model.disentangle_mixture(frame, method="paper")
+    for data in (str(folder / "mix.csv"), Path(folder / "mix.csv"), str(folder / "part-*.csv")):
+        got = model.disentangle_mixture(data, method="paper")
+        assert got.sample_size == want.sample_size == 20_000
+        assert [(c.label, c.weight) for c in got] == [(c.label, c.weight) for c in want]
+    with_obs = model.disentangle_mixture(frame, observational=obs, method="paper")
+    from_paths = pgmpy_mixture.disentangle_mixture(model, str(folder / "mix.csv"),
+                                                   observational=str(folder / "obs.csv"), method="paper")
+    assert [(c.label, c.weight) for c in from_paths] == [(c.label, c.weight) for c in with_obs]
+    assert from_paths.options["observational_samples"] == 20_000
+
+
+def test_a_missing_file_is_our_error_naming_the_path(insurance_files):
+    model, frame, _, folder = insurance_files
+    missing = str(folder / "nosuch.csv")
+    with pytest.raises(DataTypeError, match=rf"'{missing}' names no file"):
+        model.disentangle_mixture(missing)
+    with pytest.raises(DataTypeError, match=rf"observational samples: data '{missing}' names no file"):
+        model.disentangle_mixture(frame, observational=missing)
+    with pytest.raises(DataTypeError, match=r"observational must be observational samples"):
+        model.disentangle_mixture(frame, observational=[1, 2])

@@ -16,6 +16,7 @@ from pgmpy_mixture.data.ingest import align_count_table, marginals_from_counts, 
 from pgmpy_mixture.data.packing import KeyLayout, sum_by_key
 from pgmpy_mixture.data.streaming import CountAccumulator, count_chunks, count_files, iter_file_chunks, resolve_paths
 from pgmpy_mixture.errors import (
+    DataFileError,
     DataTypeError,
     DataValueError,
     MissingDependencyError,
@@ -231,8 +232,9 @@ def test_file_resolution_errors(tmp_path):
         resolve_paths(str(tmp_path / "data.txt"))
     with pytest.raises(DataValueError, match="has no Parquet or CSV files"):
         resolve_paths(tmp_path)
-    with pytest.raises(DataValueError, match="chunksize must be a positive"):
-        list(iter_file_chunks([tmp_path / "a.csv"], chunksize=0))
+    for bad in (0, -1, 1.5, "x", True, None):  # a parameter, not data: ParameterError naming it
+        with pytest.raises(ParameterError, match=r"chunksize must be an integer >= 1, got"):
+            list(iter_file_chunks([tmp_path / "a.csv"], chunksize=bad))
 
 
 def test_missing_pyarrow_names_the_extra(tmp_path, monkeypatch):
@@ -281,3 +283,100 @@ def test_marginals_from_counts_and_chunks():
         for s in names:
             assert marg[v][s] == pytest.approx(freq.get(s, 0.0), abs=1e-12)
     assert to_marginals(chunks_of(frame, [50] * 4), variables, states) == marg
+
+
+# ------------------------------------------------------------------------------------------ files that cannot be read
+def _parts(tmp_path, good: int = 2):
+    frame = pd.DataFrame({"A": ["x", "y", "x"], "B": ["u", "u", "v"]})
+    for i in range(good):
+        frame.to_parquet(tmp_path / f"part-{i}.parquet", index=False)
+    return frame
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_corrupt_parquet_is_our_error_naming_the_file(tmp_path, damage):
+    # before: pyarrow's ArrowInvalid ("Parquet magic bytes not found in footer"), naming no file
+    pytest.importorskip("pyarrow")
+    _parts(tmp_path)
+    whole = (tmp_path / "part-0.parquet").read_bytes()
+    bad = tmp_path / "part-9.parquet"
+    bad.write_bytes({"garbage": b"this is not parquet", "truncated": whole[: len(whole) // 2], "empty": b""}[damage])
+    for source in (str(bad), str(tmp_path / "part-*.parquet"), str(tmp_path), [str(tmp_path / "part-0.parquet"), bad]):
+        for progress in (False, True):
+            with pytest.raises(DataFileError, match=r"cannot read '.*part-9\.parquet' as Parquet") as info:
+                to_count_table(source, ["A", "B"], [["x", "y"], ["u", "v"]], progress=progress)
+            assert isinstance(info.value, DataValueError)
+
+
+@pytest.mark.parametrize("content", [b"A,B\nx,u\n\xff\xfe\xfa,u\n", b"\x1f\x8b\x08\x00broken gzip"])
+def test_undecodable_csv_is_our_error_naming_the_file(tmp_path, content):
+    path = tmp_path / ("bad.csv.gz" if content.startswith(b"\x1f\x8b") else "bad.csv")
+    path.write_bytes(content)
+    with pytest.raises(DataFileError, match=rf"cannot read '.*{path.name}' as CSV"):
+        to_count_table(str(path), ["A", "B"], [["x", "y"], ["u", "v"]])
+
+
+def test_csv_files_are_read_as_text_like_the_command_line(tmp_path):
+    # before: pandas' default parsing turned the state names None and NA into missing values and 01 into 1
+    path = tmp_path / "d.csv"
+    path.write_text("DuctFlow,Code,n\nNone,01,2\nNA,10,3\nNone,01,1\n")
+    table = to_count_table(str(path), ["DuctFlow", "Code"], [["None", "NA"], ["01", "10"]], weights="n")
+    assert table.codes.tolist() == [[0, 0], [1, 1]] and table.weights.tolist() == [3.0, 3.0]
+    path.write_text("DuctFlow,Code\nNone,01\n,10\n")
+    with pytest.raises(DataValueError, match=r"'DuctFlow'.*row 1"):  # an empty cell is still a missing value
+        to_count_table(str(path), ["DuctFlow", "Code"], [["None", "NA"], ["01", "10"]])
+
+
+# ------------------------------------------------------------------------------------------ the readers' arguments
+@pytest.mark.parametrize(
+    ("variables", "states", "message"),
+    [
+        (["A", "B"], [["x", "y"]], r"states has 1 entries for 2 variables: the states of 'B' are missing"),
+        (["A", "B"], [["x"], ["u"], ["w"]], r"states has 3 entries for 2 variables"),
+        (["A", "B", "A"], [["x", "y"], ["u", "v"], ["x", "y"]], r"variables lists 'A' more than once"),
+        (["A", "B"], [["x", "x"], ["u", "v"]], r"variable 'A' lists state 'x' more than once"),
+        (["A", "B"], [[], ["u", "v"]], r"variable 'A' has no states"),
+        (["A", "B"], ["xy", ["u", "v"]], r"the states of variable 'A' must be a sequence"),
+        ("AB", [["x"], ["u"]], r"variables must be a sequence"),
+        ([], [], r"variables is empty"),
+        (["A", 2], [["x"], ["u"]], r"variable names must be strings, got 2"),
+        (["A", "B"], {"A": ["x"], "B": ["u"]}, r"states must be a sequence"),
+    ],
+)
+def test_bad_variables_or_states_are_parameter_errors_for_every_reader(variables, states, message):
+    # before: zip()'s "argument 2 is shorter than argument 1", or duplicates accepted and counted twice
+    frame = pd.DataFrame({"A": ["x", "y"], "B": ["u", "v"]})
+    readers = [
+        lambda: to_count_table(frame, variables, states),
+        lambda: to_count_table(iter([frame]), variables, states),
+        lambda: to_marginals(frame, variables, states),
+        lambda: count_chunks([frame], variables, states),
+        lambda: CountAccumulator(variables, states),
+    ]
+    for read in readers:
+        with pytest.raises(ParameterError, match=message):
+            read()
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "x", True, None])
+def test_bad_chunksize_is_a_parameter_error(tmp_path, bad):
+    pd.DataFrame({"A": ["x"]}).to_csv(tmp_path / "a.csv", index=False)
+    for read in (to_count_table, to_marginals, count_files):
+        with pytest.raises(ParameterError, match=r"chunksize must be an integer >= 1"):
+            read(str(tmp_path / "a.csv"), ["A"], [["x"]], chunksize=bad)
+
+
+def test_bad_weights_name_and_progress_are_parameter_errors():
+    frame = pd.DataFrame({"A": ["x"], "n": [1]})
+    with pytest.raises(ParameterError, match=r"weights must be None or the name of a column.*\['n'\]"):
+        to_count_table(frame, ["A"], [["x"]], weights=["n"])
+    with pytest.raises(ParameterError, match=r"progress must be True or False, got 'yes'"):
+        to_count_table(frame, ["A"], [["x"]], progress="yes")
+
+
+def test_a_missing_file_names_the_path(tmp_path):
+    missing = str(tmp_path / "nosuch.csv")
+    with pytest.raises(DataTypeError, match=rf"data '{missing}' names no file: no such file or directory"):
+        to_count_table(missing, ["A"], [["x"]])
+    with pytest.raises(DataTypeError, match=r"'nosuch\.csv' names no file.*relative to the working directory"):
+        to_count_table("nosuch.csv", ["A"], [["x"]])
