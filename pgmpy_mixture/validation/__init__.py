@@ -19,11 +19,16 @@ from pgmpy_mixture.validation.encoding import (
     state_codes,
 )
 from pgmpy_mixture.validation.frames import (
+    EXACT_SUM_TOLERANCE,
+    PROBABILITY_SUM_TOLERANCE,
     PROBABILITY_TOLERANCE,
+    SMALLEST_FRACTIONAL_SAMPLE,
     check_columns,
     check_dataframe,
+    check_weight_total,
     check_weights,
     empty_data_error,
+    frequency_sample_size,
     is_probability_table,
     weights_are_probabilities,
     zero_weights_error,
@@ -45,9 +50,12 @@ from pgmpy_mixture.validation.parameters import (
 )
 
 __all__ = [
+    "EXACT_SUM_TOLERANCE",
     "MARGINAL_SUM_TOLERANCE",
     "Option",
+    "PROBABILITY_SUM_TOLERANCE",
     "PROBABILITY_TOLERANCE",
+    "SMALLEST_FRACTIONAL_SAMPLE",
     "RESHAPE_HINT",
     "check_choice",
     "check_columns",
@@ -60,11 +68,13 @@ __all__ = [
     "check_prediction_matrix",
     "check_probability",
     "check_test_level",
+    "check_weight_total",
     "check_weights",
     "empty_data_error",
     "encode_column",
     "encode_samples",
     "error_witnesses",
+    "frequency_sample_size",
     "is_probability_table",
     "raise_first_error",
     "smallest_code_dtype",
