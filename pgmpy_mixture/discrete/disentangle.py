@@ -39,15 +39,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pgmpy_mixture.errors import ExclusionWarning, ParameterError, PositivityWarning, warn_at_caller
+from pgmpy_mixture.errors import (
+    EstimationWarning,
+    ExclusionWarning,
+    ParameterError,
+    PositivityWarning,
+    warn_at_caller,
+)
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.model.oracle import DistributionOracle
 from pgmpy_mixture.result import Component, MixtureResult
+from pgmpy_mixture.validation import frequency_sample_size
 
 __all__ = ["disentangle_exact", "disentangle_paper", "solve_base_system"]
 
 FEASIBILITY_TOLERANCE = 1e-10
 VERIFICATION_TOLERANCE = 1e-6
+#: The exact method's weights summing to 1 within this (before normalisation) are consistent with exact input.
+INEXACT_WEIGHT_SUM = 1e-6
 
 
 # ---------------------------------------------------------------------- Lemma 4.1
@@ -376,12 +385,44 @@ def _run_steps(oracle: DistributionOracle, *, exact: bool, threshold: float, pro
     return run
 
 
+def _inexact_input(run: _Run, total: float, oracle: DistributionOracle) -> None:
+    """Report a table given as exact that no exclusion-satisfying mixture explains: sampled frequencies passed as
+    probabilities (a normalised GROUP BY) are the usual cause, and a 1/N lattice gives their sample size away."""
+    if getattr(oracle, "sample_size", None) is not None:
+        return  # samples given to 'exact' are reported where they are passed
+    if abs(total - 1.0) <= INEXACT_WEIGHT_SUM and run.max_verification_error <= VERIFICATION_TOLERANCE:
+        return
+    message = (
+        f"the input is not an exact mixture of interventions on this network: the recovered weights summed to "
+        f"{total:.6g} before they were normalised to 1, and the largest relative residual is "
+        f"{run.max_verification_error:.3g} (rounding alone stays below {VERIFICATION_TOLERANCE:g}); method 'exact' "
+        "takes every difference for signal."
+    )
+    counts = getattr(oracle, "counts", None)
+    n = frequency_sample_size(counts.weights) if counts is not None else None
+    if n is not None:
+        message += (
+            f" Its probabilities are whole multiples of 1/{n}: they look like the relative frequencies of {n} "
+            f"samples. Pass the counts instead (weights= a column of counts: these probabilities times {n}), so "
+            "that a method for samples runs ('likelihood', the default)."
+        )
+    else:
+        message += " If these are estimated frequencies, pass the sample counts with weights= instead."
+    run.report(message, EstimationWarning)
+
+
 def _result(run: _Run, method: str, options: dict, oracle: DistributionOracle, started: float) -> MixtureResult:
     net = run.network
     weights = run.weights
     total = float(weights.sum())
-    if not run.exact and total > 0:
+    if run.exact:
+        _inexact_input(run, total, oracle)
+    if total > 0:  # a result's weights sum to 1 (the sum before is in the diagnostics)
         weights = weights / total
+    counts = getattr(oracle, "counts", None)
+    note = counts.distribution_note if counts is not None else None
+    if note is not None:
+        run.messages.append(note)
     components = [Component(net.decode_target(t), float(w)) for t, w in zip(run.targets, weights, strict=True)]
     diagnostics = {
         "run_time_seconds": time.perf_counter() - started,
@@ -416,7 +457,10 @@ def disentangle_exact(oracle: DistributionOracle, *, tolerance: float = 1e-10, p
     is smoothed; coefficients at or below ``tolerance`` are treated as zero. Violations of positivity
     (Assumption 3.2) or exclusion (Assumption 3.1) are reported with a
     :class:`~pgmpy_mixture.errors.PositivityWarning` / :class:`~pgmpy_mixture.errors.ExclusionWarning`
-    naming the variable (also kept in ``result.warnings``); the run still returns its best effort.
+    naming the variable (also kept in ``result.warnings``); the run still returns its best effort, with weights
+    normalised to sum to 1. A table that is not an exact mixture (the weights sum to more than 1, or the per-step
+    verification fails) is reported with an :class:`~pgmpy_mixture.errors.EstimationWarning`, which points to
+    sampled frequencies passed as probabilities when the table lies on a ``1/N`` lattice.
 
     Parameters
     ----------
