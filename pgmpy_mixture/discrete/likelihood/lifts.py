@@ -18,11 +18,12 @@ After the variables ``V_1..V_{j-1}`` the targets ``s_i`` with weights ``mu_i`` e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from pgmpy_mixture.discrete.likelihood.cells import cells_of
+from pgmpy_mixture.discrete.likelihood.identify import canonical_lifts
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty
 from pgmpy_mixture.discrete.likelihood.problem import LiftFit, LiftProblem, extend_prefix
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights
@@ -53,18 +54,26 @@ class LiftState:
     """The recursion after a prefix of the variables.
 
     ``targets`` (encoded, one row per target) with weights ``mu`` and their likelihoods ``entries`` over the
-    distinct prefix rows (ratios to the observational prefix likelihood ``exp(log_obs)``); ``prefix_id`` maps
-    every distinct row of the data to its prefix; ``excluded`` the state chosen as never intervened on per
-    lifted variable; ``cpds`` the CPDs re-fitted jointly (``None`` unless ``joint_cpds``).
+    distinct prefix rows (ratios to the reference likelihood ``exp(log_ref)``: the product of the prefix row's
+    positive CPD factors, which is the observational likelihood when positivity holds); ``impossible`` marks the
+    prefix rows with a zero CPD factor (observational likelihood zero); ``prefix_id`` maps every distinct row of
+    the data to its prefix; ``excluded`` the state chosen as never intervened on per lifted variable; ``cpds`` the
+    CPDs re-fitted jointly (``None`` unless ``joint_cpds``); ``unidentified`` the lifts the data do not identify
+    (positivity fails, :mod:`~pgmpy_mixture.discrete.likelihood.identify`): the prefix target, the variable and the
+    states of its interventions that could take some of its weight; ``residual`` the largest residual of a lift on
+    exact input (rounding when the input is an exact mixture) and the variable where it occurred.
     """
 
     targets: np.ndarray
     mu: np.ndarray
     entries: ComponentLikelihoods
-    log_obs: np.ndarray
+    log_ref: np.ndarray
     prefix_id: np.ndarray
     excluded: np.ndarray
     cpds: list[np.ndarray] | None
+    impossible: np.ndarray
+    unidentified: list[tuple[np.ndarray, int, tuple[int, ...]]] = field(default_factory=list)
+    residual: tuple[float, int] = (0.0, -1)  # exact input: the largest residual of Equation 5 and its variable
 
 
 def start_state(prepared: PreparedInput) -> LiftState:
@@ -91,10 +100,11 @@ def start_state(prepared: PreparedInput) -> LiftState:
         targets=np.full((1, n_vars), NOT_INTERVENED, dtype=np.int64),
         mu=np.array([1.0]),
         entries=ComponentLikelihoods(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1), 1, 1),
-        log_obs=np.zeros(1),
+        log_ref=np.zeros(1),
         prefix_id=np.zeros(prepared.codes.shape[0], dtype=np.int64),
         excluded=np.zeros(n_vars, dtype=np.int64),
         cpds=cpds,
+        impossible=np.zeros(1, dtype=bool),
     )
 
 
@@ -152,15 +162,19 @@ def _lift_problem(prepared: PreparedInput, state: LiftState, j: int, settings: L
     parent = uniq // k
     n_pref = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=uniq.size)
     cells = cells_of(network, codes[first], j)
-    log_p_row = np.log(cells.p)[cells.inverse]
-    state.log_obs = state.log_obs[parent] + log_p_row
+    # the reference likelihood gains the row's CPD factor, or nothing where that factor is zero (the row is then
+    # impossible without an intervention, and only the components that explain it have likelihood entries)
+    possible = cells.p > 0
+    log_p_row = np.log(np.where(possible, cells.p, 1.0))[cells.inverse]
+    state.log_ref = state.log_ref[parent] + log_p_row
+    state.impossible = state.impossible[parent] | ~possible[cells.inverse]
     obs_counts = None
     if prepared.joint:
         columns = list(network.parents[j]) + [j]
         full = cpd_counts(prepared.obs_codes, prepared.obs_weights, columns, network.cardinalities[columns])
         obs_counts = full[cells.pa_index]
     return LiftProblem(
-        cells, extend_prefix(state.entries, parent, log_p_row), state.log_obs, n_pref, uniq % k,
+        cells, extend_prefix(state.entries, parent, log_p_row), state.log_ref, n_pref, uniq % k,
         obs_counts=obs_counts, delta=settings.delta, prior=settings.prior,
     )
 
@@ -180,13 +194,22 @@ def _choose_exclusion(
             step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), n_choice, prefix_counts=first)
             for e in range(k)
         ]
-        best = int(np.argmax([f.loglik for f in fits]))
+        best = _best_fit(fits)
         fits[best] = step.fit(
             fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
             p_start=(fits[best].p, fits[best].pa_probs),
         )
-    e_star = int(np.argmax([f.loglik for f in fits]))
+    e_star = _best_fit(fits)
     return e_star, fits[e_star]
+
+
+def _best_fit(fits: list[LiftFit]) -> int:
+    """The fit of largest log-likelihood; when every fit leaves some rows unexplained (likelihood zero), the one
+    leaving the fewest, then the best on the rest."""
+    logliks = np.array([f.loglik for f in fits])
+    if np.isneginf(logliks).all():
+        return min(range(len(fits)), key=lambda e: (fits[e].unexplained, -fits[e].explained_loglik, e))
+    return int(np.argmax(logliks))
 
 
 def _prune_children(
@@ -218,6 +241,16 @@ def _prune_children(
     return keep, fit
 
 
+def _canonical(step: LiftProblem, fit: LiftFit) -> tuple[LiftFit, list]:
+    """The fit moved to the canonical end of every lift the rows do not pin down, and those lifts
+    (:func:`~pgmpy_mixture.discrete.likelihood.identify.canonical_lifts`); only where ``V_j``'s CPD has a zero."""
+    pa_probs = step.cells.pa_probs if fit.pa_probs is None else fit.pa_probs
+    if not (pa_probs <= 0).any():  # positivity: Lemma 4.1 pins every lift down
+        return fit, []
+    theta, notes = canonical_lifts(fit.theta, fit.mu, step.pair_b, step.pair_pa, pa_probs)
+    return replace(fit, theta=theta), notes
+
+
 def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: LiftSettings) -> LiftState:
     """Lift the targets of ``state`` to variable ``j`` (exclusion choice, pruning, elimination, refinement).
 
@@ -246,7 +279,17 @@ def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: L
     n_refine = max(2, budget // 2) if settings.refine_steps is None else settings.refine_steps
 
     state.excluded[j], fit = _choose_exclusion(step, state.mu, k, exact, n_choice, outer)
+    # without positivity some lifts are a segment of equally good fits (identify.py): test the children at the
+    # segment's end with the most weight on the un-lifted target, and return there after the tests
+    fit, _ = _canonical(step, fit)
     keep, fit = _prune_children(step, fit, prepared, settings, n_refine)
+    fit, notes = _canonical(step, fit)
+    if notes:
+        keep[:, 0] |= fit.theta[:, 0] > 0  # following the CPD is always allowed, even where the test dropped it
+        keep &= fit.theta > 0
+        state.unidentified += [(state.targets[n.target].copy(), j, n.states) for n in notes]
+    if exact and -fit.loglik > state.residual[0]:  # on exact input the lift fits every prefix row up to rounding
+        state.residual = (-fit.loglik, j)
 
     g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
     new_targets = state.targets[g_idx].copy()
