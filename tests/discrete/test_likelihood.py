@@ -219,3 +219,20 @@ def test_rows_impossible_under_the_observational_cpds_are_measured_and_reported(
     clean = disentangle_likelihood(positive, CountTable.from_codes(sample, positive.variables, positive.states))
     assert clean.diagnostics["impossible_rows_share"] == 0.0
     assert not any("impossible" in w for w in clean.warnings)
+
+
+def test_a_weight_worth_less_than_half_a_row_is_dropped():
+    # failed before: the polish left 4.7e-14 on a component the data do not need (shown as weight 0.0000)
+    from pgmpy_mixture.discrete.likelihood.polish import polish_weights
+    from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+
+    # component 0 explains both rows, component 1 only row 0: the MLE puts everything on component 0
+    lik = ComponentLikelihoods(np.array([0, 0, 1]), np.array([0, 1, 0]), np.zeros(3), 2, 2)
+    out = polish_weights(lik, np.array([50.0, 50.0]), np.array([0.5, 0.5]), exact=False, epsilon=0.0,
+                         polish_steps=30, newton_steps=20)
+    assert out.keep.tolist() == [0] and out.mu.tolist() == [1.0]
+    # a component that alone explains one row keeps its weight of one row
+    lik = ComponentLikelihoods(np.array([0, 1]), np.array([0, 1]), np.zeros(2), 2, 2)
+    out = polish_weights(lik, np.array([99.0, 1.0]), np.array([0.5, 0.5]), exact=False, epsilon=0.0,
+                         polish_steps=30, newton_steps=20)
+    assert out.keep.tolist() == [0, 1] and out.mu[1] == pytest.approx(0.01)
