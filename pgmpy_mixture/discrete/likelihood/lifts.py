@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from pgmpy_mixture.discrete.likelihood.cells import cells_of
+from pgmpy_mixture.discrete.likelihood.cells import LiftCounts, cells_of, expected_counts
 from pgmpy_mixture.discrete.likelihood.identify import canonical_lifts
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty
 from pgmpy_mixture.discrete.likelihood.problem import LiftFit, LiftProblem, extend_prefix
@@ -33,6 +33,7 @@ from pgmpy_mixture.model.network import NOT_INTERVENED
 __all__ = ["LiftSettings", "LiftState", "backward_elimination", "lift_variable", "start_state"]
 
 _WORK_BUDGET = 1.2e7  # EM iterations per lift ~ budget / stored likelihood entries, between 4 and 100
+_EXCLUSION_CANDIDATES = 16  # a variable with more states tries this many as the excluded one
 
 
 @dataclass(frozen=True)
@@ -184,23 +185,37 @@ def _choose_exclusion(
 ) -> tuple[int, LiftFit]:
     """Stage 1: the excluded state of ``V_j`` whose lifts fit best, and those lifts."""
     q = mu.size
+    first = step.prefix_counts(mu) if not exact or k > _EXCLUSION_CANDIDATES else None
+    candidates = np.arange(k) if first is None else _exclusion_candidates(first, step.cells.pa_probs)
     allowed_e = np.ones((k, k + 1), dtype=bool)
     allowed_e[np.arange(k), 1 + np.arange(k)] = False
     if exact:
-        fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in range(k)]
+        fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in candidates]
     else:
-        first = step.prefix_counts(mu)
         fits = [
             step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), n_choice, prefix_counts=first)
-            for e in range(k)
+            for e in candidates
         ]
         best = _best_fit(fits)
         fits[best] = step.fit(
             fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
             p_start=(fits[best].p, fits[best].pa_probs),
         )
-    e_star = _best_fit(fits)
-    return e_star, fits[e_star]
+    best = _best_fit(fits)
+    return int(candidates[best]), fits[best]
+
+
+def _exclusion_candidates(first: LiftCounts, pa_probs: np.ndarray) -> np.ndarray:
+    """The states tried as the excluded one: all of them, or for a variable with many states the
+    :data:`_EXCLUSION_CANDIDATES` whose pooled count falls furthest below what the CPD predicts (the excluded state
+    has no intervention, so its ratio of observed to predicted count is the smallest, as in the moment start)."""
+    k = first.k
+    if k <= _EXCLUSION_CANDIDATES:
+        return np.arange(k)
+    observed = np.bincount(first.v, weights=first.c, minlength=k)
+    predicted = expected_counts(first, pa_probs).sum(axis=0)
+    ratio = observed / np.maximum(predicted, 1e-300)
+    return np.sort(np.argsort(ratio, kind="stable")[:_EXCLUSION_CANDIDATES])
 
 
 def _best_fit(fits: list[LiftFit]) -> int:
