@@ -60,7 +60,23 @@ INEXACT_WEIGHT_SUM = 1e-6
 
 
 # ---------------------------------------------------------------------- Lemma 4.1
+_BATCH_BYTES = 64 * 2**20  # candidates of the Lemma 4.1 systems solved at once
+
+
 def _solve_batch(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_solve_rows` in blocks of rows whose ``(rows, k, k)`` candidates fit in 64 MiB (rows are independent,
+    so a variable with a thousand states needs memory for a few systems at a time, not for all of them)."""
+    g, k = a.shape
+    rows = max(1, _BATCH_BYTES // (4 * 8 * k * k))
+    if g <= rows:
+        return _solve_rows(a, b, c, tolerance)
+    parts = [_solve_rows(a[i:i + rows], b[i:i + rows], c[i:i + rows], tolerance) for i in range(0, g, rows)]
+    return tuple(np.concatenate([p[n] for p in parts]) for n in range(3))  # type: ignore[return-value]
+
+
+def _solve_rows(
     a: np.ndarray, b: np.ndarray, c: np.ndarray, tolerance: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lemma 4.1 for a batch of systems ``(c I - a 1^T) x = b`` (rows of ``a``, ``b``; ``c`` per row).

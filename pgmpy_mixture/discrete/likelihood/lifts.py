@@ -176,7 +176,7 @@ def _lift_problem(prepared: PreparedInput, state: LiftState, j: int, settings: L
         obs_counts = full[cells.pa_index]
     return LiftProblem(
         cells, extend_prefix(state.entries, parent, log_p_row), state.log_ref, n_pref, uniq % k,
-        obs_counts=obs_counts, delta=settings.delta, prior=settings.prior,
+        obs_counts=obs_counts, delta=settings.delta, prior=settings.prior, variable=network.variables[j],
     )
 
 

@@ -23,6 +23,8 @@ import numpy as np
 
 from pgmpy_mixture.discrete.likelihood.cells import Cells, LiftCounts, fit_lifts, lift_loglik
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+from pgmpy_mixture.errors import DataValueError
+from pgmpy_mixture.validation import check_allocation
 
 __all__ = ["LiftFit", "LiftProblem", "extend_prefix"]
 
@@ -67,7 +69,9 @@ class LiftProblem:
         obs_counts: np.ndarray | None = None,
         delta: float | None = 0.0,
         prior: float = 1.0,
+        variable: str = "V_j",
     ):
+        self.variable = variable
         self.prior = prior
         self.obs_counts = obs_counts  # (n_pa, k) observational counts of V_j: the CPD is then fitted jointly
         self.delta = delta
@@ -200,6 +204,9 @@ class LiftProblem:
         """
         e = self.entries
         g_all, c_all = np.nonzero(allowed)
+        check_allocation(3 * 8 * (e.n_rows + 1) * g_all.size,
+                         f"the exact lift of {self.variable!r} ({e.n_rows} table rows x {g_all.size} children)",
+                         hint="pass samples (counts) instead of an exact table this large", error=DataValueError)
         prob = self.values * np.exp(self.log_ref[e.row])  # P_{s_i}(r_{<j})
         design = np.zeros((e.n_rows, g_all.size))
         bounds = e.slices()
