@@ -182,6 +182,8 @@ class _Run:
     n_clipped: int = 0
     n_exclusion_fixes: int = 0
     n_candidates: int = 0
+    sample_size: float | None = None
+    starved: dict[str, int] = field(default_factory=dict)  # variable -> lifts resting on < 1 expected sample
 
     def report(self, message: str, category: type[Warning]) -> None:
         if message not in self.messages:
@@ -260,6 +262,10 @@ def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
         a = a_all[ok]
         delta = p_mix[ok] - (rest @ c_other[:, ok])[:, None] * a - c_other[:, ok].T @ x
         c = diag[ok]
+        if run.sample_size is not None:  # expected samples at the settings of each lift (mu_i P_{s_i}(u_i) M)
+            starved = int((run.sample_size * mu[ok] * c < 1.0).sum())
+            if starved:
+                run.starved[var] = run.starved.get(var, 0) + starved
         b = delta / c[:, None] - mu[ok, None] * a
         sol, res, feasible = _solve_batch(a, b, np.ones(ok.size), FEASIBILITY_TOLERANCE)
         run.n_candidates += ok.size * k
@@ -386,6 +392,7 @@ def _run_steps(oracle: DistributionOracle, *, exact: bool, threshold: float, pro
         targets=np.full((1, n), NOT_INTERVENED, dtype=np.int64),
         weights=np.ones(1),
         excluded=np.full(n, -1, dtype=np.int64),
+        sample_size=getattr(oracle, "sample_size", None),
     )
     for message in _positivity_messages(net):
         run.report(message, PositivityWarning)
@@ -399,6 +406,22 @@ def _run_steps(oracle: DistributionOracle, *, exact: bool, threshold: float, pro
         if exact:
             _verify(run, oracle, j)
     return run
+
+
+def _starved_lifts(run: _Run) -> None:
+    """Report lifts whose settings ``v_{i,l}`` expect fewer than one sample: Equation 5 then rests on sampling noise
+    (the full prefix settings of Algorithm 1 grow rarer with every variable)."""
+    if not run.starved:
+        return
+    first = next(iter(run.starved))
+    lifts = sum(run.starved.values())
+    run.report(
+        f"DISENTANGLE-FINITE: {lifts} lift(s) at {len(run.starved)} variable(s), from {first!r} on, rest on settings "
+        f"that expect fewer than one of the {run.sample_size:g} samples (mu_i P_s_i(u_i) M < 1), so their targets and "
+        "weights follow sampling noise: the settings of Algorithm 1 fix every earlier variable and grow rarer with "
+        "each one; use more samples, or method 'likelihood' (the default), which fits every lift to all rows",
+        EstimationWarning,
+    )
 
 
 def _inexact_input(run: _Run, total: float, oracle: DistributionOracle) -> None:
@@ -433,6 +456,8 @@ def _result(run: _Run, method: str, options: dict, oracle: DistributionOracle, s
     total = float(weights.sum())
     if run.exact:
         _inexact_input(run, total, oracle)
+    else:
+        _starved_lifts(run)
     if total > 0:  # a result's weights sum to 1 (the sum before is in the diagnostics)
         weights = weights / total
     counts = getattr(oracle, "counts", None)
