@@ -236,3 +236,36 @@ def test_a_weight_worth_less_than_half_a_row_is_dropped():
     out = polish_weights(lik, np.array([99.0, 1.0]), np.array([0.5, 0.5]), exact=False, epsilon=0.0,
                          polish_steps=30, newton_steps=20)
     assert out.keep.tolist() == [0, 1] and out.mu[1] == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_nearly_deterministic_cpd_does_not_make_every_target_an_intervention(seed):
+    # failed before: B is b2 with probability 0.9998 whatever A is; its rare states were seen about twice, the
+    # excluded state chosen was one seen 0 times, so theta_0 = 0 and every target became do(..., B=b2) (barley)
+    from pgmpy_mixture.model.network import CausalNetwork
+
+    net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]}, {"B": ["A"]},
+                                    {"A": np.array([0.3, 0.3, 0.4]), "B": np.tile([1e-4, 1e-4, 0.9998], (3, 1))})
+    codes, _ = sample_mixture(net, net.encode_targets([{}, {"A": "a1"}]), np.array([0.6, 0.4]), 20000, rng=seed)
+    result = disentangle_likelihood(net, CountTable.from_codes(codes, net.variables, net.states))
+    assert {c.label for c in result} == {"observational", "do(A=a1)"}
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_mildew_runs_without_numpy_warnings():
+    # failed before: "invalid value encountered in multiply" in the Newton step (w = c / mix**2 overflowed next to
+    # a cell of CPD probability 0)
+    import warnings as pywarnings
+
+    from pgmpy_mixture.discrete.simulate import random_mixture, sample_frame
+    from pgmpy_mixture.model.examples import load_example_network
+
+    network = load_example_network("mildew")
+    rng = np.random.default_rng(0)
+    spec = random_mixture(network, n_targets=5, max_target_size=2, rng=rng)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 5000, rng=rng)
+    table = CountTable.from_frame(frame, network.variables, network.states)
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", UserWarning)
+        result = disentangle_likelihood(network, table)
+    assert result.weights.sum() == pytest.approx(1.0)

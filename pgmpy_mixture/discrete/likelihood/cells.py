@@ -28,6 +28,7 @@ _TINY = 1e-300
 _EM_STEPS = 30
 _NEWTON_STEPS = 40
 _DENSE_STATES = 16  # more states than this: the Newton system is solved by its arrow structure
+_HUGE = 1e300
 
 
 def cpd_cell_index(network: CausalNetwork, codes: np.ndarray, j: int) -> np.ndarray:
@@ -275,10 +276,13 @@ def _newton(sp: LiftCounts, theta: np.ndarray, free: np.ndarray) -> np.ndarray:
         mix = sub.mix(th)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(mix > 0, sub.c / mix, 0.0)
-            w = np.where(mix > 0, sub.c / mix**2, 0.0)
+            # capped: a cell the current fit makes nearly impossible (mix**2 underflows) would make the system inf
+            w = np.minimum(np.where(mix > 0, sub.c / mix**2, 0.0), _HUGE)
         grad = np.concatenate([sub.per_problem(r * sub.p)[:, None], sub.per_state(r)], axis=1)
-        h00 = sub.per_problem(w * sub.p * sub.p)
-        cross = sub.per_state(w * sub.p)
+        with np.errstate(invalid="ignore"):  # a cell of CPD probability 0 adds nothing, even where w overflows
+            wp = np.where(sub.p > 0, w * sub.p, 0.0)
+        h00 = sub.per_problem(wp * sub.p)
+        cross = sub.per_state(wp)
         diag = sub.per_state(w)
         d = _kkt_direction(h00, cross, diag, grad, fr)
         # largest step keeping theta >= 0; the coordinate that hits zero leaves the free set

@@ -34,6 +34,7 @@ __all__ = ["LiftSettings", "LiftState", "backward_elimination", "lift_variable",
 
 _WORK_BUDGET = 1.2e7  # EM iterations per lift ~ budget / stored likelihood entries, between 4 and 100
 _EXCLUSION_CANDIDATES = 16  # a variable with more states tries this many as the excluded one
+_MIN_EXPECTED = 5.0  # an excluded state expecting fewer rows than this cannot measure theta_0
 
 
 @dataclass(frozen=True)
@@ -181,9 +182,15 @@ def _lift_problem(prepared: PreparedInput, state: LiftState, j: int, settings: L
 
 
 def _choose_exclusion(
-    step: LiftProblem, mu: np.ndarray, k: int, exact: bool, n_choice: int, outer: int
+    step: LiftProblem, mu: np.ndarray, k: int, exact: bool, n_choice: int, outer: int, tau: float | None = None
 ) -> tuple[int, LiftFit]:
-    """Stage 1: the excluded state of ``V_j`` whose lifts fit best, and those lifts."""
+    """Stage 1: the excluded state of ``V_j`` whose lifts fit best, and those lifts.
+
+    The excluded state measures ``theta_0`` (its rows have no intervention): when the best fit's excluded state
+    expects fewer than :data:`_MIN_EXPECTED` rows without intervention, its count is noise (a state of CPD
+    probability 1e-4 seen 0 times makes every target an intervention), and among the fits within the penalty
+    ``tau`` of the best the one whose excluded state expects the most rows is kept.
+    """
     q = mu.size
     first = step.prefix_counts(mu) if not exact or k > _EXCLUSION_CANDIDATES else None
     candidates = np.arange(k) if first is None else _exclusion_candidates(first, step.cells.pa_probs)
@@ -197,12 +204,28 @@ def _choose_exclusion(
             for e in candidates
         ]
         best = _best_fit(fits)
-        fits[best] = step.fit(
-            fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
-            p_start=(fits[best].p, fits[best].pa_probs),
+        informative = best
+        if tau is not None:
+            predicted = expected_counts(first, step.cells.pa_probs).sum(axis=0)[candidates]
+            informative = _informative_exclusion(fits, best, predicted, tau)
+        fits[informative] = step.fit(
+            fits[informative].mu, fits[informative].allowed, outer, start=fits[informative].theta,
+            p_start=(fits[informative].p, fits[informative].pa_probs),
         )
+        if informative != best:
+            return int(candidates[informative]), fits[informative]
     best = _best_fit(fits)
     return int(candidates[best]), fits[best]
+
+
+def _informative_exclusion(fits: list[LiftFit], best: int, predicted: np.ndarray, tau: float) -> int:
+    """``best``, or when its excluded state expects fewer than :data:`_MIN_EXPECTED` rows without intervention,
+    the fit within ``tau`` of its log-likelihood whose excluded state expects the most (see
+    :func:`_choose_exclusion`)."""
+    if predicted[best] >= _MIN_EXPECTED or not np.isfinite(fits[best].loglik):
+        return best
+    close = [i for i, f in enumerate(fits) if f.loglik >= fits[best].loglik - tau]
+    return max(close, key=lambda i: (predicted[i], fits[i].loglik))
 
 
 def _exclusion_candidates(first: LiftCounts, pa_probs: np.ndarray) -> np.ndarray:
@@ -293,7 +316,7 @@ def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: L
     n_choice = max(1, budget // 5) if settings.choice_steps is None else settings.choice_steps
     n_refine = max(2, budget // 2) if settings.refine_steps is None else settings.refine_steps
 
-    state.excluded[j], fit = _choose_exclusion(step, state.mu, k, exact, n_choice, outer)
+    state.excluded[j], fit = _choose_exclusion(step, state.mu, k, exact, n_choice, outer, tau)
     # without positivity some lifts are a segment of equally good fits (identify.py): test the children at the
     # segment's end with the most weight on the un-lifted target, and return there after the tests
     fit, _ = _canonical(step, fit)
