@@ -286,7 +286,7 @@ def _newton(sp: LiftCounts, theta: np.ndarray, free: np.ndarray) -> np.ndarray:
         diag = sub.per_state(w)
         d = _kkt_direction(h00, cross, diag, grad, fr)
         # largest step keeping theta >= 0; the coordinate that hits zero leaves the free set
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny step component: no limit
             limit = np.where((d < 0) & fr, -th / d, np.inf)
         t_max = np.minimum(1.0, limit.min(axis=1))
         step = t_max.copy()
