@@ -23,9 +23,9 @@ from pgmpy_mixture.model.examples import example_names, load_example_network
 DEFAULT = {"asia": 20, "cancer": 20, "earthquake": 20, "survey": 20, "sachs": 20, "child": 40, "insurance": 40,
            "alarm": 60, "water": 40, "win95pts": 60, "hailfinder": 60, "hepar2": 60, "mildew": 60, "barley": 60}
 #: The slow suite's budgets (5000 rows); a bundled network missing here gets :data:`SLOW_BUDGET`.
-SLOW = {"pathfinder": 600, "andes": 600, "pigs": 1200, "link": 1800, "diabetes": 1800, "munin": 1800,
-        "munin1": 1800, "munin2": 1800, "munin3": 1800, "munin4": 1800}
-SLOW_BUDGET = 1800
+SLOW = {"pathfinder": 120, "andes": 180, "pigs": 300, "link": 600, "diabetes": 600, "munin": 600, "munin1": 120,
+        "munin2": 600, "munin3": 600, "munin4": 600}
+SLOW_BUDGET = 900
 
 
 def _check(name: str, rows: int, budget: float) -> None:
