@@ -187,7 +187,8 @@ def disentangle_mixture(
         :func:`disentangle_marginals`, which receives ``method`` and the options.
     method : str, default "auto"
         ``"exact"`` (UAI 2021 Algorithm 1), ``"paper"`` (DISENTANGLE-FINITE), ``"likelihood"`` (ours) or a
-        registered method; ``"auto"`` is ``"exact"`` on an exact probability table, ``"likelihood"`` on samples.
+        registered method; ``"auto"`` is ``"exact"`` on an exact probability table (``"likelihood"`` when the
+        network's CPDs have zero entries: Algorithm 1 needs positivity), ``"likelihood"`` on samples.
         :func:`available_methods` lists every method with its options.
     progress : bool, default False
         Show progress bars.
@@ -246,7 +247,9 @@ expected a float in [0, 1)
     variables, states = _variables_and_states(network, data, observational)
     table = to_count_table(data, variables, states, weights, progress=progress)
     kind = "distribution" if table.is_distribution else "samples"
-    chosen = resolve_method(kind, method)
+    positive = observational is not None or not isinstance(network, CausalNetwork) \
+        or not network.positivity_violations()
+    chosen = resolve_method(kind, method, positive=positive)
     _check(chosen, kind, options, present)
     fitted, call, stamps = _with_cpds(network, chosen, observational, options, variables, states)
     result = chosen.function(fitted, table, progress=progress, **call)

@@ -295,6 +295,9 @@ _REGISTRY: dict[tuple[str, str], Method] = {}
 #: The method ``"auto"`` picks, by input kind; for marginals the first without ``sample_size``, the second with.
 AUTO: dict[str, tuple[str, ...]] = {"distribution": ("exact",), "samples": ("likelihood",),
                                     "marginals": ("exact", "bayes")}
+#: The method ``"auto"`` picks on a network whose CPDs have zero entries, by input kind: Algorithm 1 needs positivity
+#: (UAI 2021, Assumption 3.2) for its settings; the likelihood method's exact route solves Equation 5 on every row.
+AUTO_WITHOUT_POSITIVITY: dict[str, str] = {"distribution": "likelihood"}
 
 
 def _add(method: Method) -> None:
@@ -424,18 +427,23 @@ def get_method(kind: str, name: str) -> Method:
     return method
 
 
-def resolve_method(kind: str, name: str, *, sample_size: float | None = None) -> Method:
+def resolve_method(kind: str, name: str, *, sample_size: float | None = None, positive: bool = True) -> Method:
     """The method ``name`` for input of ``kind``, ``"auto"`` resolved (:data:`AUTO`; for marginals by whether
-    ``sample_size`` is known), unless a method was registered as ``"auto"``.
+    ``sample_size`` is known; :data:`AUTO_WITHOUT_POSITIVITY` when the network's CPDs are not ``positive``), unless a
+    method was registered as ``"auto"``.
 
     Examples
     --------
     >>> resolve_method("samples", "auto").name, resolve_method("marginals", "auto", sample_size=1e4).name
     ('likelihood', 'bayes')
+    >>> resolve_method("distribution", "auto").name, resolve_method("distribution", "auto", positive=False).name
+    ('exact', 'likelihood')
     """
     if name == "auto" and (kind, "auto") not in _REGISTRY:
         choices = AUTO[kind]
         name = choices[0] if sample_size is None or len(choices) == 1 else choices[1]
+        if not positive:
+            name = AUTO_WITHOUT_POSITIVITY.get(kind, name)
     return get_method(kind, name)
 
 

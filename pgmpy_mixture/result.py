@@ -91,8 +91,9 @@ class MixtureResult:
         Name of the method that produced the result.
     network : CausalNetwork, optional
         The network the targets refer to (needed for :meth:`responsibilities`).
-    sample_size : float, optional
-        Number of mixture samples (sum of count weights); ``None`` for exact input.
+    sample_size : int or float, optional
+        Number of mixture samples (sum of count weights): an ``int`` for counts (a whole-number float is converted),
+        a ``float`` for fractional weights; ``None`` for exact input.
     options : mapping
         Thresholds and settings used (epsilon, delta, ...); stored as a :class:`~pgmpy_mixture.targets.FrozenDict`.
     warnings : tuple of str
@@ -115,7 +116,7 @@ class MixtureResult:
     components: tuple[Component, ...]
     method: str
     network: CausalNetwork | None = None
-    sample_size: float | None = None
+    sample_size: int | float | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
@@ -133,6 +134,12 @@ class MixtureResult:
         object.__setattr__(self, "options", freeze(self.options))
         object.__setattr__(self, "diagnostics", freeze(self.diagnostics))
         object.__setattr__(self, "warnings", tuple(self.warnings))
+        size = self.sample_size
+        if size is not None and not isinstance(size, bool | int):
+            size = float(size)
+            if not np.isfinite(size) or size < 0:
+                raise DataValueError(f"sample_size must be a non-negative finite number or None, got {size!r}")
+            object.__setattr__(self, "sample_size", int(size) if size.is_integer() and size < 2.0**53 else size)
 
     # ------------------------------------------------------------------ sequence protocol
     def __len__(self) -> int:
@@ -267,6 +274,8 @@ class MixtureResult:
         """
         from pgmpy_mixture.validation import encode_samples
 
+        if not self.components:
+            raise DataValueError(f"the {self.method!r} result has no components: no row has a posterior")
         targets = self.encoded_targets()
         codes, _ = encode_samples(data, self.network.variables, self.network.states)
         log_lik = self.network.log_likelihood(targets, codes)

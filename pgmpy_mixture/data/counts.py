@@ -21,7 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from pgmpy_mixture.errors import DataValueError, MissingVariableError, UnknownStateError, UnknownVariableError
-from pgmpy_mixture.validation import encode_samples, smallest_code_dtype, weights_are_probabilities
+from pgmpy_mixture.validation import (
+    EXACT_SUM_TOLERANCE,
+    PROBABILITY_SUM_TOLERANCE,
+    check_weight_total,
+    encode_samples,
+    smallest_code_dtype,
+    weights_are_probabilities,
+)
 
 
 def _unique_rows(codes: np.ndarray, weights: np.ndarray, cards: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -95,8 +102,11 @@ class CountTable:
         """Reduce integer-coded rows (optionally weighted) into a table.
 
         ``is_distribution=None`` decides from the weights: a probability table has weights that are
-        not all whole numbers and sum to 1. ``n_rows`` records how many input rows the codes stand for
-        (default: the number of rows of ``codes``; chunked and distributed inputs pass the true count).
+        not all whole numbers and sum to 1 within 1% (:func:`~pgmpy_mixture.validation.is_probability_table`,
+        which raises for fractional weights that are neither probabilities nor counts). ``n_rows`` records how
+        many input rows the codes stand for (default: the number of rows of ``codes``; chunked and distributed
+        inputs pass the true count). Weights whose sum overflows raise a
+        :class:`~pgmpy_mixture.errors.DataValueError`.
 
         Examples
         --------
@@ -107,6 +117,9 @@ class CountTable:
         cards = [len(s) for s in states]
         codes = np.asarray(codes).astype(smallest_code_dtype(cards), copy=False)
         w = np.ones(codes.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+        if weights is not None:
+            with np.errstate(over="ignore"):
+                check_weight_total(float(w.sum()))
         if is_distribution is None:
             is_distribution = weights is not None and weights_are_probabilities(w)
         keep = w > 0
@@ -138,7 +151,8 @@ class CountTable:
         True
         """
         codes, row_weights = encode_samples(data, variables, states, weights)
-        return cls.from_codes(codes, variables, states, row_weights)
+        exact = row_weights is not None and weights_are_probabilities(row_weights, weights)
+        return cls.from_codes(codes, variables, states, row_weights, is_distribution=exact)
 
     @classmethod
     def concatenate(cls, tables: Iterable[CountTable]) -> CountTable:
@@ -171,6 +185,41 @@ class CountTable:
     def total(self) -> float:
         """Total weight: the sample size for counts, 1 for a probability table."""
         return float(self.weights.sum())
+
+    @property
+    def sample_size(self) -> int | float | None:
+        """Number of samples: ``None`` for a probability table, an ``int`` for whole-number counts, the total weight
+        (a float) for fractional counts.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> CountTable.from_codes(np.array([[0], [0]]), ["A"], [["x", "y"]]).sample_size
+        2
+        >>> CountTable.from_codes(np.array([[0], [1]]), ["A"], [["x", "y"]], np.array([2.5, 0.5])).sample_size
+        3.0
+        """
+        if self.is_distribution:
+            return None
+        total = self.total
+        whole = bool(np.all(np.equal(np.mod(self.weights, 1.0), 0.0))) and total < 2.0**53
+        return int(round(total)) if whole else total
+
+    @property
+    def distribution_note(self) -> str | None:
+        """What was assumed of a probability table whose weights do not sum to 1 (None when they do, within 1e-6).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> t = CountTable.from_codes(np.array([[0], [1]]), ["A"], [["x", "y"]], np.array([0.2501, 0.75]))
+        >>> t.distribution_note
+        'the probability table sums to 1.0001, not 1: taken as probabilities (tolerance 0.01) and renormalised'
+        """
+        if not self.is_distribution or abs(self.total - 1.0) <= EXACT_SUM_TOLERANCE:
+            return None
+        return (f"the probability table sums to {self.total:.6g}, not 1: taken as probabilities (tolerance "
+                f"{PROBABILITY_SUM_TOLERANCE:g}) and renormalised")
 
     @property
     def probabilities(self) -> np.ndarray:

@@ -39,19 +39,44 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pgmpy_mixture.errors import ExclusionWarning, ParameterError, PositivityWarning, warn_at_caller
+from pgmpy_mixture.errors import (
+    EstimationWarning,
+    ExclusionWarning,
+    ParameterError,
+    PositivityWarning,
+    warn_at_caller,
+)
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.model.oracle import DistributionOracle
 from pgmpy_mixture.result import Component, MixtureResult
+from pgmpy_mixture.validation import frequency_sample_size
 
 __all__ = ["disentangle_exact", "disentangle_paper", "solve_base_system"]
 
 FEASIBILITY_TOLERANCE = 1e-10
 VERIFICATION_TOLERANCE = 1e-6
+#: The exact method's weights summing to 1 within this (before normalisation) are consistent with exact input.
+INEXACT_WEIGHT_SUM = 1e-6
 
 
 # ---------------------------------------------------------------------- Lemma 4.1
+_BATCH_BYTES = 64 * 2**20  # candidates of the Lemma 4.1 systems solved at once
+
+
 def _solve_batch(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_solve_rows` in blocks of rows whose ``(rows, k, k)`` candidates fit in 64 MiB (rows are independent,
+    so a variable with a thousand states needs memory for a few systems at a time, not for all of them)."""
+    g, k = a.shape
+    rows = max(1, _BATCH_BYTES // (4 * 8 * k * k))
+    if g <= rows:
+        return _solve_rows(a, b, c, tolerance)
+    parts = [_solve_rows(a[i:i + rows], b[i:i + rows], c[i:i + rows], tolerance) for i in range(0, g, rows)]
+    return tuple(np.concatenate([p[n] for p in parts]) for n in range(3))  # type: ignore[return-value]
+
+
+def _solve_rows(
     a: np.ndarray, b: np.ndarray, c: np.ndarray, tolerance: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lemma 4.1 for a batch of systems ``(c I - a 1^T) x = b`` (rows of ``a``, ``b``; ``c`` per row).
@@ -157,6 +182,8 @@ class _Run:
     n_clipped: int = 0
     n_exclusion_fixes: int = 0
     n_candidates: int = 0
+    sample_size: float | None = None
+    starved: dict[str, int] = field(default_factory=dict)  # variable -> lifts resting on < 1 expected sample
 
     def report(self, message: str, category: type[Warning]) -> None:
         if message not in self.messages:
@@ -235,6 +262,10 @@ def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
         a = a_all[ok]
         delta = p_mix[ok] - (rest @ c_other[:, ok])[:, None] * a - c_other[:, ok].T @ x
         c = diag[ok]
+        if run.sample_size is not None:  # expected samples at the settings of each lift (mu_i P_{s_i}(u_i) M)
+            starved = int((run.sample_size * mu[ok] * c < 1.0).sum())
+            if starved:
+                run.starved[var] = run.starved.get(var, 0) + starved
         b = delta / c[:, None] - mu[ok, None] * a
         sol, res, feasible = _solve_batch(a, b, np.ones(ok.size), FEASIBILITY_TOLERANCE)
         run.n_candidates += ok.size * k
@@ -361,6 +392,7 @@ def _run_steps(oracle: DistributionOracle, *, exact: bool, threshold: float, pro
         targets=np.full((1, n), NOT_INTERVENED, dtype=np.int64),
         weights=np.ones(1),
         excluded=np.full(n, -1, dtype=np.int64),
+        sample_size=getattr(oracle, "sample_size", None),
     )
     for message in _positivity_messages(net):
         run.report(message, PositivityWarning)
@@ -376,12 +408,62 @@ def _run_steps(oracle: DistributionOracle, *, exact: bool, threshold: float, pro
     return run
 
 
+def _starved_lifts(run: _Run) -> None:
+    """Report lifts whose settings ``v_{i,l}`` expect fewer than one sample: Equation 5 then rests on sampling noise
+    (the full prefix settings of Algorithm 1 grow rarer with every variable)."""
+    if not run.starved:
+        return
+    first = next(iter(run.starved))
+    lifts = sum(run.starved.values())
+    run.report(
+        f"DISENTANGLE-FINITE: {lifts} lift(s) at {len(run.starved)} variable(s), from {first!r} on, rest on settings "
+        f"that expect fewer than one of the {run.sample_size:g} samples (mu_i P_s_i(u_i) M < 1), so their targets and "
+        "weights follow sampling noise: the settings of Algorithm 1 fix every earlier variable and grow rarer with "
+        "each one; use more samples, or method 'likelihood' (the default), which fits every lift to all rows",
+        EstimationWarning,
+    )
+
+
+def _inexact_input(run: _Run, total: float, oracle: DistributionOracle) -> None:
+    """Report a table given as exact that no exclusion-satisfying mixture explains: sampled frequencies passed as
+    probabilities (a normalised GROUP BY) are the usual cause, and a 1/N lattice gives their sample size away."""
+    if getattr(oracle, "sample_size", None) is not None:
+        return  # samples given to 'exact' are reported where they are passed
+    if abs(total - 1.0) <= INEXACT_WEIGHT_SUM and run.max_verification_error <= VERIFICATION_TOLERANCE:
+        return
+    message = (
+        f"the input is not an exact mixture of interventions on this network: the recovered weights summed to "
+        f"{total:.6g} before they were normalised to 1, and the largest relative residual is "
+        f"{run.max_verification_error:.3g} (rounding alone stays below {VERIFICATION_TOLERANCE:g}); method 'exact' "
+        "takes every difference for signal."
+    )
+    counts = getattr(oracle, "counts", None)
+    n = frequency_sample_size(counts.weights) if counts is not None else None
+    if n is not None:
+        message += (
+            f" Its probabilities are whole multiples of 1/{n}: they look like the relative frequencies of {n} "
+            f"samples. Pass the counts instead (weights= a column of counts: these probabilities times {n}), so "
+            "that a method for samples runs ('likelihood', the default)."
+        )
+    else:
+        message += " If these are estimated frequencies, pass the sample counts with weights= instead."
+    run.report(message, EstimationWarning)
+
+
 def _result(run: _Run, method: str, options: dict, oracle: DistributionOracle, started: float) -> MixtureResult:
     net = run.network
     weights = run.weights
     total = float(weights.sum())
-    if not run.exact and total > 0:
+    if run.exact:
+        _inexact_input(run, total, oracle)
+    else:
+        _starved_lifts(run)
+    if total > 0:  # a result's weights sum to 1 (the sum before is in the diagnostics)
         weights = weights / total
+    counts = getattr(oracle, "counts", None)
+    note = counts.distribution_note if counts is not None else None
+    if note is not None:
+        run.messages.append(note)
     components = [Component(net.decode_target(t), float(w)) for t, w in zip(run.targets, weights, strict=True)]
     diagnostics = {
         "run_time_seconds": time.perf_counter() - started,
@@ -416,7 +498,10 @@ def disentangle_exact(oracle: DistributionOracle, *, tolerance: float = 1e-10, p
     is smoothed; coefficients at or below ``tolerance`` are treated as zero. Violations of positivity
     (Assumption 3.2) or exclusion (Assumption 3.1) are reported with a
     :class:`~pgmpy_mixture.errors.PositivityWarning` / :class:`~pgmpy_mixture.errors.ExclusionWarning`
-    naming the variable (also kept in ``result.warnings``); the run still returns its best effort.
+    naming the variable (also kept in ``result.warnings``); the run still returns its best effort, with weights
+    normalised to sum to 1. A table that is not an exact mixture (the weights sum to more than 1, or the per-step
+    verification fails) is reported with an :class:`~pgmpy_mixture.errors.EstimationWarning`, which points to
+    sampled frequencies passed as probabilities when the table lies on a ``1/N`` lattice.
 
     Parameters
     ----------

@@ -25,7 +25,7 @@ from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError, ParameterError
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.result import Component
-from pgmpy_mixture.validation import check_choice, smallest_code_dtype
+from pgmpy_mixture.validation import check_allocation, check_choice, smallest_code_dtype
 
 GRAPH_KINDS = ("er", "sf", "chain", "dense")
 MAX_JOINT_CELLS = 5_000_000
@@ -254,10 +254,14 @@ def random_network(
     if not np.isfinite(alpha) or alpha <= 0:
         raise ParameterError(f"alpha must be a positive number, got {alpha}")
     card = dict(zip(names, (int(k) for k in cards), strict=True))
+    for v in names:  # every CPD's size before any is drawn (Python ints: 10 states and 20 parents overflow int64)
+        entries = math.prod(card[p] for p in dag[v]) * card[v]
+        check_allocation(3 * 8 * entries, f"the CPD of {v!r} ({len(dag[v])} parents, {entries:.3g} entries)",
+                         hint="pass max_in_degree (or fewer n_edges, or fewer n_states)")
     cpds = {}
     for v in names:
         shape = tuple(card[p] for p in dag[v])
-        table = rng.dirichlet(np.full(card[v], alpha), size=int(np.prod(shape, dtype=np.int64)))
+        table = rng.dirichlet(np.full(card[v], alpha), size=math.prod(shape))
         cpds[v] = table.reshape(shape + (card[v],))
     states = {v: [f"s{k}" for k in range(card[v])] for v in names}
     return CausalNetwork.from_tables(names, states, dag, cpds)
@@ -474,6 +478,19 @@ def _cumulative_tables(network: CausalNetwork) -> list[np.ndarray]:
     return out
 
 
+def sample_bytes(network: CausalNetwork, n_targets: int, n_samples: int) -> float:
+    """Bytes of the codes and component labels of ``n_samples`` samples (what :func:`sample_mixture` returns).
+
+    Examples
+    --------
+    >>> sample_bytes(random_network(3, rng=0), 2, 1000)
+    4000.0
+    """
+    code = np.dtype(smallest_code_dtype(list(network.cardinalities))).itemsize
+    label = np.dtype(smallest_code_dtype([n_targets])).itemsize
+    return float(n_samples) * (network.n_variables * code + label)
+
+
 def sample_mixture(
     network: CausalNetwork,
     targets,
@@ -523,6 +540,8 @@ def sample_mixture(
     rng = _rng(rng)
     n = network.n_variables
     m = codes_t.shape[0]
+    check_allocation(sample_bytes(network, m, n_samples) + 40.0 * n * min(chunk_size, n_samples),
+                     f"{n_samples:.3g} samples of {n} variables", hint="draw fewer samples, or in several calls")
     label_dtype = smallest_code_dtype([m])
     labels = rng.choice(m, size=n_samples, p=w).astype(label_dtype)
     code_dtype = smallest_code_dtype(list(network.cardinalities))
@@ -580,6 +599,11 @@ def sample_frame(
     >>> list(df.columns), list(df["V0"].cat.categories)
     (['V0', 'V1'], ['s0', 's1', 's2'])
     """
+    n_targets = len(targets) if not isinstance(targets, np.ndarray) else targets.shape[0]
+    # the frame's categorical codes copy the sampled codes: twice their memory
+    check_allocation(2 * sample_bytes(network, max(n_targets, 1), _check_count("n_samples", n_samples, 0)),
+                     f"a frame of {n_samples:.3g} samples of {network.n_variables} variables",
+                     hint="draw fewer samples, or in several calls")
     codes, labels = sample_mixture(network, targets, weights, n_samples, rng=rng)
     frame = pd.DataFrame(
         {

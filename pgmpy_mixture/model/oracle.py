@@ -32,12 +32,13 @@ class DistributionOracle(Protocol):
     ----------
     network : CausalNetwork
         The known P(V) (given or fitted), variables in topological order.
-    sample_size : float or None
-        Effective number of mixture samples; ``None`` when the mixture is known exactly.
+    sample_size : int, float or None
+        Number of mixture samples (an int for counts, a float for fractional counts); ``None`` when the mixture is
+        known exactly.
     """
 
     network: CausalNetwork
-    sample_size: float | None
+    sample_size: int | float | None
 
     def interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
         """``P_t(v)`` for encoded targets (q, n) and prefix settings (Q, j); returns (q, Q)."""
@@ -117,7 +118,7 @@ class EmpiricalOracle(_NetworkAccess):
         self.network = network
         self.counts = counts
         self.total = counts.total
-        self.sample_size = None if counts.is_distribution else counts.total
+        self.sample_size = counts.sample_size
         self._cache: dict[int, dict[tuple[int, ...], np.ndarray]] = {}
 
     def _rows_matching(self, setting: tuple[int, ...]) -> np.ndarray:

@@ -18,6 +18,14 @@ from pgmpy_mixture.errors import (
 )
 
 PROBABILITY_TOLERANCE = 1e-9
+#: Fractional weights summing to 1 within this tolerance are a probability table (renormalised when the sum is off
+#: by more than :data:`EXACT_SUM_TOLERANCE`: a table rounded to a few decimals, or scaled by ``1 - 1e-5``).
+PROBABILITY_SUM_TOLERANCE = 1e-2
+#: Probability tables whose sum is within this of 1 are taken as they are, without a note.
+EXACT_SUM_TOLERANCE = 1e-6
+#: Fractional weights summing to less than this, and not to 1 within :data:`PROBABILITY_SUM_TOLERANCE`, are neither
+#: counts of samples nor probabilities: an error.
+SMALLEST_FRACTIONAL_SAMPLE = 2.0
 
 
 def check_dataframe(data: object, name: str = "data") -> pd.DataFrame:
@@ -75,9 +83,32 @@ def check_weights(
             f"weights column {column!r} has a negative value {weights[bad[0]]} at row position "
             f"{bad[0] + position_offset}"
         )
-    if not allow_zero_total and weights.sum() <= 0:
+    with np.errstate(over="ignore"):
+        total = float(weights.sum())
+    if not allow_zero_total and total <= 0:
         raise zero_weights_error(column)
+    check_weight_total(total, column)
     return weights
+
+
+def check_weight_total(total: float, column: str | None = None) -> None:
+    """Raise when finite weights sum to more than the largest float (each weight finite, their sum not).
+
+    Examples
+    --------
+    >>> check_weight_total(3.0)
+    >>> check_weight_total(float("inf"), "n")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.DataValueError: weights column 'n' sums to more than the largest float (1.8e+308) although \
+every weight is finite: divide the weights by a common factor
+    """
+    if not np.isfinite(total):
+        name = "the weights sum" if column is None else f"weights column {column!r} sums"
+        raise DataValueError(
+            f"{name} to more than the largest float ({np.finfo(np.float64).max:.2g}) although every weight is "
+            "finite: divide the weights by a common factor"
+        )
 
 
 def zero_weights_error(column: str) -> DataValueError:
@@ -102,27 +133,81 @@ def empty_data_error(name: str = "data") -> DataValueError:
     return DataValueError(f"{name} is empty: it has no rows")
 
 
-def weights_are_probabilities(weights: np.ndarray) -> bool:
-    """True when weights are a probability table (not all whole numbers, summing to 1).
+def weights_are_probabilities(weights: np.ndarray, column: str | None = None) -> bool:
+    """True when weights are a probability table: not all whole numbers, summing to 1 within
+    :data:`PROBABILITY_SUM_TOLERANCE` (see :func:`is_probability_table`, which raises for weights that are neither).
 
     Examples
     --------
     >>> weights_are_probabilities(np.array([0.25, 0.75])), weights_are_probabilities(np.array([3.0, 1.0]))
     (True, False)
+    >>> weights_are_probabilities(np.array([0.2501, 0.7500]))   # rounded to 4 decimals: sums to 1.0001
+    True
     """
     whole = np.all(np.equal(np.mod(weights, 1.0), 0.0))
-    return is_probability_table(not whole, float(weights.sum()))
+    return is_probability_table(not whole, float(weights.sum()), column)
 
 
-def is_probability_table(any_fractional: bool, total: float) -> bool:
+def is_probability_table(any_fractional: bool, total: float, column: str | None = None) -> bool:
     """The rule of :func:`weights_are_probabilities` from its two ingredients (for chunked input).
+
+    Whole-number weights are counts. Fractional weights are a probability table when they sum to 1 within
+    :data:`PROBABILITY_SUM_TOLERANCE` (1%: a table rounded to a few decimals sums to 1.0001, a rescaled one to
+    0.99999), fractional counts (survey weights, say) when they sum to :data:`SMALLEST_FRACTIONAL_SAMPLE` or more;
+    in between they are neither, and a :class:`~pgmpy_mixture.errors.DataValueError` says so.
 
     Examples
     --------
-    >>> is_probability_table(True, 1.0), is_probability_table(False, 1.0)
-    (True, False)
+    >>> is_probability_table(True, 1.0), is_probability_table(False, 1.0), is_probability_table(True, 0.995)
+    (True, False, True)
+    >>> is_probability_table(True, 0.9, "p")
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.DataValueError: weights column 'p' sums to 0.9: fractional weights must be probabilities \
+summing to 1 (within 0.01) or counts of samples (summing to 2 or more); pass counts as whole numbers, or \
+probabilities that sum to 1
     """
-    return bool(any_fractional) and abs(float(total) - 1.0) <= 1e-6
+    if not any_fractional:
+        return False
+    total = float(total)
+    if abs(total - 1.0) <= PROBABILITY_SUM_TOLERANCE:
+        return True
+    if total < SMALLEST_FRACTIONAL_SAMPLE:
+        name = "the weights sum" if column is None else f"weights column {column!r} sums"
+        raise DataValueError(
+            f"{name} to {total:.6g}: fractional weights must be probabilities summing to 1 (within "
+            f"{PROBABILITY_SUM_TOLERANCE:g}) or counts of samples (summing to {SMALLEST_FRACTIONAL_SAMPLE:g} or "
+            "more); pass counts as whole numbers, or probabilities that sum to 1"
+        )
+    return False
+
+
+def frequency_sample_size(probabilities: np.ndarray, *, largest: int = 10**9, tolerance: float = 1e-6) -> int | None:
+    """The sample size ``N`` when every probability is a whole multiple of ``1/N`` (relative frequencies), else None.
+
+    Normalising a GROUP BY gives such a table: each probability is ``count / N``. Candidates are ``N = c / p_min``
+    for the smallest probability ``p_min`` and counts ``c`` up to 20; an exact distribution of a network rarely
+    lies on such a lattice (so a hit is a strong hint, not a proof).
+
+    Examples
+    --------
+    >>> frequency_sample_size(np.array([3, 5, 2]) / 10), frequency_sample_size(np.array([0.3141, 0.6859]))
+    (10, None)
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    p = p[p > 0]
+    if p.size == 0 or not np.all(np.isfinite(p)):
+        return None
+    p = p / p.sum()
+    smallest = float(p.min())
+    for count in range(1, 21):
+        n = int(round(count / smallest))
+        if n < 1 or n > largest:
+            continue
+        scaled = p * n
+        if np.all(np.abs(scaled - np.round(scaled)) <= tolerance):
+            return n
+    return None
 
 
 def check_columns(columns: Sequence[object], variables: Sequence[str], weights: str | None = None) -> None:

@@ -45,8 +45,46 @@ def test_probability_tables_are_recognised():
     codes = np.array([[0], [1]])
     assert CountTable.from_codes(codes, ["A"], [["x", "y"]], np.array([0.25, 0.75])).is_distribution
     assert not CountTable.from_codes(codes, ["A"], [["x", "y"]], np.array([1.0, 3.0])).is_distribution
-    assert not CountTable.from_codes(codes, ["A"], [["x", "y"]], np.array([0.5, 0.7])).is_distribution
+    assert not CountTable.from_codes(codes, ["A"], [["x", "y"]], np.array([0.5, 2.7])).is_distribution  # fractional
     assert CountTable.from_codes(codes, ["A"], [["x", "y"]], np.array([1.0, 3.0]), is_distribution=True).is_distribution
+
+
+def test_a_probability_table_that_sums_to_nearly_one_is_a_distribution_and_says_so():
+    # failed before: a table rounded to 4 decimals (1.0001) or scaled by 1 - 1e-5 was taken as ~1 sample of counts
+    codes = np.array([[0], [1], [2]])
+    states = [["x", "y", "z"]]
+    for weights in ([0.3334, 0.3333, 0.3334], np.array([0.2, 0.3, 0.5]) * (1 - 1e-5)):
+        table = CountTable.from_codes(codes, ["A"], states, np.array(weights))
+        assert table.is_distribution and table.sample_size is None
+        assert "not 1: taken as probabilities (tolerance 0.01)" in table.distribution_note
+    assert CountTable.from_codes(codes, ["A"], states, np.array([0.2, 0.3, 0.5])).distribution_note is None
+    frame = pd.DataFrame({"A": ["x", "y", "z"], "p": [0.3334, 0.3333, 0.3334]})
+    assert CountTable.from_frame(frame, ["A"], states, weights="p").is_distribution
+
+
+@pytest.mark.parametrize("weights", [[0.5, 0.7, 0.1], [0.3, 0.3, 0.3], [0.98, 0.001, 0.001]])
+def test_fractional_weights_that_are_neither_probabilities_nor_counts_raise(weights):
+    frame = pd.DataFrame({"A": ["x", "y", "z"], "p": weights})
+    with pytest.raises(DataValueError, match=r"weights column 'p' sums to (0\.98|1\.3|0\.9)"):
+        CountTable.from_frame(frame, ["A"], [["x", "y", "z"]], weights="p")
+    assert frame["p"].tolist() == weights  # the caller's frame is untouched
+
+
+def test_weights_whose_sum_overflows_raise_naming_the_column():
+    # failed before: every weight finite but the sum infinite gave an empty mixture
+    frame = pd.DataFrame({"A": ["x", "y"], "n": [1.5e308, 1.5e308]})
+    with pytest.raises(DataValueError, match="weights column 'n' sums to more than the largest float"):
+        CountTable.from_frame(frame, ["A"], [["x", "y"]], weights="n")
+    with pytest.raises(DataValueError, match="the weights sum to more than the largest float"):
+        CountTable.from_codes(np.array([[0], [1]]), ["A"], [["x", "y"]], np.array([1.5e308, 1.5e308]))
+
+
+def test_sample_size_is_an_int_for_counts():
+    codes = np.array([[0], [1], [1]])
+    table = CountTable.from_codes(codes, ["A"], [["x", "y"]])
+    assert table.sample_size == 3 and isinstance(table.sample_size, int)
+    fractional = CountTable.from_codes(codes, ["A"], [["x", "y"]], np.array([1.5, 2.0, 0.25]))
+    assert fractional.sample_size == 3.75 and isinstance(fractional.sample_size, float)
 
 
 def test_from_frame_with_weights_and_marginal():

@@ -216,3 +216,45 @@ def test_entry_point_warns_on_positivity_but_still_runs_exact():
     assert result.options["method"] == "exact"
     got = {tuple(sorted(c.target.items())): c.weight for c in result}
     assert got[()] == pytest.approx(0.5) and got[(("A", "a1"),)] == pytest.approx(0.3)
+
+
+def test_sampled_frequencies_passed_as_probabilities_are_detected_and_the_weights_sum_to_one():
+    # failed before: 'exact' returned weights summing to 3.02 (or 1.07 on a rounded table) with no pointer to counts
+    from pgmpy_mixture.errors import EstimationWarning
+
+    network, spec = random_instance(3, 4, "er", 3, 5)
+    codes, _ = sim.sample_mixture(network, spec.targets, spec.weights, 5000, rng=1)
+    counts = CountTable.from_codes(codes, network.variables, network.states)
+    frequencies = CountTable.from_codes(counts.codes, network.variables, network.states,
+                                        counts.weights / counts.total)
+    assert frequencies.is_distribution
+    with pytest.warns(EstimationWarning, match="multiples of 1/5000: they look like the relative frequencies"):
+        result = disentangle_mixture(network, frequencies)
+    assert result.method == "exact"
+    assert result.weights.sum() == pytest.approx(1.0)
+    assert result.diagnostics["weight_sum_before_normalisation"] > 1.0 + 1e-6
+    assert any("Pass the counts instead" in w for w in result.warnings)
+
+
+def test_a_rounded_exact_table_is_normalised_and_reported():
+    from pgmpy_mixture.errors import EstimationWarning
+
+    network, spec = random_instance(4, 3, "er", 3, 4)
+    table = sim.mixture_distribution(network, spec.targets, spec.weights)
+    rounded = CountTable.from_codes(table.codes, network.variables, network.states, np.round(table.weights, 3),
+                                    is_distribution=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = disentangle_exact(EmpiricalOracle(network, rounded))
+    assert result.weights.sum() == pytest.approx(1.0)
+    if abs(result.diagnostics["weight_sum_before_normalisation"] - 1) > 1e-6:
+        assert any(issubclass(w.category, EstimationWarning) for w in caught)
+
+
+def test_exact_input_gives_no_inexact_warning():
+    network, spec = random_instance(5, 4, "er", 3, 5)
+    table = sim.mixture_distribution(network, spec.targets, spec.weights)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = disentangle_exact(EmpiricalOracle(network, table))
+    assert result.warnings == () and result.sample_size is None

@@ -229,3 +229,28 @@ def test_caller_data_is_not_modified():
     disentangle_mixture(network, table)
     np.testing.assert_array_equal(table.codes, codes)
     np.testing.assert_array_equal(table.weights, weights)
+
+
+def test_lifts_resting_on_less_than_one_expected_sample_are_reported():
+    # failed before: 70 binary variables, 2000 samples: one component doing do() on 62 variables, weight 1, silently
+    from pgmpy_mixture.discrete.simulate import random_mixture, random_network, sample_frame
+
+    network = random_network(70, n_states=2, rng=0)
+    spec = random_mixture(network, rng=0)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 2000, rng=0)
+    with pytest.warns(EstimationWarning, match=r"lift\(s\) at \d+ variable\(s\), from 'V\d+' on, rest on settings "
+                                               r"that expect fewer than one of the 2000 samples"):
+        result = disentangle_mixture(network, frame, method="paper")
+    assert any("method 'likelihood'" in w for w in result.warnings)
+
+
+def test_well_sampled_lifts_give_no_such_warning():
+    from pgmpy_mixture.discrete.simulate import random_mixture, random_network, sample_frame
+
+    network = random_network(3, n_states=2, rng=1)
+    spec = random_mixture(network, n_targets=3, rng=1)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 50_000, rng=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        disentangle_mixture(network, frame, method="paper")
+    assert not [w for w in caught if "expect fewer than one" in str(w.message)]

@@ -219,3 +219,53 @@ def test_rows_impossible_under_the_observational_cpds_are_measured_and_reported(
     clean = disentangle_likelihood(positive, CountTable.from_codes(sample, positive.variables, positive.states))
     assert clean.diagnostics["impossible_rows_share"] == 0.0
     assert not any("impossible" in w for w in clean.warnings)
+
+
+def test_a_weight_worth_less_than_half_a_row_is_dropped():
+    # failed before: the polish left 4.7e-14 on a component the data do not need (shown as weight 0.0000)
+    from pgmpy_mixture.discrete.likelihood.polish import polish_weights
+    from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+
+    # component 0 explains both rows, component 1 only row 0: the MLE puts everything on component 0
+    lik = ComponentLikelihoods(np.array([0, 0, 1]), np.array([0, 1, 0]), np.zeros(3), 2, 2)
+    out = polish_weights(lik, np.array([50.0, 50.0]), np.array([0.5, 0.5]), exact=False, epsilon=0.0,
+                         polish_steps=30, newton_steps=20)
+    assert out.keep.tolist() == [0] and out.mu.tolist() == [1.0]
+    # a component that alone explains one row keeps its weight of one row
+    lik = ComponentLikelihoods(np.array([0, 1]), np.array([0, 1]), np.zeros(2), 2, 2)
+    out = polish_weights(lik, np.array([99.0, 1.0]), np.array([0.5, 0.5]), exact=False, epsilon=0.0,
+                         polish_steps=30, newton_steps=20)
+    assert out.keep.tolist() == [0, 1] and out.mu[1] == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_nearly_deterministic_cpd_does_not_make_every_target_an_intervention(seed):
+    # failed before: B is b2 with probability 0.9998 whatever A is; its rare states were seen about twice, the
+    # excluded state chosen was one seen 0 times, so theta_0 = 0 and every target became do(..., B=b2) (barley)
+    from pgmpy_mixture.model.network import CausalNetwork
+
+    net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]}, {"B": ["A"]},
+                                    {"A": np.array([0.3, 0.3, 0.4]), "B": np.tile([1e-4, 1e-4, 0.9998], (3, 1))})
+    codes, _ = sample_mixture(net, net.encode_targets([{}, {"A": "a1"}]), np.array([0.6, 0.4]), 20000, rng=seed)
+    result = disentangle_likelihood(net, CountTable.from_codes(codes, net.variables, net.states))
+    assert {c.label for c in result} == {"observational", "do(A=a1)"}
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_mildew_runs_without_numpy_warnings():
+    # failed before: "invalid value encountered in multiply" in the Newton step (w = c / mix**2 overflowed next to
+    # a cell of CPD probability 0)
+    import warnings as pywarnings
+
+    from pgmpy_mixture.discrete.simulate import random_mixture, sample_frame
+    from pgmpy_mixture.model.examples import load_example_network
+
+    network = load_example_network("mildew")
+    rng = np.random.default_rng(0)
+    spec = random_mixture(network, n_targets=5, max_target_size=2, rng=rng)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 5000, rng=rng)
+    table = CountTable.from_frame(frame, network.variables, network.states)
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", UserWarning)
+        result = disentangle_likelihood(network, table)
+    assert result.weights.sum() == pytest.approx(1.0)

@@ -17,15 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from pgmpy_mixture.model.fitting import cpd_index
 from pgmpy_mixture.model.network import CausalNetwork
 
-__all__ = ["Cells", "LiftCounts", "cells_of", "cpd_cell_index", "fit_lifts", "lift_loglik"]
+__all__ = ["Cells", "LiftCounts", "cells_of", "cpd_cell_index", "expected_counts", "fit_lifts", "lift_loglik"]
 
 _TINY = 1e-300
 _EM_STEPS = 30
 _NEWTON_STEPS = 40
+_DENSE_STATES = 16  # more states than this: the Newton system is solved by its arrow structure
+_HUGE = 1e300
 
 
 def cpd_cell_index(network: CausalNetwork, codes: np.ndarray, j: int) -> np.ndarray:
@@ -158,6 +161,24 @@ def lift_loglik(sp: LiftCounts, theta: np.ndarray) -> np.ndarray:
     return sp.per_problem(terms)
 
 
+def expected_counts(sp: LiftCounts, pa_probs: np.ndarray) -> np.ndarray:
+    """``sum_pa m_b(pa) P(v | pa)`` for every problem ``b`` and state ``v``, (B, k): each problem's counts spread
+    over the states as the CPD would (``m_b(pa)`` the problem's count at parent setting ``pa``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sp = LiftCounts(np.zeros(2, int), np.array([3.0, 1.0]), np.array([.5, .5]), np.array([0, 1]),
+    ...                 np.zeros(2, int), 1, 2)
+    >>> expected_counts(sp, np.array([[0.25, 0.75]])).tolist()
+    [[1.0, 3.0]]
+    """
+    if sp.k <= _DENSE_STATES:  # sum over the problem's cells of c(cell) P(v | pa(cell)), one state at a time
+        return np.stack([sp.per_problem(sp.c * pa_probs[sp.pa, v]) for v in range(sp.k)], axis=1)
+    per_pa = sparse.csr_matrix((sp.c, (sp.b, sp.pa)), shape=(sp.n_prob, pa_probs.shape[0]))
+    return np.asarray(per_pa @ pa_probs)
+
+
 def _moment_start(sp: LiftCounts, allowed: np.ndarray, cells: Cells, floor: float) -> np.ndarray:
     """Pooled moment solution of Equation 5 for each problem (exact on exact input), kept inside the simplex.
 
@@ -165,8 +186,7 @@ def _moment_start(sp: LiftCounts, allowed: np.ndarray, cells: Cells, floor: floa
     ``theta_v = (c(v) - theta_0 sum_pa m(pa) P(v | pa)) / m``, pooled over every parent setting.
     """
     mass_v = sp.per_state(sp.c)  # (B, k)
-    # sum_pa m(pa) P(v | pa) = sum over the problem's cells of c(cell) P(v | pa(cell))
-    expected_v = np.stack([sp.per_problem(sp.c * cells.pa_probs[sp.pa, v]) for v in range(sp.k)], axis=1)
+    expected_v = expected_counts(sp, cells.pa_probs)
     total = np.maximum(mass_v.sum(axis=1), _TINY)
     excluded = ~allowed[:, 1:]  # (B, k)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -178,6 +198,67 @@ def _moment_start(sp: LiftCounts, allowed: np.ndarray, cells: Cells, floor: floa
     theta = np.concatenate([theta0[:, None], rest], axis=1)
     theta = np.where(allowed, np.maximum(theta, floor), 0.0)
     return theta / theta.sum(axis=1, keepdims=True)
+
+
+def _kkt_direction(h00: np.ndarray, cross: np.ndarray, diag: np.ndarray, grad: np.ndarray,
+                   free: np.ndarray) -> np.ndarray:
+    """Newton direction of max LL s.t. ``sum(d_free) = 0``, ``d_fixed = 0``: ``[H 1; 1' 0] [d; lam] = [g; 0]``.
+
+    ``H`` (minus the Hessian) is an arrow matrix: ``theta_0`` meets every state, the states meet only themselves
+    (``h00``, ``cross``, ``diag``). Up to :data:`_DENSE_STATES` states the system is solved dense; above, by the
+    arrow structure in O(k) per problem (memory and time), so a variable with a thousand states costs no more than
+    its cells. Both scale the system by its largest entry and add 1e-13 to the free diagonal.
+    """
+    n_prob, kk = grad.shape
+    scale = np.maximum(np.maximum(np.abs(h00), np.maximum(np.abs(cross).max(axis=1), np.abs(diag).max(axis=1))),
+                       _TINY)
+    if kk - 1 > _DENSE_STATES:
+        return _arrow_direction(h00 / scale, cross / scale[:, None], diag / scale[:, None], grad / scale[:, None],
+                                free)
+    hess = np.zeros((n_prob, kk, kk))
+    hess[:, 0, 0] = h00
+    hess[:, 0, 1:] = cross
+    hess[:, 1:, 0] = cross
+    hess[:, np.arange(1, kk), np.arange(1, kk)] = diag
+    system = np.zeros((n_prob, kk + 1, kk + 1))
+    rhs = np.zeros((n_prob, kk + 1))
+    system[:, :kk, :kk] = np.where(free[:, :, None] & free[:, None, :], hess, 0.0) / scale[:, None, None]
+    system[:, np.arange(kk), np.arange(kk)] += np.where(free, 1e-13, 1.0)
+    system[:, :kk, kk] = free
+    system[:, kk, :kk] = free
+    rhs[:, :kk] = np.where(free, grad, 0.0) / scale[:, None]
+    try:
+        sol = np.linalg.solve(system, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        sol = np.stack([np.linalg.lstsq(s, b, rcond=None)[0] for s, b in zip(system, rhs, strict=True)])
+    return np.where(free, sol[:, :kk], 0.0)
+
+
+def _arrow_direction(a: np.ndarray, b: np.ndarray, c: np.ndarray, g: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """:func:`_kkt_direction` for an arrow ``H`` (scaled): eliminate the states, solve 2 x 2 for ``d_0`` and ``lam``.
+
+    For a free state ``c_v d_v + b_v d_0 + lam = g_v``; with ``d_0`` free also ``a d_0 + sum_v b_v d_v + lam = g_0``;
+    and ``d_0 + sum_v d_v = 0``.
+    """
+    free0, free_v = free[:, 0], free[:, 1:]
+    inv = np.where(free_v, 1.0 / (c + 1e-13), 0.0)
+    b = np.where(free_v & free0[:, None], b, 0.0)
+    gv = np.where(free_v, g[:, 1:], 0.0)
+    g1, s1, b1 = (inv * gv).sum(axis=1), inv.sum(axis=1), (inv * b).sum(axis=1)
+    ebb, ebg = (inv * b * b).sum(axis=1), (inv * b * gv).sum(axis=1)
+    # [a + eps - ebb, 1 - b1; 1 - b1, -s1] [d0; lam] = [g0 - ebg; -g1]; d0 = 0 when theta_0 is fixed
+    m00 = a + 1e-13 - ebb
+    m01 = 1.0 - b1
+    det = -m00 * s1 - m01 * m01
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d0 = np.where(free0 & (det != 0), ((g[:, 0] - ebg) * -s1 + m01 * g1) / det, 0.0)
+        lam_both = (m00 * -g1 - m01 * (g[:, 0] - ebg)) / det
+        lam_states = np.where(s1 > 0, g1 / s1, 0.0)
+    lam = np.where(free0 & (det != 0), lam_both, lam_states)
+    d0 = np.where(np.isfinite(d0), d0, 0.0)
+    lam = np.where(np.isfinite(lam), lam, 0.0)
+    dv = inv * (gv - lam[:, None] - b * d0[:, None])
+    return np.where(free, np.concatenate([d0[:, None], dv], axis=1), 0.0)
 
 
 def _newton(sp: LiftCounts, theta: np.ndarray, free: np.ndarray) -> np.ndarray:
@@ -195,30 +276,17 @@ def _newton(sp: LiftCounts, theta: np.ndarray, free: np.ndarray) -> np.ndarray:
         mix = sub.mix(th)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(mix > 0, sub.c / mix, 0.0)
-            w = np.where(mix > 0, sub.c / mix**2, 0.0)
+            # capped: a cell the current fit makes nearly impossible (mix**2 underflows) would make the system inf
+            w = np.minimum(np.where(mix > 0, sub.c / mix**2, 0.0), _HUGE)
         grad = np.concatenate([sub.per_problem(r * sub.p)[:, None], sub.per_state(r)], axis=1)
-        hess = np.zeros((idx.size, kk, kk))
-        hess[:, 0, 0] = sub.per_problem(w * sub.p * sub.p)
-        cross = sub.per_state(w * sub.p)
-        hess[:, 0, 1:] = cross
-        hess[:, 1:, 0] = cross
-        hess[:, np.arange(1, kk), np.arange(1, kk)] = sub.per_state(w)
-        # KKT system of max LL s.t. sum(d_free) = 0, d_fixed = 0:  [H 1; 1' 0] [d; lam] = [g; 0] with H = -hessian
-        system = np.zeros((idx.size, kk + 1, kk + 1))
-        rhs = np.zeros((idx.size, kk + 1))
-        scale = np.maximum(np.abs(hess).max(axis=(1, 2)), _TINY)
-        system[:, :kk, :kk] = np.where(fr[:, :, None] & fr[:, None, :], hess, 0.0) / scale[:, None, None]
-        system[:, np.arange(kk), np.arange(kk)] += np.where(fr, 1e-13, 1.0)
-        system[:, :kk, kk] = fr
-        system[:, kk, :kk] = fr
-        rhs[:, :kk] = np.where(fr, grad, 0.0) / scale[:, None]
-        try:
-            sol = np.linalg.solve(system, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            sol = np.stack([np.linalg.lstsq(s, b, rcond=None)[0] for s, b in zip(system, rhs, strict=True)])
-        d = np.where(fr, sol[:, :kk], 0.0)
+        with np.errstate(invalid="ignore"):  # a cell of CPD probability 0 adds nothing, even where w overflows
+            wp = np.where(sub.p > 0, w * sub.p, 0.0)
+        h00 = sub.per_problem(wp * sub.p)
+        cross = sub.per_state(wp)
+        diag = sub.per_state(w)
+        d = _kkt_direction(h00, cross, diag, grad, fr)
         # largest step keeping theta >= 0; the coordinate that hits zero leaves the free set
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny step component: no limit
             limit = np.where((d < 0) & fr, -th / d, np.inf)
         t_max = np.minimum(1.0, limit.min(axis=1))
         step = t_max.copy()

@@ -8,7 +8,8 @@
   and states; an exact distribution (``is_distribution``) selects the exact route (Equation 5 solved as a
   linear system, no penalty), samples the likelihood route.
 * **The penalty** of the likelihood-ratio pruning (:func:`penalty_value`, :func:`local_penalty`).
-* **Positivity** (Assumption 3.2): zero CPD entries are reported, the estimates may then not be unique.
+* **Positivity** (Assumption 3.2): the zero CPD entries are listed (the result reports them, see
+  :mod:`~pgmpy_mixture.discrete.likelihood.report`).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class PreparedInput:
     codes: np.ndarray
     n_rows: np.ndarray
     exact: bool
-    sample_size: float | None
+    sample_size: int | float | None
     tau: float | None
     joint: bool
     cpd_source: str
@@ -132,7 +133,7 @@ def prepare_inputs(
     >>> prepared = prepare_inputs(net, table, penalty="bic", epsilon=0.0, joint_cpds=False, observational=None,
     ...                           delta=None, prior=1.0)
     >>> prepared.exact, prepared.sample_size, prepared.n_rows.tolist(), prepared.cpd_source
-    (False, 3.0, [2.0, 1.0], 'given')
+    (False, 3, [2.0, 1.0], 'given')
     """
     cpd_source = "given"
     obs_table = None
@@ -150,13 +151,11 @@ def prepare_inputs(
     if not (np.isfinite(epsilon) and 0 <= epsilon < 1):
         raise ParameterError(f"epsilon must be in [0, 1), got {epsilon!r}")
     exact = bool(counts.is_distribution)
-    sample_size = None if exact else counts.total
+    sample_size = counts.sample_size
     tau = penalty_value(penalty, sample_size)
     n_rows = counts.weights / counts.total if exact else counts.weights.astype(np.float64)
-    warnings: list[str] = []
+    warnings: list[str] = [] if counts.distribution_note is None else [counts.distribution_note]
     bad_cpds = network.positivity_violations()
-    if bad_cpds:
-        warnings.append(f"positivity (Assumption 3.2) fails at {bad_cpds[:5]}: estimates may not be unique")
     joint = observational is not None and joint_cpds and not exact
     return PreparedInput(
         network=network,

@@ -18,11 +18,12 @@ After the variables ``V_1..V_{j-1}`` the targets ``s_i`` with weights ``mu_i`` e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from pgmpy_mixture.discrete.likelihood.cells import cells_of
+from pgmpy_mixture.discrete.likelihood.cells import LiftCounts, cells_of, expected_counts
+from pgmpy_mixture.discrete.likelihood.identify import canonical_lifts
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty
 from pgmpy_mixture.discrete.likelihood.problem import LiftFit, LiftProblem, extend_prefix
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights
@@ -32,6 +33,8 @@ from pgmpy_mixture.model.network import NOT_INTERVENED
 __all__ = ["LiftSettings", "LiftState", "backward_elimination", "lift_variable", "start_state"]
 
 _WORK_BUDGET = 1.2e7  # EM iterations per lift ~ budget / stored likelihood entries, between 4 and 100
+_EXCLUSION_CANDIDATES = 16  # a variable with more states tries this many as the excluded one
+_MIN_EXPECTED = 5.0  # an excluded state expecting fewer rows than this cannot measure theta_0
 
 
 @dataclass(frozen=True)
@@ -53,18 +56,26 @@ class LiftState:
     """The recursion after a prefix of the variables.
 
     ``targets`` (encoded, one row per target) with weights ``mu`` and their likelihoods ``entries`` over the
-    distinct prefix rows (ratios to the observational prefix likelihood ``exp(log_obs)``); ``prefix_id`` maps
-    every distinct row of the data to its prefix; ``excluded`` the state chosen as never intervened on per
-    lifted variable; ``cpds`` the CPDs re-fitted jointly (``None`` unless ``joint_cpds``).
+    distinct prefix rows (ratios to the reference likelihood ``exp(log_ref)``: the product of the prefix row's
+    positive CPD factors, which is the observational likelihood when positivity holds); ``impossible`` marks the
+    prefix rows with a zero CPD factor (observational likelihood zero); ``prefix_id`` maps every distinct row of
+    the data to its prefix; ``excluded`` the state chosen as never intervened on per lifted variable; ``cpds`` the
+    CPDs re-fitted jointly (``None`` unless ``joint_cpds``); ``unidentified`` the lifts the data do not identify
+    (positivity fails, :mod:`~pgmpy_mixture.discrete.likelihood.identify`): the prefix target, the variable and the
+    states of its interventions that could take some of its weight; ``residual`` the largest residual of a lift on
+    exact input (rounding when the input is an exact mixture) and the variable where it occurred.
     """
 
     targets: np.ndarray
     mu: np.ndarray
     entries: ComponentLikelihoods
-    log_obs: np.ndarray
+    log_ref: np.ndarray
     prefix_id: np.ndarray
     excluded: np.ndarray
     cpds: list[np.ndarray] | None
+    impossible: np.ndarray
+    unidentified: list[tuple[np.ndarray, int, tuple[int, ...]]] = field(default_factory=list)
+    residual: tuple[float, int] = (0.0, -1)  # exact input: the largest residual of Equation 5 and its variable
 
 
 def start_state(prepared: PreparedInput) -> LiftState:
@@ -91,10 +102,11 @@ def start_state(prepared: PreparedInput) -> LiftState:
         targets=np.full((1, n_vars), NOT_INTERVENED, dtype=np.int64),
         mu=np.array([1.0]),
         entries=ComponentLikelihoods(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1), 1, 1),
-        log_obs=np.zeros(1),
+        log_ref=np.zeros(1),
         prefix_id=np.zeros(prepared.codes.shape[0], dtype=np.int64),
         excluded=np.zeros(n_vars, dtype=np.int64),
         cpds=cpds,
+        impossible=np.zeros(1, dtype=bool),
     )
 
 
@@ -152,41 +164,90 @@ def _lift_problem(prepared: PreparedInput, state: LiftState, j: int, settings: L
     parent = uniq // k
     n_pref = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=uniq.size)
     cells = cells_of(network, codes[first], j)
-    log_p_row = np.log(cells.p)[cells.inverse]
-    state.log_obs = state.log_obs[parent] + log_p_row
+    # the reference likelihood gains the row's CPD factor, or nothing where that factor is zero (the row is then
+    # impossible without an intervention, and only the components that explain it have likelihood entries)
+    possible = cells.p > 0
+    log_p_row = np.log(np.where(possible, cells.p, 1.0))[cells.inverse]
+    state.log_ref = state.log_ref[parent] + log_p_row
+    state.impossible = state.impossible[parent] | ~possible[cells.inverse]
     obs_counts = None
     if prepared.joint:
         columns = list(network.parents[j]) + [j]
         full = cpd_counts(prepared.obs_codes, prepared.obs_weights, columns, network.cardinalities[columns])
         obs_counts = full[cells.pa_index]
     return LiftProblem(
-        cells, extend_prefix(state.entries, parent, log_p_row), state.log_obs, n_pref, uniq % k,
-        obs_counts=obs_counts, delta=settings.delta, prior=settings.prior,
+        cells, extend_prefix(state.entries, parent, log_p_row), state.log_ref, n_pref, uniq % k,
+        obs_counts=obs_counts, delta=settings.delta, prior=settings.prior, variable=network.variables[j],
     )
 
 
 def _choose_exclusion(
-    step: LiftProblem, mu: np.ndarray, k: int, exact: bool, n_choice: int, outer: int
+    step: LiftProblem, mu: np.ndarray, k: int, exact: bool, n_choice: int, outer: int, tau: float | None = None
 ) -> tuple[int, LiftFit]:
-    """Stage 1: the excluded state of ``V_j`` whose lifts fit best, and those lifts."""
+    """Stage 1: the excluded state of ``V_j`` whose lifts fit best, and those lifts.
+
+    The excluded state measures ``theta_0`` (its rows have no intervention): when the best fit's excluded state
+    expects fewer than :data:`_MIN_EXPECTED` rows without intervention, its count is noise (a state of CPD
+    probability 1e-4 seen 0 times makes every target an intervention), and among the fits within the penalty
+    ``tau`` of the best the one whose excluded state expects the most rows is kept.
+    """
     q = mu.size
+    first = step.prefix_counts(mu) if not exact or k > _EXCLUSION_CANDIDATES else None
+    candidates = np.arange(k) if first is None else _exclusion_candidates(first, step.cells.pa_probs)
     allowed_e = np.ones((k, k + 1), dtype=bool)
     allowed_e[np.arange(k), 1 + np.arange(k)] = False
     if exact:
-        fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in range(k)]
+        fits = [step.solve_exact(mu, np.repeat(allowed_e[e][None, :], q, axis=0)) for e in candidates]
     else:
-        first = step.prefix_counts(mu)
         fits = [
             step.fit(mu, np.repeat(allowed_e[e][None, :], q, axis=0), n_choice, prefix_counts=first)
-            for e in range(k)
+            for e in candidates
         ]
-        best = int(np.argmax([f.loglik for f in fits]))
-        fits[best] = step.fit(
-            fits[best].mu, fits[best].allowed, outer, start=fits[best].theta,
-            p_start=(fits[best].p, fits[best].pa_probs),
+        best = _best_fit(fits)
+        informative = best
+        if tau is not None:
+            predicted = expected_counts(first, step.cells.pa_probs).sum(axis=0)[candidates]
+            informative = _informative_exclusion(fits, best, predicted, tau)
+        fits[informative] = step.fit(
+            fits[informative].mu, fits[informative].allowed, outer, start=fits[informative].theta,
+            p_start=(fits[informative].p, fits[informative].pa_probs),
         )
-    e_star = int(np.argmax([f.loglik for f in fits]))
-    return e_star, fits[e_star]
+        if informative != best:
+            return int(candidates[informative]), fits[informative]
+    best = _best_fit(fits)
+    return int(candidates[best]), fits[best]
+
+
+def _informative_exclusion(fits: list[LiftFit], best: int, predicted: np.ndarray, tau: float) -> int:
+    """``best``, or when its excluded state expects fewer than :data:`_MIN_EXPECTED` rows without intervention,
+    the fit within ``tau`` of its log-likelihood whose excluded state expects the most (see
+    :func:`_choose_exclusion`)."""
+    if predicted[best] >= _MIN_EXPECTED or not np.isfinite(fits[best].loglik):
+        return best
+    close = [i for i, f in enumerate(fits) if f.loglik >= fits[best].loglik - tau]
+    return max(close, key=lambda i: (predicted[i], fits[i].loglik))
+
+
+def _exclusion_candidates(first: LiftCounts, pa_probs: np.ndarray) -> np.ndarray:
+    """The states tried as the excluded one: all of them, or for a variable with many states the
+    :data:`_EXCLUSION_CANDIDATES` whose pooled count falls furthest below what the CPD predicts (the excluded state
+    has no intervention, so its ratio of observed to predicted count is the smallest, as in the moment start)."""
+    k = first.k
+    if k <= _EXCLUSION_CANDIDATES:
+        return np.arange(k)
+    observed = np.bincount(first.v, weights=first.c, minlength=k)
+    predicted = expected_counts(first, pa_probs).sum(axis=0)
+    ratio = observed / np.maximum(predicted, 1e-300)
+    return np.sort(np.argsort(ratio, kind="stable")[:_EXCLUSION_CANDIDATES])
+
+
+def _best_fit(fits: list[LiftFit]) -> int:
+    """The fit of largest log-likelihood; when every fit leaves some rows unexplained (likelihood zero), the one
+    leaving the fewest, then the best on the rest."""
+    logliks = np.array([f.loglik for f in fits])
+    if np.isneginf(logliks).all():
+        return min(range(len(fits)), key=lambda e: (fits[e].unexplained, -fits[e].explained_loglik, e))
+    return int(np.argmax(logliks))
 
 
 def _prune_children(
@@ -218,6 +279,16 @@ def _prune_children(
     return keep, fit
 
 
+def _canonical(step: LiftProblem, fit: LiftFit) -> tuple[LiftFit, list]:
+    """The fit moved to the canonical end of every lift the rows do not pin down, and those lifts
+    (:func:`~pgmpy_mixture.discrete.likelihood.identify.canonical_lifts`); only where ``V_j``'s CPD has a zero."""
+    pa_probs = step.cells.pa_probs if fit.pa_probs is None else fit.pa_probs
+    if not (pa_probs <= 0).any():  # positivity: Lemma 4.1 pins every lift down
+        return fit, []
+    theta, notes = canonical_lifts(fit.theta, fit.mu, step.pair_b, step.pair_pa, pa_probs)
+    return replace(fit, theta=theta), notes
+
+
 def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: LiftSettings) -> LiftState:
     """Lift the targets of ``state`` to variable ``j`` (exclusion choice, pruning, elimination, refinement).
 
@@ -245,8 +316,18 @@ def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: L
     n_choice = max(1, budget // 5) if settings.choice_steps is None else settings.choice_steps
     n_refine = max(2, budget // 2) if settings.refine_steps is None else settings.refine_steps
 
-    state.excluded[j], fit = _choose_exclusion(step, state.mu, k, exact, n_choice, outer)
+    state.excluded[j], fit = _choose_exclusion(step, state.mu, k, exact, n_choice, outer, tau)
+    # without positivity some lifts are a segment of equally good fits (identify.py): test the children at the
+    # segment's end with the most weight on the un-lifted target, and return there after the tests
+    fit, _ = _canonical(step, fit)
     keep, fit = _prune_children(step, fit, prepared, settings, n_refine)
+    fit, notes = _canonical(step, fit)
+    if notes:
+        keep[:, 0] |= fit.theta[:, 0] > 0  # following the CPD is always allowed, even where the test dropped it
+        keep &= fit.theta > 0
+        state.unidentified += [(state.targets[n.target].copy(), j, n.states) for n in notes]
+    if exact and -fit.loglik > state.residual[0]:  # on exact input the lift fits every prefix row up to rounding
+        state.residual = (-fit.loglik, j)
 
     g_idx, c_idx = np.nonzero(keep & (fit.theta > 0))
     new_targets = state.targets[g_idx].copy()

@@ -17,15 +17,21 @@ recursion but estimates every lift from all rows. It runs in stages, one module 
 3. **The final polish and Wald intervals** (:mod:`~pgmpy_mixture.discrete.likelihood.polish`): the joint MLE of
    the found targets' weights on the full rows (:mod:`~pgmpy_mixture.discrete.mixing_weights`) and the
    observed-information covariance of weights summing to one.
-4. **Result assembly** (here): components with standard errors and existence scores, warnings (positivity,
-   rows impossible under the observational CPDs, small samples) and diagnostics.
+4. **Result assembly** (here): components with standard errors and existence scores, warnings (positivity and
+   the rows impossible under the observational CPDs, components positivity's failure leaves unidentified, rows no
+   component explains, small samples; :mod:`~pgmpy_mixture.discrete.likelihood.report`) and diagnostics.
+
+Without positivity (Assumption 3.2) the method still works: every likelihood is stored relative to the product of
+the row's positive CPD factors (:class:`~pgmpy_mixture.discrete.likelihood.problem.LiftProblem`), so a row that is
+impossible under the observational CPDs is weighed like any other and tells which interventions must exist; lifts
+the rows do not pin down are reported (:mod:`~pgmpy_mixture.discrete.likelihood.identify`). On a positive network
+the reference is the observational likelihood itself and nothing changes.
 
 ``joint_cpds=True`` re-fits each CPD jointly with its lift by EM over observational and mixture rows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import numpy as np
@@ -34,7 +40,15 @@ from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty, prepare_inputs
 from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, LiftState, lift_variable, start_state
 from pgmpy_mixture.discrete.likelihood.polish import PolishedWeights, polish_weights
+from pgmpy_mixture.discrete.likelihood.report import (
+    EXACT_RESIDUAL,
+    positivity_message,
+    residual_message,
+    unexplained_message,
+    unidentified_notes,
+)
 from pgmpy_mixture.discrete.mixing_weights import constrained_covariance
+from pgmpy_mixture.errors import ExclusionWarning, PositivityWarning, warn_at_caller
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import Component, MixtureResult, format_target
 
@@ -126,7 +140,6 @@ def disentangle_likelihood(
     [('observational', 0.5), ('do(A=a1)', 0.3), ('do(A=a1, B=b2)', 0.2)]
     """
     started = time.perf_counter()
-    started = time.perf_counter()
     prepared = prepare_inputs(
         network, counts, penalty=penalty, epsilon=epsilon, joint_cpds=joint_cpds, observational=observational,
         delta=delta, prior=prior,
@@ -142,18 +155,16 @@ def disentangle_likelihood(
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
-    # with zero CPD entries (reported as a warning) log(0) and 0/0 are expected on impossible rows: numpy's
-    # own RuntimeWarnings would only repeat that report; on positive networks numpy keeps warning
-    quiet = np.errstate(divide="ignore", invalid="ignore") if prepared.positivity_violations else None
-    with quiet or contextlib.nullcontext():
-        for j in iterator:
-            state = lift_variable(prepared, state, j, settings)
-        # prefix_id now indexes the distinct full rows
-        n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)
-        polished = polish_weights(
-            state.entries, n_rows, state.mu, exact=prepared.exact, epsilon=epsilon, polish_steps=polish_steps,
-            newton_steps=newton_steps,
-        )
+    for j in iterator:
+        state = lift_variable(prepared, state, j, settings)
+    # prefix_id now indexes the distinct full rows
+    n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)
+    explained = np.bincount(state.entries.row, minlength=n_rows.size) > 0
+    unexplained = float(n_rows[~explained].sum() / n_rows.sum())
+    polished = polish_weights(
+        state.entries, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0), state.mu,
+        exact=prepared.exact, epsilon=epsilon, polish_steps=polish_steps, newton_steps=newton_steps,
+    )
     options = {
         "penalty": penalty,
         "penalty_value": prepared.tau,
@@ -168,13 +179,14 @@ def disentangle_likelihood(
         "cpds": prepared.cpd_source,
         "delta": delta,
     }
-    return _assemble_result(prepared, state, n_rows, polished, options, started)
+    return _assemble_result(prepared, state, n_rows, unexplained, polished, options, started)
 
 
 def _assemble_result(
     prepared: PreparedInput,
     state: LiftState,
     n_rows: np.ndarray,
+    unexplained: float,
     polished: PolishedWeights,
     options: dict,
     started: float,
@@ -183,15 +195,26 @@ def _assemble_result(
     network = prepared.network
     targets = state.targets[polished.keep]
     warnings = list(prepared.warnings)
-    impossible = (
-        float(n_rows[np.isneginf(state.log_obs)].sum() / n_rows.sum()) if prepared.positivity_violations else 0.0
-    )
-    if impossible > 0:
-        warnings.append(
-            f"{impossible:.1%} of the rows are impossible under the observational CPDs (positivity fails): the "
-            "likelihood method measures every component against the observational one row by row and cannot weigh "
-            "these rows, so its targets and weights are unreliable on this network"
-        )
+    impossible = float(n_rows[state.impossible].sum() / n_rows.sum()) if prepared.positivity_violations else 0.0
+    if prepared.positivity_violations:
+        message = positivity_message(prepared.positivity_violations, impossible)
+        warnings.append(message)
+        warn_at_caller(message, PositivityWarning)
+    notes, records = unidentified_notes(network, targets, state.unidentified)
+    if notes:
+        message = ("not identifiable without positivity (the smaller target is reported): " + "; ".join(notes[:5])
+                   + (f"; and {len(notes) - 5} more (diagnostics['unidentified'])" if len(notes) > 5 else ""))
+        warnings.append(message)
+        warn_at_caller(message, PositivityWarning)
+    if prepared.exact and state.residual[0] > EXACT_RESIDUAL:
+        message = residual_message(network.variables[state.residual[1]], state.residual[0],
+                                   bool(prepared.positivity_violations))
+        warnings.append(message)
+        warn_at_caller(message, ExclusionWarning)
+    if unexplained > 0:
+        message = unexplained_message(unexplained)
+        warnings.append(message)
+        warn_at_caller(message, ExclusionWarning)
     comps = [
         Component(network.decode_target(t), float(w), stderr=float(s), existence=float(x))
         for t, w, s, x in zip(targets, polished.mu, polished.stderr, polished.existence, strict=True)
@@ -206,6 +229,8 @@ def _assemble_result(
         "covariance": polished.covariance,
         "covariance_targets": [format_target(network.decode_target(t)) for t in targets],
         "impossible_rows_share": impossible,
+        "unexplained_rows_share": unexplained,
+        "unidentified": records,
     }
     if prepared.sample_size is not None and prepared.sample_size < 10 * n_vars:
         warnings.append("fewer than 10 samples per variable: targets may be missed")

@@ -4,7 +4,8 @@ Once every variable is lifted, the targets are fixed and only their weights move
 (:func:`~pgmpy_mixture.discrete.mixing_weights.em_weights`), then Newton on the simplex
 (:func:`~pgmpy_mixture.discrete.mixing_weights.newton_weights`), so the weights are the joint MLE for the found
 targets (to machine precision) and the Wald intervals are centred on it. Targets whose weight falls below
-``epsilon`` (or to zero) are dropped. The covariance is the inverse observed information constrained to weights
+``epsilon``, or below half a row (``n w < 0.5``: no row's worth of evidence), are dropped; the heaviest always
+stays. The covariance is the inverse observed information constrained to weights
 summing to one; it treats the CPDs as known. On exact input the recursion's weights are exact and have no error.
 """
 
@@ -24,6 +25,8 @@ from pgmpy_mixture.discrete.mixing_weights import (
 )
 
 __all__ = ["PolishedWeights", "polish_weights"]
+
+_MIN_ROWS = 0.5  # smallest expected number of rows of a kept component
 
 
 @dataclass
@@ -62,7 +65,11 @@ def polish_weights(
     if not exact:
         mu = em_weights(entries, n_rows, mu, polish_steps)
         mu = newton_weights(entries, n_rows, mu, newton_steps)
-        keep = np.flatnonzero(mu >= epsilon if epsilon > 0 else mu > 0)
+        # a weight worth less than half a row is no evidence of a component (the MLE puts numerical dust there)
+        kept = (mu > 0) & (mu * float(n_rows.sum()) >= _MIN_ROWS)
+        if epsilon > 0:
+            kept &= mu >= epsilon
+        keep = np.flatnonzero(kept) if kept.any() else np.array([int(np.argmax(mu))])
         mu, entries = mu[keep] / mu[keep].sum(), entries.take(keep)
     if exact:
         return PolishedWeights(keep, mu, np.zeros((mu.size, mu.size)), np.zeros(mu.size), np.ones(mu.size))

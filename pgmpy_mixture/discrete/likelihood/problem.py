@@ -23,10 +23,13 @@ import numpy as np
 
 from pgmpy_mixture.discrete.likelihood.cells import Cells, LiftCounts, fit_lifts, lift_loglik
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+from pgmpy_mixture.errors import DataValueError
+from pgmpy_mixture.validation import check_allocation
 
 __all__ = ["LiftFit", "LiftProblem", "extend_prefix"]
 
 _TINY = 1e-300
+_ABSENT_MASS = 1e-9  # a column's mass outside the table's rows above this counts (exact input)
 
 
 @dataclass
@@ -35,9 +38,12 @@ class LiftFit:
     mu: np.ndarray  # (q,) prefix target weights (re-estimated together with theta)
     allowed: np.ndarray  # (q, k+1) which children may have weight
     counts: LiftCounts | None  # responsibility-weighted cell counts (target, cell) at the last E-step
-    loglik: float  # joint log-likelihood of the prefix rows (exact input: minus the residual norm)
+    loglik: float  # joint log-likelihood of the prefix rows (exact input: minus the residual norm); -inf when a
+    #                row has likelihood zero under every lift
     p: np.ndarray | None = None  # (cells,) P(v_j | pa_j) used (re-estimated when the CPDs are fitted jointly)
     pa_probs: np.ndarray | None = None  # (n_pa, k) the CPD rows of V_j behind ``p``
+    unexplained: float = 0.0  # count (probability) of the prefix rows no lift explains (then ``loglik`` is -inf)
+    explained_loglik: float = 0.0  # the log-likelihood of the other rows (ranks fits that leave rows unexplained)
 
 
 class LiftProblem:
@@ -47,27 +53,32 @@ class LiftProblem:
     within-target mixture ``theta_i0 P(v_j | pa_j) + theta_{i, v_j}``; the E-step gives responsibilities
     over prefix targets and the cell counts ``c_i(pa_j, v_j)``; the M-step updates ``mu`` and ``theta``.
 
-    ``entries`` hold ``P_{s_i}(r_{<j}) / P_obs(r_{<=j})`` for the prefix rows ``r`` of length ``j``.
+    ``entries`` hold ``P_{s_i}(r_{<j}) / R(r_{<=j})`` for the prefix rows ``r`` of length ``j``, where the reference
+    ``R`` (``exp(log_ref)``) is the product of the row's positive CPD factors: ``P_obs(r_{<=j})`` itself when
+    positivity holds (Assumption 3.2); a row impossible under the observational CPDs keeps a finite reference, so
+    the components that explain it -- the ones intervening where the CPD gives zero -- are weighed like any other.
     """
 
     def __init__(
         self,
         cells: Cells,
         entries: ComponentLikelihoods,
-        log_obs: np.ndarray,
+        log_ref: np.ndarray,
         n: np.ndarray,
         v_row: np.ndarray,
         obs_counts: np.ndarray | None = None,
         delta: float | None = 0.0,
         prior: float = 1.0,
+        variable: str = "V_j",
     ):
+        self.variable = variable
         self.prior = prior
         self.obs_counts = obs_counts  # (n_pa, k) observational counts of V_j: the CPD is then fitted jointly
         self.delta = delta
         self.cells = cells
         self.entries = entries
         self.values = entries.values()
-        self.log_obs = log_obs
+        self.log_ref = log_ref
         self.n = n
         self.total = float(n.sum())
         self.p_row = cells.p[cells.inverse]
@@ -89,8 +100,9 @@ class LiftProblem:
 
     def _e_step(
         self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None
-    ) -> tuple[LiftCounts, float]:
-        """Responsibility-weighted cell counts ``(target, cell)`` and the joint log-likelihood of the prefix rows."""
+    ) -> tuple[LiftCounts, float, float, float]:
+        """Responsibility-weighted cell counts ``(target, cell)``, the joint log-likelihood of the prefix rows (-inf
+        when a row has likelihood zero), the count of those rows and the log-likelihood of the others."""
         e = self.entries
         if theta is None:
             joint = mu[e.grp] * self.values
@@ -100,12 +112,18 @@ class LiftProblem:
             joint = scaled[self.flat_obs] * values_p + scaled[self.flat_do] * self.values
         mix = np.bincount(e.row, weights=joint, minlength=e.n_rows)
         ok = mix > 0
-        with np.errstate(divide="ignore"):
-            loglik = float(self.n @ (np.log(mix) + self.log_obs)) if ok.all() else -np.inf
+        if ok.all():
+            loglik = float(self.n @ (np.log(mix) + self.log_ref))
+            unexplained, explained = 0.0, loglik
+        else:
+            loglik = -np.inf
+            unexplained = float(self.n[~ok].sum())
+            explained = float(self.n[ok] @ (np.log(mix[ok]) + self.log_ref[ok]))
         gamma = joint * (self.n / np.where(ok, mix, 1.0))[e.row]
         counts = np.bincount(self.pair_of_entry, weights=gamma, minlength=self.pair_b.size)
         p_pair = (self.cells.p if p is None else p)[self.pair_cell]
-        return LiftCounts(self.pair_b, counts, p_pair, self.pair_v, self.pair_pa, e.q, self.cells.k), loglik
+        lift_counts = LiftCounts(self.pair_b, counts, p_pair, self.pair_v, self.pair_pa, e.q, self.cells.k)
+        return lift_counts, loglik, unexplained, explained
 
     def prefix_counts(self, mu: np.ndarray) -> LiftCounts:
         """Cell counts from the responsibilities of the prefix alone (the first E-step of every lift)."""
@@ -131,7 +149,7 @@ class LiftProblem:
         p, pa_probs = (cells.p, cells.pa_probs) if p_start is None else p_start
         old = -np.inf
         for _ in range(max(steps, 1)):
-            counts, loglik = self._e_step(mu, theta, p)
+            counts, loglik, _, _ = self._e_step(mu, theta, p)
             loglik += self._observational_loglik(pa_probs)
             mu = counts.per_problem(counts.c) / self.total
             # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
@@ -147,11 +165,12 @@ class LiftProblem:
             if np.isfinite(loglik) and loglik - old <= max(1e-10 * abs(loglik), 1e-4):
                 break
             old = loglik
-        counts, loglik = self._e_step(mu, theta, p)
-        loglik += self._observational_loglik(pa_probs)
+        counts, loglik, unexplained, explained = self._e_step(mu, theta, p)
+        observational = self._observational_loglik(pa_probs)
         return LiftFit(
-            theta=theta, mu=counts.per_problem(counts.c) / self.total, allowed=allowed, counts=counts, loglik=loglik,
-            p=p, pa_probs=pa_probs,
+            theta=theta, mu=counts.per_problem(counts.c) / self.total, allowed=allowed, counts=counts,
+            loglik=loglik + observational, p=p, pa_probs=pa_probs, unexplained=unexplained,
+            explained_loglik=explained + observational,
         )
 
     def _cpd_m_step(self, followed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -179,12 +198,16 @@ class LiftProblem:
         """Exact input: the likelihood maximum fits perfectly, so solve the linear system over all prefix rows.
 
         ``P_mix(r_{<=j}) = sum_{i,c} x_ic P_{s_i}(r_{<j}) B_c(r)`` (Equation 5 for every row at once, not only at
-        the settings ``v_{i,l}``); least squares, or non-negative least squares when the solution has a
+        the settings ``v_{i,l}``), plus one equation for the rows the table lacks (probability zero, so zero
+        under every component with weight); least squares, or non-negative least squares when the solution has a
         negative entry. ``loglik`` is minus the residual norm, so the best exclusion has the largest value.
         """
         e = self.entries
         g_all, c_all = np.nonzero(allowed)
-        prob = self.values * np.exp(self.log_obs[e.row])  # P_{s_i}(r_{<j}) * P(v_j | pa_j)
+        check_allocation(3 * 8 * (e.n_rows + 1) * g_all.size,
+                         f"the exact lift of {self.variable!r} ({e.n_rows} table rows x {g_all.size} children)",
+                         hint="pass samples (counts) instead of an exact table this large", error=DataValueError)
+        prob = self.values * np.exp(self.log_ref[e.row])  # P_{s_i}(r_{<j})
         design = np.zeros((e.n_rows, g_all.size))
         bounds = e.slices()
         for col, (g, c) in enumerate(zip(g_all, c_all, strict=True)):
@@ -194,12 +217,20 @@ class LiftProblem:
             else:
                 hit = self.v_entry[sl] == c - 1
                 design[e.row[sl][hit], col] = prob[sl][hit]
-        x, *_ = np.linalg.lstsq(design, self.n, rcond=None)
+        target = self.n
+        # each column is a distribution over every prefix row, but the table holds only the rows of positive
+        # probability: the rows it lacks have P_mix = 0, so the columns' mass there must be 0 too (one equation
+        # for all of them: the masses are non-negative)
+        outside = 1.0 - design.sum(axis=0)
+        if np.abs(outside).max() > _ABSENT_MASS:
+            design = np.vstack([design, outside[None, :]])
+            target = np.append(self.n, 0.0)
+        x, *_ = np.linalg.lstsq(design, target, rcond=None)
         if x.min() < -1e-10:
             from scipy.optimize import nnls
 
-            x, _ = nnls(design, self.n, maxiter=50 * x.size)
-        residual = float(np.linalg.norm(design @ x - self.n))
+            x, _ = nnls(design, target, maxiter=50 * x.size)
+        residual = float(np.linalg.norm(design @ x - target))
         x = np.maximum(x, 0.0)
         q, kk = allowed.shape
         weights = np.zeros((q, kk))
@@ -234,17 +265,23 @@ class LiftProblem:
         """Entries of the children ``(target g, child c)``: ratios ``P_child(r_{<=j}) / P_obs(r_{<=j})``.
 
         ``p`` is the CPD column used for children that follow the CPD (the jointly fitted one, if any); the
-        denominator keeps the CPD the step started from (a per-row constant, so ratios stay comparable).
+        denominator keeps the CPD the step started from (a per-row constant, so ratios stay comparable). Only
+        positive likelihoods are stored: a child that follows the CPD has no entry on the rows where the CPD
+        gives ``v_j`` probability zero.
         """
         e = self.entries
-        log_p_entry = np.log(self.p_entry if p is None else p[self.cell_of_entry])
+        p_entry = self.p_entry if p is None else p[self.cell_of_entry]
+        possible = p_entry > 0
+        with np.errstate(divide="ignore"):
+            log_p_entry = np.log(p_entry)
         bounds = e.slices()
         rows, lvals, sizes = [], [], []
         for g, c in zip(g_idx, c_idx, strict=True):
             sl = slice(bounds[g], bounds[g + 1])
-            if c == 0:  # V_j follows its CPD: the ratio to the observational prefix is unchanged
-                rows.append(e.row[sl])
-                lvals.append(e.lval[sl] + log_p_entry[sl])
+            if c == 0:  # V_j follows its CPD: the ratio to the reference gains the CPD factor
+                hit = possible[sl]
+                rows.append(e.row[sl][hit])
+                lvals.append((e.lval[sl] + log_p_entry[sl])[hit])
             else:  # do(V_j = c - 1): only rows with that value, and the CPD factor is dropped
                 hit = self.v_entry[sl] == c - 1
                 rows.append(e.row[sl][hit])
@@ -265,7 +302,8 @@ def extend_prefix(entries: ComponentLikelihoods, parent: np.ndarray, log_p_row: 
     """Carry entries from prefix rows of length ``j-1`` to their extensions of length ``j``.
 
     New rows are sorted by ``parent`` (keys ``parent * k + v``), so each parent's extensions are contiguous.
-    The stored ratio is divided by the new CPD factor of the observational prefix.
+    The stored ratio is divided by the new factor of the reference, ``log_p_row`` (the row's CPD factor, or 0
+    where that factor is zero, see :class:`LiftProblem`).
     """
     n_prev = int(parent.max()) + 1 if parent.size else 0
     per_parent = np.bincount(parent, minlength=max(n_prev, entries.n_rows))
