@@ -817,7 +817,6 @@ def _xfail(owner: str, behaviour: str):
     return pytest.mark.xfail(strict=True, reason=f"{owner}: {behaviour}")
 
 
-@_xfail("validation/frames.py", "the duplicate-column error does not name the duplicated column")
 @pytest.mark.parametrize("entry", sorted(ENTRIES))
 def test_known_duplicate_columns_are_named(entry):
     frame = samples(0, 30)
@@ -825,28 +824,22 @@ def test_known_duplicate_columns_are_named(entry):
     raises_ours(lambda: ENTRIES[entry](doubled), (doubled,), ("'B'",))
 
 
-@_xfail("discrete/disentangle.py", "an exact table of a mixture violating exclusion (both states of A targeted) gives "
-        "weights summing to 1.11 with method 'auto' (exact)")
 def test_known_exclusion_violation_gives_unnormalised_weights():
     table = probabilities([0.5, 0.25, 0.25], [0, 2, 4])
     honours_contract(lambda: api.disentangle_mixture(NET, table, weights="p"), (table,))
 
 
-@_xfail("discrete/ (UAI 2021 methods)", "count weights whose sum overflows give an empty mixture (weights sum to 0)")
 def test_known_overflowing_count_weights():
     counts = samples(0, 80).value_counts().reset_index(name="n").astype({"n": float})
     counts["n"] = 1e308
     honours_contract(lambda: MODEL.disentangle_mixture(counts, weights="n"), (counts,), ("'n'",))
 
 
-@_xfail("discrete/disentangle.py", "method='exact' on sampled counts returns weights summing to about 1.04")
 def test_known_exact_method_on_samples():
     frame, _ = sample_frame(NET, [{}, {"B": "b2"}], [0.7, 0.3], 400, rng=0)
     honours_contract(lambda: MODEL.disentangle_mixture(frame, method="exact"), (frame,))
 
 
-@_xfail("discrete/ and validation/frames.py",
-        "a probability table that sums to 1.0001 is taken as counts of one sample (observational 1.0)")
 def test_known_near_one_probability_table():
     table = probabilities()
     table["p"] = table["p"].round(4) * 1.0001
@@ -854,7 +847,6 @@ def test_known_near_one_probability_table():
     assert isinstance(result, MixtureResult) and len(result) == 2  # the 0.7 / 0.3 mixture, not 1.0 observational
 
 
-@_xfail("discrete/likelihood/", "the default method on pgmpy's asia (zero CPD entries) returns an empty mixture")
 def test_known_positivity_failure_gives_an_empty_mixture():
     from pgmpy_mixture.discrete.simulate import random_mixture
     from pgmpy_mixture.model.examples import load_example_network
@@ -883,8 +875,6 @@ def test_known_gaussian_fit_depends_on_the_unit():
 
 
 @pytest.mark.slow
-@_xfail("discrete/likelihood/", "a root with 500 states (5000 rows) exhausts memory: MemoryError under a 2 GiB limit "
-        "(23.6 GB without one at 1000 states)")
 def test_known_huge_state_count_runs_out_of_memory():
     script = f"""
 import resource, sys, warnings

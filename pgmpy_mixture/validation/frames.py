@@ -28,6 +28,18 @@ EXACT_SUM_TOLERANCE = 1e-6
 SMALLEST_FRACTIONAL_SAMPLE = 2.0
 
 
+def duplicated_names(names: Sequence[object]) -> list[str]:
+    """The names (as text) that occur more than once, sorted.
+
+    Examples
+    --------
+    >>> duplicated_names(["A", "B", "A", "C", "B"])
+    ['A', 'B']
+    """
+    index = pd.Index([str(n) for n in names])
+    return sorted(set(index[index.duplicated()]))
+
+
 def check_dataframe(data: object, name: str = "data") -> pd.DataFrame:
     """Check that ``data`` is a non-empty pandas DataFrame and return it unchanged.
 
@@ -41,8 +53,9 @@ def check_dataframe(data: object, name: str = "data") -> pd.DataFrame:
         raise DataTypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
     if data.shape[0] == 0:
         raise empty_data_error(name)
-    if len(set(map(str, data.columns))) != data.shape[1]:
-        raise DataValueError(f"{name} has duplicate column names")
+    duplicated = duplicated_names(data.columns)
+    if duplicated:
+        raise DataValueError(f"{name} has duplicate column names {duplicated}")
     return data
 
 
@@ -222,8 +235,9 @@ def check_columns(columns: Sequence[object], variables: Sequence[str], weights: 
     pgmpy_mixture.errors.UnknownVariableError: column 'B' is not a variable of the model
     """
     columns = [str(c) for c in columns]
-    if len(set(columns)) != len(columns):
-        raise DataValueError("data has duplicate column names")
+    duplicated = duplicated_names(columns)
+    if duplicated:
+        raise DataValueError(f"data has duplicate column names {duplicated}")
     if weights is not None and weights not in columns:
         raise DataValueError(f"weights column {weights!r} is not in the data (columns: {columns})")
     known = set(variables)

@@ -17,6 +17,7 @@ from pgmpy_mixture.errors import (
     UnknownVariableError,
 )
 from pgmpy_mixture.validation.encoding import plain_value
+from pgmpy_mixture.validation.frames import duplicated_names
 
 #: How scikit-learn words a 1-D input error; its checks (and its users) look for "Reshape your data".
 RESHAPE_HINT = (
@@ -28,12 +29,6 @@ RESHAPE_HINT = (
 #: Largest magnitude accepted in a data matrix: squares of larger values (covariances, Mahalanobis distances)
 #: overflow float64 (about 1.8e308) and turn into NaN probabilities.
 LARGEST_VALUE = 1e150
-
-
-def _duplicates(names: list[str]) -> list[str]:
-    """The names that occur more than once, sorted."""
-    index = pd.Index(names)
-    return sorted(set(index[index.duplicated()]))
 
 
 def _is_real_number(value: object) -> bool:
@@ -132,7 +127,7 @@ single sample
     """
     if isinstance(data, pd.DataFrame):
         names = [str(c) for c in data.columns]
-        duplicated = _duplicates(names)
+        duplicated = duplicated_names(names)
         if duplicated:
             raise DataValueError(f"{name} has duplicate column names {duplicated}")
         array = _frame_to_float(data, name, copy)
@@ -290,7 +285,7 @@ def _check_feature_names(names: list[str], fitted: list[str], estimator: str) ->
     """Raise when a DataFrame's columns differ from the fitted ones (scikit-learn's message, then ours)."""
     if names == fitted:
         return
-    duplicated = _duplicates(names)
+    duplicated = duplicated_names(names)
     if duplicated:
         raise DataValueError(f"X has duplicate column names {duplicated}; {estimator} was fitted on {fitted}")
     unseen = [c for c in names if c not in set(fitted)]
