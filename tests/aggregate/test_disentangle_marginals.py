@@ -93,7 +93,8 @@ def test_unexplainable_marginals_warn_with_residual():
     # P_mix(A) = (1, 0) needs do(A=a0) with weight 1, which forces P_mix(B) = (0.9, 0.1); (0.1, 0.9) is impossible.
     marginals = {"A": {"a0": 1.0, "a1": 0.0}, "B": {"b0": 0.1, "b1": 0.9}}
     for method in ("exact", "nnls"):
-        with pytest.warns(ExclusionWarning, match=r"sum to 2\.6 > 1, and P_mix\([AB]=\w+\) = [\d.]+ is missed by 0\.[38]"):
+        missed = r"sum to 2\.6 > 1, and P_mix\([AB]=\w+\) = [\d.]+ is missed by 0\.[38]"
+        with pytest.warns(ExclusionWarning, match=missed):
             result = disentangle_marginals(net, marginals, method=method)
         assert result.warnings and result.diagnostics["exclusion_residual"] > 0.1
         assert "sample_size=" in result.warnings[0]  # estimated marginals are one way to get there: say so
