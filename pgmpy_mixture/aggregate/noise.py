@@ -32,6 +32,7 @@ __all__ = [
     "EXACT_SAMPLE_SIZE",
     "MOMENT_ITERATIONS",
     "MOMENT_TOLERANCE",
+    "SEARCH_SWEEPS",
     "SMALLEST_SAMPLE_SIZE",
     "estimate_sample_size",
 ]
@@ -42,6 +43,9 @@ EXACT_SAMPLE_SIZE = 1e12
 SMALLEST_SAMPLE_SIZE = 10.0
 #: The downward search over decades stops once the log evidence is this far below its best value.
 EVIDENCE_DROP = 30.0
+#: Sweeps of the bayes model per sample size tried in the search (its log evidence moves by less than 0.5 after
+#: four sweeps near the maximum on ALARM); the estimate at the chosen sample size uses the caller's ``n_sweeps``.
+SEARCH_SWEEPS = 4
 #: Largest number of moment iterations refining the sample size inside the chosen decade.
 MOMENT_ITERATIONS = 5
 #: The moment iterations stop once ``N`` changes by less than this (in log).
@@ -96,16 +100,14 @@ def estimate_sample_size(system: MarginalSystem, **options: Any) -> tuple[float 
     (True, True)
     """
     evidence: dict[float, float] = {}  # by log10 N
-    fits: dict[float, tuple[np.ndarray, dict[str, Any]]] = {}
+    search = {**options, "n_sweeps": min(int(options.get("n_sweeps", 8)), SEARCH_SWEEPS)}
     top = round(float(np.log10(EXACT_SAMPLE_SIZE)), 2)
     bottom = round(float(np.log10(SMALLEST_SAMPLE_SIZE)), 2)
 
     def evaluate(exponent: float) -> float:
         exponent = round(min(max(exponent, bottom), top), 2)
         if exponent not in evidence:
-            x, info = solve_bayes(system, sample_size=10.0**exponent, **options)
-            evidence[exponent] = float(info["log_evidence"])
-            fits[exponent] = (x, info)
+            evidence[exponent] = float(solve_bayes(system, sample_size=10.0**exponent, **search)[1]["log_evidence"])
         return evidence[exponent]
 
     best = top
@@ -119,7 +121,7 @@ def estimate_sample_size(system: MarginalSystem, **options: Any) -> tuple[float 
         exponent = round(exponent - 1.0, 2)
     gap = evidence[best] - evidence[top]
     if gap <= EVIDENCE_MARGIN:
-        x, info = fits[top]
+        x, info = solve_bayes(system, sample_size=10.0**top, **options)
         n_hat = None
     else:
         n_hat, x, info = _moment_refinement(system, 10.0**best, options)
