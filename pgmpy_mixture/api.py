@@ -24,10 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from pgmpy_mixture.aggregate.disentangle import disentangle_marginals as aggregate_disentangle_marginals
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.data.ingest import has_reader, is_data_source, supported_sources, to_count_table, to_marginals
 from pgmpy_mixture.errors import DataTypeError, MixtureError, ModelError, ParameterError
 from pgmpy_mixture.methods import (
+    AAAI2020_EXACT,
     DISCRETE_INPUTS,
     INPUT_KINDS,
     Method,
@@ -282,8 +284,9 @@ def disentangle_marginals(
     data : DataFrame, CountTable, iterable of DataFrames, ..., optional
         Joint mixture samples (method ``"em"``, or the source of the marginals).
     method : str, default "auto"
-        ``"exact"`` (Theorem 1), ``"dimm"``, ``"bayes"``, ``"nnls"``, ``"em"``; ``"auto"`` is ``"exact"`` for
-        exact marginals (no ``sample_size``) and ``"bayes"`` for estimated ones.
+        ``"exact"`` (Theorem 1), ``"dimm"``, ``"bayes"``, ``"nnls"``, ``"em"``; ``"auto"`` is ``"bayes"`` with
+        ``sample_size``; without it the marginals are tested: ``"exact"`` when they look exact, else ``"bayes"``
+        with the sample size estimated from them (and an ``EstimationWarning`` naming ``sample_size``).
     progress : bool, default False
         Show progress bars.
     **options
@@ -327,7 +330,14 @@ def disentangle_marginals(
     if sample_size is None and counts is not None and not counts.is_distribution:
         sample_size = counts.total
     chosen = resolve_method("marginals", method, sample_size=sample_size)
-    _check(chosen, "marginals", options, ())
     extra = {} if counts is None else {"data": counts}
+    if method == "auto" and sample_size is None and chosen is AAAI2020_EXACT:
+        # Exact or estimated marginals? The aggregate entry point tests them: Theorem 1 when they look exact, else
+        # the noise-aware method with the sample size estimated from them (it warns, naming sample_size). The
+        # options were checked against both methods' declarations by the precheck above.
+        result = aggregate_disentangle_marginals(network, marginals, method="auto", progress=progress, **extra,
+                                                 **options)
+        return _stamped(result, get_method("marginals", result.method), "marginals", options, (), {})
+    _check(chosen, "marginals", options, ())
     result = chosen.function(network, marginals, progress=progress, **extra, **options)
     return _stamped(result, chosen, "marginals", options, (), {})

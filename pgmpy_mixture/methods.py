@@ -159,9 +159,11 @@ _LIKELIHOOD_OPTIONS = (
 
 _MARGINAL_COMMON = (
     Option("sample_size", (float,), None, low=0.0, low_open=True, allow_none=True,
-           doc="samples behind estimated marginals (None: the marginals are exact)"),
+           doc="samples behind estimated marginals (None: 'auto' and 'bayes' test the marginals and estimate it "
+               "when they look estimated; the other methods take them as exact)"),
     Option("min_weight", (float,), None, low=0.0, high=1.0, high_open=True, allow_none=True,
-           doc="leave out smaller components (None: 1e-9 for exact marginals, 1e-3 for estimated ones)"),
+           doc="leave out smaller components (None: 1e-9 for exact marginals, 1e-6 with 'bayes', 1e-3 for "
+               "estimated ones)"),
     Option("oracle", (InterventionalMarginals,), None, allow_none=True,
            doc="precomputed interventional marginals of the network"),
 )

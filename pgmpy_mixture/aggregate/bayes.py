@@ -22,44 +22,63 @@ from pgmpy_mixture.aggregate.system import MarginalSystem, chi_square_weights
 __all__ = ["solve_bayes"]
 
 _LOG_SQRT_2PI = 0.5 * float(np.log(2 * np.pi))
+_SQRT2 = float(np.sqrt(2.0))
+_SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))
 
 
+def _support_groups(k: int, largest: int) -> list[tuple[int, np.ndarray]]:
+    """The supports of a node of ``k`` states with fewer than ``largest`` elements, grouped by size: ``(size,
+    columns of shape (number of supports, size))``."""
+    return [(m, np.array(list(itertools.combinations(range(k), m)), dtype=np.int64).reshape(-1, m) if m
+             else np.zeros((1, 0), dtype=np.int64)) for m in range(largest)]
 
 
 def _node_posterior(
-    a_diag: np.ndarray, r: np.ndarray, w: np.ndarray, rho: float, tau: float, supports: list[tuple[int, ...]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior mean of one node's weights and inclusion probabilities, averaged over its supports."""
-    from scipy.special import log_ndtr
+    a_diag: np.ndarray, r: np.ndarray, w: np.ndarray, rho: float, tau: float, groups: list[tuple[int, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Posterior mean of one node's weights and inclusion probabilities, averaged over its supports, and the log
+    of the sum of the supports' unnormalised posteriors (the node's log evidence up to the likelihood's scale).
+
+    The supports of one size are scored together (stacked least-squares problems)."""
+    from scipy.special import erfcx, log_ndtr
 
     k = len(r)
     aw, rw = a_diag * w[:, None], r * w
-    log_post = np.empty(len(supports))
-    means = np.zeros((len(supports), k))
-    included = np.zeros((len(supports), k))
-    for n, s in enumerate(supports):
-        size = len(s)
+    log_posts, means, included = [], [], []
+    for size, cols in groups:
+        count = cols.shape[0]
         log_prior = size * np.log(rho) + (k - size) * np.log1p(-rho)
+        mean = np.zeros((count, k))
+        inside = np.zeros((count, k))
         if not size:
-            log_post[n] = -0.5 * float(rw @ rw) + log_prior
+            log_posts.append(np.full(count, -0.5 * float(rw @ rw) + log_prior))
+            means.append(mean)
+            included.append(inside)
             continue
-        cols = list(s)
-        design = aw[:, cols]
-        cov = np.linalg.pinv(design.T @ design)
-        fit = cov @ (design.T @ rw)
-        resid = rw - design @ fit
-        sd = np.sqrt(np.clip(np.diag(cov), 1e-300, None))
+        design = np.moveaxis(aw[:, cols], 0, 1)  # (supports, k, size)
+        cov = np.linalg.pinv(np.einsum("gki,gkj->gij", design, design))
+        fit = np.einsum("gij,gj->gi", cov, np.einsum("gki,k->gi", design, rw))
+        resid = rw[None, :] - np.einsum("gki,gi->gk", design, fit)
+        sd = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 1e-300, None))
         # Gaussian likelihood x exponential(tau) slab, integrated over x >= 0 coordinate by coordinate:
         # the posterior of each weight is N(fit - sd^2 / tau, sd^2) truncated to x >= 0.
         mu = fit - sd**2 / tau
         z = mu / sd
         log_mass = np.log(sd / tau) + _LOG_SQRT_2PI - fit / tau + sd**2 / (2 * tau**2) + log_ndtr(z)
-        log_post[n] = -0.5 * float(resid @ resid) + float(log_mass.sum()) + log_prior
-        means[n, cols] = mu + sd * np.exp(-0.5 * z * z - _LOG_SQRT_2PI - log_ndtr(z))
-        included[n, cols] = 1.0
-    post = np.exp(log_post - log_post.max())
-    post /= post.sum()
-    return post @ means, post @ included
+        log_posts.append(-0.5 * np.einsum("gk,gk->g", resid, resid) + log_mass.sum(axis=1) + log_prior)
+        # the truncated normal's mean: mu + sd * phi(z) / Phi(z), the ratio written with erfcx so that it stays
+        # finite for z far below 0 (a marginal far from what the node can explain, e.g. a zero count)
+        rows = np.arange(count)[:, None]
+        mean[rows, cols] = mu + sd * (_SQRT_2_OVER_PI / erfcx(-z / _SQRT2))
+        inside[rows, cols] = 1.0
+        means.append(mean)
+        included.append(inside)
+    log_post = np.concatenate(log_posts)
+    top = float(log_post.max())
+    post = np.exp(log_post - top)
+    total = float(post.sum())
+    post /= total
+    return post @ np.concatenate(means), post @ np.concatenate(included), top + float(np.log(total))
 
 
 def solve_bayes(
@@ -101,7 +120,10 @@ def solve_bayes(
     -------
     x : ndarray, shape (S,)
     info : dict
-        ``rho``, ``tau`` (final prior), ``inclusion`` (posterior probability that each weight is non-zero).
+        ``rho``, ``tau`` (final prior), ``inclusion`` (posterior probability that each weight is non-zero),
+        ``chi_square`` (Pearson's, of the estimate), ``log_evidence`` (log marginal likelihood of the marginals
+        in the last sweep, up to a constant that does not depend on ``sample_size``: the quantity
+        :func:`~pgmpy_mixture.aggregate.noise.estimate_sample_size` maximises over the noise scale).
 
     Examples
     --------
@@ -123,13 +145,20 @@ def solve_bayes(
     supports = {}
     for k in np.unique(cards).tolist():
         largest = min(k, 4) if k > max_enumerate else k  # supports leave >= 1 state out (Assumption 1)
-        supports[k] = [s for m in range(largest) for s in itertools.combinations(range(k), m)]
+        supports[k] = _support_groups(k, largest)
+    # the Gaussian likelihood of a node's K - 1 free marginals has precision proportional to N
+    log_scale = 0.5 * float(np.sum(cards - 1)) * float(np.log(n_eff))
+    log_evidence = 0.0
     for _ in range(max(1, int(n_sweeps))):
+        log_evidence = log_scale
         for j in range(system.network.n_variables):
             blk = system.block(j)
             start = int(system.offsets[j])
             r = system.b[blk] - system.A[blk, :start] @ x[:start]
-            x[blk], inclusion[blk] = _node_posterior(system.A[blk, blk], r, w[blk], rho, tau, supports[int(cards[j])])
+            x[blk], inclusion[blk], node_evidence = _node_posterior(
+                system.A[blk, blk], r, w[blk], rho, tau, supports[int(cards[j])]
+            )
+            log_evidence += node_evidence
         rho = float(np.clip(inclusion.sum() / size, 0.5 / size, 0.9))
         tau = float(np.clip(x.sum() / max(inclusion.sum(), 1e-12), 1e-5, 1.0))
     if exclusion:
@@ -142,5 +171,6 @@ def solve_bayes(
     if x.sum() > 1.0:
         x = x / x.sum()
     r = system.residual(x) * w
-    return x, {"rho": rho, "tau": tau, "inclusion": inclusion, "chi_square": float(r @ r), "sample_size": n_eff}
+    return x, {"rho": rho, "tau": tau, "inclusion": inclusion, "chi_square": float(r @ r), "sample_size": n_eff,
+               "log_evidence": log_evidence}
 

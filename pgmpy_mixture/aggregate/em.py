@@ -6,9 +6,10 @@ Network Using Aggregate Observations", AAAI 2020.
 Expectation-maximisation of the weights of the observational component and of every single-node intervention
 from joint samples (``data=``), the component likelihoods being truncated CPD products (Definition 1). The
 components are fixed, so this is the shared weight EM of :mod:`pgmpy_mixture.discrete.mixing_weights`
-(SQUAREM-accelerated). The log-likelihood is concave in the weights, so EM from the uniform start reaches the
-maximum; the weights of root nodes are not identified by the joint distribution (``P = sum_a p(R = a) P_{R,a}``),
-and the returned representative is the one satisfying Assumption 1.
+(SQUAREM-accelerated), on its dense form for rows of equally many components. The log-likelihood is concave
+in the weights, so EM from the uniform start reaches the maximum; the weights of root nodes are not identified
+by the joint distribution (``P = sum_a p(R = a) P_{R,a}``), and the returned
+representative is the one satisfying Assumption 1.
 """
 
 from __future__ import annotations
@@ -19,10 +20,33 @@ import numpy as np
 
 from pgmpy_mixture.aggregate.system import all_targets
 from pgmpy_mixture.data.counts import CountTable
-from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, squarem_weights
+from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, RowLikelihoods, squarem_weights
 from pgmpy_mixture.model.network import CausalNetwork
 
 __all__ = ["component_likelihoods", "solve_em"]
+
+
+def _row_likelihoods(network: CausalNetwork, counts: CountTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every row's components (observational, then ``do(X_i = x_i)`` for each variable) and their log likelihoods
+    relative to the row's largest one (``-inf``: impossible), and that largest one (``-inf``: impossible row)."""
+    if counts.variables != network.variables:
+        counts = counts.reorder(network.variables)
+    codes = counts.codes.astype(np.int64)
+    cond = network.conditional_probabilities(codes)
+    zero = cond <= 0.0
+    log_cond = np.log(np.where(zero, 1.0, cond))
+    log_all = log_cond.sum(axis=1)
+    n_zero = zero.sum(axis=1)
+    log_ratio = log_all[:, None] - log_cond  # log prod_{k != i} P(x_k | pa_k), ignoring zero factors
+    ratio_ok = (n_zero[:, None] == 0) | ((n_zero[:, None] == 1) & zero)
+    log_ratio = np.where(ratio_ok, log_ratio, -np.inf)
+    log_base = np.where(n_zero == 0, log_all, -np.inf)
+    top = np.maximum(log_ratio.max(axis=1), log_base)
+    column = (network._offsets[:-1][None, :] + codes) + 1  # position of do(X_i = x_i) among the targets
+    groups = np.concatenate([np.zeros((codes.shape[0], 1), dtype=np.int64), column], axis=1)
+    with np.errstate(invalid="ignore"):  # -inf - -inf on impossible rows, which are left out
+        relative = np.concatenate([log_base[:, None], log_ratio], axis=1) - top[:, None]
+    return groups, relative, top
 
 
 def component_likelihoods(network: CausalNetwork, counts: CountTable) -> tuple[ComponentLikelihoods, np.ndarray]:
@@ -48,25 +72,12 @@ def component_likelihoods(network: CausalNetwork, counts: CountTable) -> tuple[C
     >>> lik.grp.tolist(), lik.values().round(3).tolist(), np.exp(log_ref).tolist()   # observational, do(A=x)
     ([0, 1], [0.2, 1.0], [1.0])
     """
-    if counts.variables != network.variables:
-        counts = counts.reorder(network.variables)
-    codes = counts.codes.astype(np.int64)
-    cond = network.conditional_probabilities(codes)
-    zero = cond <= 0.0
-    log_cond = np.log(np.where(zero, 1.0, cond))
-    log_all = log_cond.sum(axis=1)
-    n_zero = zero.sum(axis=1)
-    log_ratio = log_all[:, None] - log_cond  # log prod_{k != i} P(x_k | pa_k), ignoring zero factors
-    ratio_ok = (n_zero[:, None] == 0) | ((n_zero[:, None] == 1) & zero)
-    log_ratio = np.where(ratio_ok, log_ratio, -np.inf)
-    log_base = np.where(n_zero == 0, log_all, -np.inf)
-    top = np.maximum(log_ratio.max(axis=1), log_base)
+    groups, relative, top = _row_likelihoods(network, counts)
     possible = np.isfinite(top)
     n_possible = int(possible.sum())
-    column = (network._offsets[:-1][None, :] + codes[possible]) + 1  # position of do(X_i = x_i) among the targets
-    grp = np.concatenate([np.zeros(n_possible, dtype=np.int64), column.ravel()])
+    grp = np.concatenate([groups[possible, 0], groups[possible, 1:].ravel()])
     row = np.concatenate([np.arange(n_possible), np.repeat(np.arange(n_possible), network.n_variables)])
-    lval = np.concatenate([log_base[possible] - top[possible], (log_ratio[possible] - top[possible, None]).ravel()])
+    lval = np.concatenate([relative[possible, 0], relative[possible, 1:].ravel()])
     keep = np.isfinite(lval)
     # stored row by row (each row's entries together): the EM's sums over rows and components then touch memory in
     # order; the components are never selected here, so they need not be grouped
@@ -128,10 +139,12 @@ def solve_em(
     """
     if counts.variables != network.variables:
         counts = counts.reorder(network.variables)
-    likelihoods, top = component_likelihoods(network, counts)
+    groups, relative, top = _row_likelihoods(network, counts)
     possible = np.isfinite(top)
     weights = counts.weights[possible]
     size = all_targets(network).shape[0]
+    # every row has the same components (observational and one intervention per variable): the dense form
+    likelihoods = RowLikelihoods(groups[possible], np.exp(relative[possible]), size)
     start = np.full(size, 1.0 / size) if init is None else np.array(init, dtype=float)
     pi, info = squarem_weights(likelihoods, weights, start, max_iter=max_iter, tol=tol)
     if canonical:

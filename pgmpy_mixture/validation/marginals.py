@@ -18,8 +18,11 @@ from pgmpy_mixture.errors import (
     UnknownVariableError,
 )
 
-#: Largest allowed ``|sum - 1|`` of one variable's marginal; within it the marginal is renormalised.
-MARGINAL_SUM_TOLERANCE = 1e-6
+#: Largest allowed ``|sum - 1|`` of one variable's marginal; within it the marginal is accepted and renormalised
+#: (marginals rounded to three or four decimals sum to 1 only within about 1e-3); beyond it, an error.
+MARGINAL_SUM_TOLERANCE = 1e-3
+#: Sums within this of 1 are floating-point rounding: renormalised without a word.
+ROUNDING_TOLERANCE = 1e-9
 
 
 def _marginal_entries(marginals: object) -> list[tuple[object, object, object]]:
@@ -67,24 +70,41 @@ def check_marginals(
     states: Sequence[Sequence[str]],
     *,
     tolerance: float = MARGINAL_SUM_TOLERANCE,
-) -> np.ndarray:
+    return_sums: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Validate per-variable marginals against a model and return them flat, in the model's order.
 
     Accepted forms: ``{variable: {state: probability}}``, a pandas Series indexed by
     ``(variable, state)``, or a DataFrame with columns ``variable, state, probability`` (as read
     from a CSV file). States left out have probability 0. Each variable's probabilities must be
-    finite, non-negative and sum to 1 within ``tolerance`` (default ``1e-6``); they are then
-    renormalised (in a copy: the input is never modified).
+    finite, non-negative and sum to 1 within ``tolerance`` (default :data:`MARGINAL_SUM_TOLERANCE`, 1e-3);
+    they are then renormalised (in a copy: the input is never modified). A sum further from 1 raises a
+    :class:`~pgmpy_mixture.errors.DataValueError` naming the variable, its sum and the tolerance.
+
+    Parameters
+    ----------
+    marginals : mapping, Series or DataFrame
+    variables, states : sequences
+        The model's variables and each one's states.
+    tolerance : float
+        Largest accepted ``|sum - 1|``.
+    return_sums : bool
+        Also return each variable's sum before renormalisation (so callers can say what they renormalised).
 
     Returns
     -------
     ndarray, shape (total number of states,)
         Variables in the order of ``variables``, each with its states in the order of ``states``.
+    sums : ndarray, shape (number of variables,)
+        Only with ``return_sums``.
 
     Examples
     --------
     >>> check_marginals({"A": {"x": 0.25, "y": 0.75}}, ["A"], [["x", "y"]]).tolist()
     [0.25, 0.75]
+    >>> flat, sums = check_marginals({"A": {"x": 0.2501, "y": 0.75}}, ["A"], [["x", "y"]], return_sums=True)
+    >>> flat.round(6).tolist(), sums.round(6).tolist()
+    ([0.250075, 0.749925], [1.0001])
     """
     entries = _marginal_entries(marginals)
     index = {str(v): i for i, v in enumerate(variables)}
@@ -114,6 +134,7 @@ def check_marginals(
             raise DataValueError(f"marginal P({var}={state}) is given twice")
         seen[pos] = True
         flat[pos] = p
+    sums = np.empty(len(variables))
     for i, var in enumerate(variables):
         blk = slice(int(offsets[i]), int(offsets[i + 1]))
         if not seen[blk].any():
@@ -121,7 +142,9 @@ def check_marginals(
         total = flat[blk].sum()
         if abs(total - 1.0) > tolerance:
             raise DataValueError(
-                f"the marginal of variable {var!r} sums to {total:.10g}, not 1 (tolerance {tolerance:g})"
+                f"the marginal of variable {var!r} sums to {total:.10g}, not 1 (accepted within {tolerance:g}, "
+                "then renormalised)"
             )
+        sums[i] = total
         flat[blk] /= total
-    return flat
+    return (flat, sums) if return_sums else flat

@@ -82,3 +82,30 @@ def test_nonnegative_least_squares_is_the_same_when_scipy_nnls_gives_up(seed, ro
     assert np.isclose(value, expected_value, rtol=1e-9, atol=1e-12)
     if ridge > 0:  # strictly convex: the minimiser is unique
         assert np.allclose(sol, expected, atol=1e-7)
+
+
+def test_fit_support_with_the_sum_constraint_active_is_optimal():
+    """KKT conditions of min ||W(A x - b)||^2, x >= 0, sum x <= 1 when the constraint is active: the gradient is
+    -lambda on the support and >= -lambda off it. SLSQP stopped "successfully" far from the optimum here (ALARM,
+    10^5 samples: chi-square 2207 instead of 3.03), which raised false ExclusionWarnings."""
+    from pgmpy_mixture.aggregate.system import chi_square_weights
+
+    net, oracle = alarm()
+    rng = np.random.default_rng(5)
+    x, phi = random_weights(net, rng, 5, phi=0.2)
+    codes, _ = sample_mixture(net, all_targets(net), np.concatenate([[phi], x]), 100_000, rng=rng)
+    table = CountTable.from_codes(codes, net.variables, net.states)
+    system = MarginalSystem(oracle, np.concatenate([table.marginal(v) for v in net.variables]))
+    x_exact, _ = solve_exact(system)
+    assert x_exact.sum() > 1.1
+    columns = np.flatnonzero(x_exact > 0)
+    for n in (1e4, 1e5, 1.778e5, 1e6):
+        w = chi_square_weights(system.mixture, n)
+        fit = fit_support(system, w, columns)[columns]
+        assert fit.min() >= 0 and fit.sum() == pytest.approx(1.0, abs=1e-9)
+        aw = system.A[:, columns] * w[:, None]
+        gradient = aw.T @ (aw @ fit - system.b * w)
+        scale = np.abs(gradient).max()
+        lam = -np.median(gradient[fit > 1e-9])
+        assert lam >= 0 and np.abs(gradient[fit > 1e-9] + lam).max() < 1e-6 * scale
+        assert np.all(gradient[fit <= 1e-9] + lam > -1e-6 * scale)
