@@ -272,7 +272,7 @@ def disentangle_marginals(
     The entry point of the ``"marginals"`` methods (:func:`available_methods`): it checks the method and its
     options, reduces a reader's source (a Dask frame of samples: distributed value counts, its row count as
     ``sample_size``) or joint samples ``data`` with one call into :mod:`pgmpy_mixture.data.ingest`, resolves
-    ``"auto"`` and runs :func:`pgmpy_mixture.aggregate.dimm.disentangle_marginals` with the method fixed.
+    ``"auto"`` and runs :func:`pgmpy_mixture.aggregate.disentangle_marginals` with the method fixed.
 
     Parameters
     ----------

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pgmpy_mixture.aggregate.dimm import disentangle_marginals
+from pgmpy_mixture.aggregate import disentangle_marginals
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.discrete.disentangle import disentangle_exact, disentangle_paper
 from pgmpy_mixture.discrete.likelihood import disentangle_likelihood

@@ -2,13 +2,12 @@
 
 Valid: at least one component, weights that sum to 1, no exception; where positivity fails (a CPD entry is zero) a
 PositivityWarning names a variable and state whose entry is zero. The small and medium networks run in the default
-suite (2000 rows each); the large ones in the slow suite (5000 rows), each within its time budget (seconds on a
-2-core machine shared with other jobs).
+suite (2000 rows each); the large ones in the slow suite (5000 rows). Times are measured by the benchmarks, not
+asserted here.
 """
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -19,25 +18,19 @@ from pgmpy_mixture.discrete.simulate import random_mixture, sample_frame
 from pgmpy_mixture.errors import PositivityWarning
 from pgmpy_mixture.model.examples import example_names, load_example_network
 
-#: Networks of the default suite and their time budgets (seconds, 2000 rows).
-DEFAULT = {"asia": 20, "cancer": 20, "earthquake": 20, "survey": 20, "sachs": 20, "child": 40, "insurance": 40,
-           "alarm": 60, "water": 40, "win95pts": 60, "hailfinder": 60, "hepar2": 60, "mildew": 60, "barley": 60}
-#: The slow suite's budgets (5000 rows); a bundled network missing here gets :data:`SLOW_BUDGET`.
-SLOW = {"pathfinder": 120, "andes": 180, "pigs": 300, "link": 600, "diabetes": 600, "munin": 600, "munin1": 120,
-        "munin2": 600, "munin3": 600, "munin4": 600}
-SLOW_BUDGET = 900
+#: Networks of the default suite (2000 rows each); every other bundled network runs in the slow suite.
+DEFAULT = ("asia", "cancer", "earthquake", "survey", "sachs", "child", "insurance", "alarm", "water", "win95pts",
+           "hailfinder", "hepar2", "mildew", "barley")
 
 
-def _check(name: str, rows: int, budget: float) -> None:
+def _check(name: str, rows: int) -> None:
     network = load_example_network(name)
     rng = np.random.default_rng(0)
     spec = random_mixture(network, n_targets=5, max_target_size=2, rng=rng)
     frame, _ = sample_frame(network, spec.targets, spec.weights, rows, rng=rng)
-    started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = api.disentangle_mixture(network, frame)
-    elapsed = time.perf_counter() - started
     assert len(result) >= 1
     assert result.weights.sum() == pytest.approx(1.0, abs=1e-9)
     assert np.all(result.weights > 0)
@@ -50,21 +43,42 @@ def _check(name: str, rows: int, budget: float) -> None:
     else:
         assert not messages
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
-    assert elapsed < budget, f"{name}: {elapsed:.0f} s, budget {budget} s"
 
 
 @pytest.mark.parametrize("name", sorted(DEFAULT))
 def test_default_call_gives_a_valid_mixture(name):
-    _check(name, 2000, DEFAULT[name])
+    _check(name, 2000)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in example_names() if n not in DEFAULT])
 def test_default_call_gives_a_valid_mixture_on_the_large_networks(name):
-    _check(name, 5000, SLOW.get(name, SLOW_BUDGET))
+    _check(name, 5000)
 
 
 def test_the_default_suite_names_bundled_networks():
-    # a network bundled later runs in the slow suite with SLOW_BUDGET; one named here must exist
+    # a network bundled later runs in the slow suite; one named here must exist
     assert set(DEFAULT) <= set(example_names())
-    assert not set(DEFAULT) & set(SLOW)
+
+
+#: Networks on which the marginals entry point runs in the default suite (about 10 s for all).
+MARGINALS = ("asia", "cancer", "earthquake", "survey", "sachs", "child", "insurance", "alarm")
+
+
+@pytest.mark.parametrize("name", MARGINALS)
+def test_default_marginals_call_on_estimated_marginals_gives_a_valid_mixture(name):
+    # a dashboard's marginals of 20,000 sampled rows, without sample_size: the default must detect or tolerate noise
+    network = load_example_network(name)
+    rng = np.random.default_rng(0)
+    picked = rng.choice(network.n_variables, size=3, replace=False)
+    targets = [{}] + [{network.variables[i]: network.states[i][int(rng.integers(len(network.states[i])))]}
+                      for i in picked]
+    frame, _ = sample_frame(network, targets, [0.55, 0.2, 0.15, 0.1], 20_000, rng=rng)
+    marginals = {v: frame[v].value_counts(normalize=True).to_dict() for v in frame.columns}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = api.disentangle_marginals(network, marginals)
+    assert len(result) >= 1
+    assert result.weights.sum() == pytest.approx(1.0, abs=1e-9)
+    assert np.all(result.weights > 0)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]

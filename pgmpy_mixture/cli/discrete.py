@@ -41,6 +41,19 @@ from pgmpy_mixture.methods import DISCRETE_INPUTS, option_specs
 DEFAULT_DEMO_MODEL = "example:sachs"
 
 
+def weight_text(weight: float) -> str:
+    """A weight for a table: 4 decimals, or 2 significant digits below 0.0001 so that no listed weight reads 0.
+
+    Examples
+    --------
+    >>> weight_text(0.25), weight_text(1.23e-5), weight_text(0.0)
+    ('0.2500', '1.2e-05', '0')
+    """
+    if weight == 0.0:
+        return "0"
+    return f"{weight:.4f}" if weight >= 5e-5 else f"{weight:.2g}"
+
+
 def side_by_side(true_components: Sequence[Any], result: Any) -> str:
     """Table of true against recovered components, matched by exact target (state names).
 
@@ -61,11 +74,11 @@ def side_by_side(true_components: Sequence[Any], result: Any) -> str:
     rows: list[tuple[str, str, str, str]] = []
     for i, j in matching.pairs:
         truth = true_components[i]
-        rows.append((truth.label, f"{truth.weight:.4f}", est[j].label, f"{est[j].weight:.4f}"))
+        rows.append((truth.label, weight_text(truth.weight), est[j].label, weight_text(est[j].weight)))
     for i in matching.unmatched_true:
-        rows.append((true_components[i].label, f"{true_components[i].weight:.4f}", "-", ""))
+        rows.append((true_components[i].label, weight_text(true_components[i].weight), "-", ""))
     for j in matching.unmatched_estimated:
-        rows.append(("-", "", est[j].label, f"{est[j].weight:.4f}"))
+        rows.append(("-", "", est[j].label, weight_text(est[j].weight)))
     head = ("true target", "weight", "recovered target", "weight")
     w0 = max(len(r[0]) for r in [head, *rows])
     w2 = max(len(r[2]) for r in [head, *rows])

@@ -247,7 +247,9 @@ class CountAccumulator:
             raise empty_data_error()
         if self.weights is not None and self._weight_total <= 0:
             raise zero_weights_error(self.weights)
-        is_distribution = self.weights is not None and is_probability_table(self._fractional, self._weight_total)
+        is_distribution = self.weights is not None and is_probability_table(
+            self._fractional, self._weight_total, self.weights
+        )
         keys, sums = self._keys, self._sums
         self._keys, self._sums = self._keys[:0], self._sums[:0]
         return count_table_from_keys(

@@ -268,3 +268,13 @@ def test_marginals_file_keeps_state_names_and_names_a_bad_probability(tmp_path):
     path.write_text("variable,state,probability\nDuctFlow,None,a quarter\n")
     with pytest.raises(ParameterError, match=r"'probability' has a non-number 'a quarter' at row 0"):
         read_marginals(str(path))
+
+
+def test_side_by_side_never_prints_a_listed_weight_as_zero():
+    from pgmpy_mixture.cli.discrete import side_by_side
+    from pgmpy_mixture.result import Component, MixtureResult
+
+    true = [Component({}, 1.0)]
+    est = MixtureResult([Component({}, 1.0 - 2.3e-5), Component({"A": "x"}, 2.3e-5)], "likelihood")
+    table = side_by_side(true, est)
+    assert "2.3e-05" in table and "0.0000" not in table
