@@ -326,7 +326,8 @@ def test_an_unreachable_scheduler_fails_fast_naming_the_address(tmp_path, capsys
     assert main(["disentangle", "--model", "example:cancer", "--data", str(tmp_path / "x.csv"), "--dask",
                  address]) == 2
     assert f"cannot connect to the Dask scheduler at '{address}'" in capsys.readouterr().err
-    assert time.perf_counter() - started < 10  # both attempts together: no 30 s retry loop
+    # both attempts together well under one 30 s retry loop (a generous bound: the machine may be loaded)
+    assert time.perf_counter() - started < 25
 
 
 @pytest.mark.parametrize("address", ["scheduler", "tcp://host", "tcp://host:port", "host:0", "", 8786])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -29,14 +28,12 @@ def test_a_root_with_300_states_needs_little_memory():
     spec = random_mixture(network, rng=1)
     frame, _ = sample_frame(network, spec.targets, spec.weights, 3000, rng=2)
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         result = api.disentangle_mixture(network, frame)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 100e6
-    assert time.perf_counter() - started < 60
     assert len(result) >= 1 and result.weights.sum() == pytest.approx(1.0)
 
 
