@@ -231,6 +231,7 @@ def test_documented_cli_flags_exist():
         assert set(flags) <= known, f"{where}: pgmpy-mixture {sub} has no {sorted(set(flags) - known)}"
     # flags named in the prose around the commands (or a command wrapped onto the next line): some subcommand has them
     every = set().union(*(set(p._option_string_actions) for p in subparsers.values()))
+    every |= set(build_parser()._option_string_actions)  # the top-level flags (--version, --help)
     for name, number, line in _doc_lines():
         if name == "RESULTS.md" or re.search(r"\w+\.py\b", line):
             continue
