@@ -235,8 +235,9 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
                    help="number of components, or 'auto' to choose it (default auto)")
     p.add_argument("--k-max", type=int, default=None, dest="k_max",
                    help="largest count tried with auto (default: number of columns + 1)")
-    p.add_argument("--selection", choices=("cutoff", "bic"), default="cutoff",
-                   help="the paper's log-likelihood cutoff rule or BIC (default cutoff)")
+    p.add_argument("--selection", choices=("cutoff", "bic"), default="bic",
+                   help="BIC on standardised columns, whatever the units (default), or the paper's relative "
+                        "log-likelihood cutoff rule")
     p.add_argument("--cutoff-ratio", type=float, default=0.07, dest="cutoff_ratio",
                    help="the cutoff rule's relative gain (default 0.07, the authors' default)")
     p.add_argument("--n-init", type=int, default=3, dest="n_init", help="EM starts per count (default 3)")
