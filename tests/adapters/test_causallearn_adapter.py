@@ -128,6 +128,16 @@ def test_the_default_pipeline_recovers_the_dag():
     assert shd(sim.sem.adjacency, graph_to_adjacency(graph)) == 0 and targets == sp.targets_
 
 
+def test_splitter_progress_counts_the_candidates(capsys):
+    """``MixtureSplitter(progress=True)`` shows one bar over the candidate counts (1..d+1 and the helper d+2)."""
+    sim = simulate_linear_mixture(n_nodes=2, n_samples=600, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        MixtureSplitter(progress=True, n_init=1).fit(sim.data)
+    err = capsys.readouterr().err
+    assert "Gaussian mixtures" in err and "/4" in err
+
+
 def test_discovery_names_the_search_that_ran(fitted):
     sim, frame, sp = fitted
     found = sp.discover(frame, method="pc", alpha=0.05)
