@@ -7,7 +7,8 @@ causal-learn:
 
 * ``split(X)`` -- one array per component (causal-learn searches take numpy arrays);
 * ``context_index()`` -- the (n, 1) label column that ``cdnod(X, c_indx)`` wants;
-* ``discover(X, method)`` -- ``"sem"`` (the default: our order-based DAG,
+* ``discover(X, method)`` -- ``"auto"`` (the default: ``"sem"`` when the components look like sparse
+  interventions, else ``"pc"``), ``"sem"`` (our order-based DAG,
   :func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_dag`), ``"pc"`` (JCI style: PC on
   ``[X, one-hot context]`` with the contexts in tier 0 and no edges between them), ``"cdnod"``, ``"ges"``,
   ``"grasp"``, ``"boss"`` (score-based, on the rows of the observational component) or ``"utigsp"``
@@ -50,7 +51,12 @@ from pgmpy_mixture.validation.parameters import GAUSSIAN_FIT_OPTIONS, check_gaus
 
 __all__ = ["MixtureSplitter", "Discovery", "graph_to_adjacency", "adjacency_to_graph"]
 
-METHODS = ("pc", "cdnod", "ges", "grasp", "boss", "sem", "utigsp")
+METHODS = ("auto", "pc", "cdnod", "ges", "grasp", "boss", "sem", "utigsp")
+
+#: Above this share of changed mechanisms per component (``shift_density_``) the sparse-shift model behind the
+#: order-based DAG looks violated (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.check_sparse_shifts` warns), and
+#: ``discover(method="auto")`` runs causal-learn's PC on the split instead.
+SPARSE_SHIFT_LIMIT = 0.5
 
 
 class Discovery(tuple):
@@ -540,21 +546,23 @@ class MixtureSplitter(BaseEstimator):
         require_causallearn("essential_graph()")
         return adjacency_to_graph(estimate_essential_graph(self.fit_, alpha), [str(n) for n in self.feature_names_in_])
 
-    def discover(self, X, method: str = "sem", alpha: float = 0.01, **kwargs) -> Discovery:
+    def discover(self, X, method: str = "auto", alpha: float = 0.01, **kwargs) -> Discovery:
         """Learn the graph from the split data; returns a :class:`Discovery`, the pair ``(GeneralGraph over the
         columns, targets)`` that also names the search that ran (``.method``).
 
-        The default, ``"sem"``, is the order-based DAG of the fitted mixture
+        The default, ``"auto"``, runs ``"sem"``, the order-based DAG of the fitted mixture
         (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_dag`: the sparsest-shift causal order, then Wald
-        tests on the moments of the components that share each mechanism). On 8-node mixtures of the observational
-        component and 4 shift interventions (``benchmarks/gaussian_defaults.py``) it recovers the DAG where
-        causal-learn's searches on the split stop at an equivalence class (an undirected edge is an error against
-        a DAG). The causal-learn searches stay selectable by ``method``.
+        tests on the moments of the components that share each mechanism), when the components look like sparse
+        interventions (``shift_density_`` at most :data:`SPARSE_SHIFT_LIMIT`), and causal-learn's PC on the split
+        (``"pc"``, JCI style) otherwise, where the order read from the shifts is unreliable. On 8-node mixtures of
+        the observational component and 4 shift interventions (``benchmarks/gaussian_defaults.py``) ``"sem"``
+        recovers the DAG where causal-learn's searches stop at an equivalence class (an undirected edge is an error
+        against a DAG). Every search stays selectable by ``method``.
 
         Parameters
         ----------
         X : array-like, the data the splitter was fitted on (or new data from the same mixture).
-        method : one of "sem" (default), "pc", "cdnod", "ges", "grasp", "boss", "utigsp"
+        method : one of "auto" (default), "sem", "pc", "cdnod", "ges", "grasp", "boss", "utigsp"
         alpha : float
             Level of the tests (sem, pc, cdnod, utigsp).
         **kwargs
@@ -581,6 +589,9 @@ class MixtureSplitter(BaseEstimator):
         if not isinstance(method, str) or method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
         alpha = check_test_level("alpha", alpha, allow_none=False)
+        if method == "auto":
+            self._check_fitted()
+            method = "sem" if self.shift_density_ <= SPARSE_SHIFT_LIMIT else "pc"
         graph, targets = self._search(X, method, alpha, **kwargs)
         return Discovery(graph, targets, method, alpha)
 
