@@ -813,10 +813,6 @@ def test_the_command_line_runs_on_good_files(files, model_file, tmp_path):
 # ------------------------------------------------------------------------------------------ KNOWN: fixed elsewhere
 # Each case breaks the contract because of code others are changing now; strict, so the mark must go when the fix
 # lands (an unexpected pass fails the suite).
-def _xfail(owner: str, behaviour: str):
-    return pytest.mark.xfail(strict=True, reason=f"{owner}: {behaviour}")
-
-
 @pytest.mark.parametrize("entry", sorted(ENTRIES))
 def test_known_duplicate_columns_are_named(entry):
     frame = samples(0, 30)
@@ -858,16 +854,11 @@ def test_known_positivity_failure_gives_an_empty_mixture():
     honours_contract(lambda: api.disentangle_mixture(asia, frame), (frame,))
 
 
-@_xfail("gaussian/candidates.py (no owner this round)",
-        "data on a scale of 1e30 reach scikit-learn's raw ValueError 'ill-defined empirical covariance'")
 def test_known_large_scale_gaussian_data():
     X = gaussian_data(0, 2000) * 1e30
     honours_contract(lambda: _fit_core(X, n_components="auto", n_init=3), (X,))
 
 
-@_xfail("gaussian/ (no owner this round)",
-        "the number of components depends on the data's unit: 4 on the simulated data, 1 on the same data x 1e6 or "
-        "x 1e-3 (the cutoff rule reads relative log-likelihood gains, and reg_covar is absolute)")
 def test_known_gaussian_fit_depends_on_the_unit():
     X = gaussian_data(0, 2000)
     counts = [pgmpy_mixture.fit_mixture_utigsp(X * scale).n_components for scale in (1.0, 1e6, 1e-3)]

@@ -226,6 +226,12 @@ def cmd_disentangle(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def cmd_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Sample a random mixture of interventions on a model; write the samples (and the hidden labels)."""
     out = out or sys.stdout
+    if args.gaussian is not None:
+        from pgmpy_mixture.cli.gaussian import cmd_simulate_gaussian
+
+        return cmd_simulate_gaussian(args, out)
+    if args.model is None:
+        raise ParameterError("simulate needs --model (a discrete network) or --gaussian NODES (a linear Gaussian SEM)")
     from pgmpy_mixture.adapters.convert import network_from_pgmpy
 
     check_outputs({"--out": args.out, "--labels": args.labels, "--truth": args.truth})
@@ -322,8 +328,16 @@ def add_discrete_parsers(sub: argparse._SubParsersAction) -> None:
                      help="also save a picture of the recovered mixture (needs matplotlib)")
     dis.set_defaults(func=cmd_disentangle)
 
-    sim = sub.add_parser("simulate", help="sample a random mixture of interventions on a model")
-    _add_model(sim)
+    sim = sub.add_parser("simulate", help="sample a random mixture of interventions on a model (or, with "
+                                          "--gaussian, on a random linear Gaussian SEM)")
+    sim.add_argument("--model", default=None,
+                     help="example:NAME (a network bundled with pgmpy, e.g. example:sachs) or FILE.bif[.gz]")
+    sim.add_argument("--gaussian", type=int, default=None, metavar="NODES",
+                     help="instead of --model: continuous data for split, from a random linear Gaussian SEM over "
+                          "NODES columns with single-node shift interventions")
+    sim.add_argument("--shift", type=float, default=4.0,
+                     help="with --gaussian: noise-mean shift of an intervention, in noise standard deviations "
+                          "(default 4)")
     _add_simulation(sim, None)
     sim.add_argument("--out", required=True, help="output CSV (- for stdout)")
     sim.add_argument("--labels", default=None, help="also write each row's hidden component to this CSV")

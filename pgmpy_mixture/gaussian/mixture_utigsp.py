@@ -51,12 +51,13 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
 
-from pgmpy_mixture.errors import EstimationWarning, ParameterError, warn_at_caller
+from pgmpy_mixture.errors import DataValueError, EstimationWarning, ParameterError, warn_at_caller
 from pgmpy_mixture.gaussian.blocks import refine_em, weighted_moments
 from pgmpy_mixture.gaussian.candidates import (
     candidate_counts,
@@ -75,6 +76,7 @@ from pgmpy_mixture.gaussian.regression import (
     wald_statistics,
 )
 from pgmpy_mixture.gaussian.result import GaussianMixtureFit
+from pgmpy_mixture.gaussian.scaling import log_jacobian, standardise, unstandardise_moments
 from pgmpy_mixture.validation import check_fit_matrix, check_n_jobs, check_test_level
 from pgmpy_mixture.validation.parameters import check_gaussian_fit_options
 
@@ -330,7 +332,7 @@ def estimate_essential_graph(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np
 
 
 def fit_mixture_utigsp(
-    X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "cutoff",
+    X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "bic",
     cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
     max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
@@ -345,8 +347,11 @@ def fit_mixture_utigsp(
         A fixed count, or "auto" to choose among ``1 .. k_max``.
     k_max : int, optional
         Largest candidate (default ``d + 1``, the authors' simulation choice, capped by what the data support).
-    selection : "cutoff" or "bic"
-        The paper's log-likelihood cutoff rule, or the BIC minimum.
+    selection : "bic" or "cutoff"
+        The BIC minimum (default), or the paper's relative log-likelihood cutoff rule (the baseline; it reads the
+        log-likelihood curve in the data's units, so its answer depends on them). The candidates are fitted on
+        standardised columns (:mod:`pgmpy_mixture.gaussian.scaling`), so the BIC choice, the clustering and the
+        tests do not depend on the units.
     cutoff_ratio : float
         The paper's cutoff (authors' default 0.07).
     n_init : int
@@ -414,11 +419,22 @@ def fit_mixture_utigsp(
             )
         rows = np.sort(np.random.default_rng(random_state).choice(n, size=int(max_fit_rows), replace=False))
         fit_rows = data[rows]
-    models, ll, bic = fit_candidate_mixtures(fit_rows, candidates, n_init, random_state, reg_covar,
-                                             covariance_type=covariance_type, progress=progress, n_jobs=n_jobs,
-                                             backward_restarts=backward_restarts)
-    return select_and_identify(data, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
-                               max_targets, refine=subsample, progress=progress)
+    # unit invariance: everything is fitted on standardised columns (reg_covar, the clustering, the tests) and the
+    # moments go back to the data's units at the end; the curves are reported in the data's units
+    z, center, scale = standardise(data)
+    models, ll, bic = fit_candidate_mixtures(z if fit_rows is data else z[rows], candidates, n_init, random_state,
+                                             reg_covar, covariance_type=covariance_type, progress=progress,
+                                             n_jobs=n_jobs, backward_restarts=backward_restarts)
+    shift = log_jacobian(scale)
+    ll, bic = ll - shift, bic + 2.0 * len(fit_rows) * shift
+    fit = select_and_identify(z, models, ll, bic, candidates, selection, cutoff_ratio, alpha, columns,
+                              max_targets, refine=subsample, progress=progress)
+    means, covs = unstandardise_moments(fit.means, fit.covariances, center, scale)
+    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(covs))):
+        worst = columns[int(np.argmax(scale))]
+        raise DataValueError(f"X column {worst!r} is on too large a scale (standard deviation {scale.max():.3g}): "
+                             "its variance overflows the float range; rescale the data")
+    return dataclasses.replace(fit, means=means, covariances=covs)
 
 
 def select_and_identify(

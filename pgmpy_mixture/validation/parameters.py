@@ -423,7 +423,7 @@ def check_variables(variables: object, states: object) -> tuple[tuple[str, ...],
 GAUSSIAN_FIT_OPTIONS: tuple[Option, ...] = (
     Option("n_components", (int,), "auto", low=1, choices=("auto",), doc="number of components, or 'auto'"),
     Option("k_max", (int,), None, low=1, allow_none=True, doc="largest candidate count with 'auto'"),
-    Option("selection", (), "cutoff", choices=("cutoff", "bic"), doc="the paper's cutoff rule or BIC"),
+    Option("selection", (), "bic", choices=("cutoff", "bic"), doc="BIC (default) or the paper's cutoff rule"),
     Option("cutoff_ratio", (float,), 0.07, low=0.0, low_open=True, doc="relative log-likelihood gain cutoff"),
     Option("n_init", (int,), 3, low=1, doc="EM starts per candidate count"),
     Option("alpha", (float,), None, low=0.0, high=1.0, low_open=True, high_open=True, allow_none=True,

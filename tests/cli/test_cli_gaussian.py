@@ -120,3 +120,38 @@ def test_split_reports_assumption_warnings_without_source_lines(tmp_path, capsys
     err = capsys.readouterr().err
     assert "pgmpy-mixture: warning: the sparse-mechanism-shift assumption looks violated" in err
     assert "return _finish" not in err
+
+
+# ------------------------------------------------------------------------------------------ simulate --gaussian
+def test_simulate_gaussian_then_split_recovers_the_truth(tmp_path, capsys):
+    """``simulate --gaussian`` writes continuous data, labels and truth that ``split`` reads back; on its defaults
+    ``split`` finds the true count, targets and DAG (new command: failed before, --gaussian was unknown)."""
+    data, truth, labels = tmp_path / "g.csv", tmp_path / "t.json", tmp_path / "l.csv"
+    assert main(["simulate", "--gaussian", "4", "--samples", "3000", "--seed", "1", "--targets", "3", "--out",
+                 str(data), "--truth", str(truth), "--labels", str(labels)]) == 0
+    doc = json.loads(truth.read_text())
+    frame = pd.read_csv(data)
+    assert list(frame.columns) == ["X0", "X1", "X2", "X3"] and len(frame) == 3000
+    assert [c["label"] for c in doc["components"]][0] == "observational" and len(doc["components"]) == 3
+    assert all(len(c["targets"]) == 1 for c in doc["components"][1:])
+    assert len(pd.read_csv(labels)) == 3000
+    capsys.readouterr()
+    fitted = tmp_path / "fit.json"
+    assert main(["split", "--data", str(data), "--graph", "sem", "--json", str(fitted)]) == 0
+    fit = json.loads(fitted.read_text())
+    assert fit["n_components"] == 3
+    assert sorted(sorted(c["targets"]) for c in fit["components"]) == sorted(
+        sorted(c["targets"]) for c in doc["components"])
+    assert sorted(fit["edges"]) == sorted(doc["edges"])
+
+
+@pytest.mark.parametrize("argv, culprit", [
+    (["--gaussian", "3", "--samples", "100", "--targets", "5"], "--targets=5"),
+    (["--gaussian", "0", "--samples", "100"], "--gaussian"),
+    (["--gaussian", "3", "--samples", "100", "--shift", "-1"], "--shift"),
+    (["--samples", "100"], "--model"),
+])
+def test_simulate_gaussian_bad_options_are_named(tmp_path, capsys, argv, culprit):
+    assert main(["simulate", *argv, "--out", str(tmp_path / "x.csv")]) == 2
+    assert culprit in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -142,7 +142,7 @@ def test_curves_and_selection_rules():
     assert fit.n_components == 4
     assert _fit(sim.data, k_max=6, selection="bic", random_state=0, n_init=1).n_components == 4
     # a huge cutoff keeps one component
-    assert _fit(sim.data, k_max=3, cutoff_ratio=10.0, n_init=1).n_components == 1
+    assert _fit(sim.data, k_max=3, selection="cutoff", cutoff_ratio=10.0, n_init=1).n_components == 1
 
 
 # ---------------------------------------------------------------- bad input
