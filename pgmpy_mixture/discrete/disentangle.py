@@ -51,7 +51,7 @@ from pgmpy_mixture.model.oracle import DistributionOracle
 from pgmpy_mixture.result import Component, MixtureResult
 from pgmpy_mixture.validation import frequency_sample_size
 
-__all__ = ["disentangle_exact", "disentangle_paper", "solve_base_system"]
+__all__ = ["assignment_excerpt", "disentangle_exact", "disentangle_paper", "solve_base_system"]
 
 FEASIBILITY_TOLERANCE = 1e-10
 VERIFICATION_TOLERANCE = 1e-6
@@ -61,6 +61,28 @@ INEXACT_WEIGHT_SUM = 1e-6
 
 # ---------------------------------------------------------------------- Lemma 4.1
 _BATCH_BYTES = 64 * 2**20  # candidates of the Lemma 4.1 systems solved at once
+_EXCERPT = 5  # assignments a warning shows of a setting or target
+
+
+def assignment_excerpt(assignment: dict[str, str], limit: int = _EXCERPT) -> str:
+    """A short excerpt of a setting or target for a warning: its last ``limit`` assignments and how many are left
+    out (a setting of a large network has hundreds; the last ones end at the variable that failed).
+
+    Examples
+    --------
+    >>> assignment_excerpt({"A": "a0", "B": "b1"})
+    'A=a0, B=b1'
+    >>> assignment_excerpt({f"V{i}": "s0" for i in range(40)}, limit=3)
+    '(37 earlier variables), V37=s0, V38=s0, V39=s0'
+    >>> assignment_excerpt({})
+    'no intervention'
+    """
+    items = [f"{name}={value}" for name, value in assignment.items()]
+    if not items:
+        return "no intervention"
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join([f"({len(items) - limit} earlier variables)"] + items[-limit:])
 
 
 def _solve_batch(
@@ -283,7 +305,8 @@ def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
             worst = negative[np.argmin(rest[negative])]
             run.report(
                 f"exclusion (Assumption 3.1): no exclusion-satisfying mixture explains the input at {var!r}: "
-                f"lifting {net.decode_target(targets[worst])} needs weight {mu[worst] - rest[worst]:.3g} "
+                f"lifting {{{assignment_excerpt(net.decode_target(targets[worst]))}}} needs weight "
+                f"{mu[worst] - rest[worst]:.3g} "
                 f"> {mu[worst]:.3g} (residual {-rest[worst]:.3g})",
                 ExclusionWarning,
             )
@@ -352,7 +375,8 @@ def _verify(run: _Run, oracle: DistributionOracle, j: int) -> None:
         setting = {run.network.variables[i]: run.network.states[i][int(c)] for i, c in enumerate(settings[worst])}
         run.report(
             f"exclusion (Assumption 3.1): no exclusion-satisfying mixture explains the input up to {var!r}: "
-            f"at {setting} P_mix = {observed[worst]:.6g} but the recovered mixture gives {fitted[worst]:.6g} "
+            f"at {{{assignment_excerpt(setting)}}} P_mix = {observed[worst]:.6g} but the recovered mixture gives "
+            f"{fitted[worst]:.6g} "
             f"(relative residual {rel[worst]:.3g})",
             ExclusionWarning,
         )

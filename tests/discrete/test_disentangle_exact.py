@@ -258,3 +258,20 @@ def test_exact_input_gives_no_inexact_warning():
         warnings.simplefilter("error")
         result = disentangle_exact(EmpiricalOracle(network, table))
     assert result.warnings == () and result.sample_size is None
+
+
+def test_exclusion_warnings_on_a_large_network_name_the_variable_with_a_short_excerpt():
+    """A failing setting of a 40-variable network is shown as an excerpt, not as all of its 40 assignments
+    (before: each warning printed the whole setting, up to some 700 characters here)."""
+    net = sim.random_network(40, n_states=3, graph="chain", rng=0)
+    targets = np.full((6, 40), -1)
+    targets[1, 20], targets[2, 20], targets[3, 20], targets[3, 39] = 0, 1, 2, 0  # every state of V20 is used
+    targets[4, 39], targets[5, 39] = 1, 2
+    oracle = ExactOracle(net, targets, [0.3, 0.1, 0.1, 0.2, 0.15, 0.15])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        disentangle_exact(oracle)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ExclusionWarning)]
+    assert any("'V39'" in m for m in messages)
+    assert max(len(m) for m in messages) < 300
+    assert "earlier variables" in " ".join(messages)
