@@ -9,8 +9,7 @@ The contract, for ``model.disentangle_mixture``, ``pgmpy_mixture.disentangle_mix
 the caller's inputs (frames, arrays, dicts, files) are unchanged. The command line returns 0, or 2 with one
 ``pgmpy-mixture: error:`` line naming the culprit (argparse's own usage errors exit with 2 too).
 
-Cases that break the contract because of code being fixed elsewhere are strict xfails naming the behaviour (the
-``KNOWN`` section at the end): remove a mark when its fix lands.
+The cases at the end (``KNOWN``) are the ones the fuzzing pass first found broken; each now holds the contract.
 """
 
 from __future__ import annotations
@@ -810,9 +809,8 @@ def test_the_command_line_runs_on_good_files(files, model_file, tmp_path):
     assert status == 0 and "recall" in out
 
 
-# ------------------------------------------------------------------------------------------ KNOWN: fixed elsewhere
-# Each case breaks the contract because of code others are changing now; strict, so the mark must go when the fix
-# lands (an unexpected pass fails the suite).
+# ---------------------------------------------------------------------------------------------------------- KNOWN
+# Each case broke the contract when the fuzzing pass found it; each is a regression test now.
 @pytest.mark.parametrize("entry", sorted(ENTRIES))
 def test_known_duplicate_columns_are_named(entry):
     frame = samples(0, 30)
