@@ -492,8 +492,9 @@ the model's states ['x', 'y']
         raise empty_data_error()
     if weights is not None and w.sum() <= 0:
         raise zero_weights_error(weights)
-    frac = float(table[:, 2].sum()) > 0
-    is_distribution = weights is not None and is_probability_table(frac, float(w.sum()), str(weights))
+    is_distribution = weights is not None and is_probability_table(
+        float(table[:, 2].sum()) > 0, float(w.sum()), str(weights)
+    )
     del table
     return count_table_from_keys(
         layout, keys, w, variables, states, is_distribution=is_distribution, n_rows=n_rows
