@@ -49,11 +49,61 @@ class DistributionOracle(Protocol):
         ...
 
 
+def log_interventional_probability(oracle: DistributionOracle, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+    """``log P_t(v)`` from any oracle: its own ``log_interventional_probability`` when it has one (no underflow on
+    long prefixes), else the logarithm of ``interventional_probability`` (``-inf`` where it is 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.4, .6])})
+    >>> oracle = ExactOracle(net, net.encode_targets([{}]), np.array([1.0]))
+    >>> np.exp(log_interventional_probability(oracle, net.encode_targets([{}]), np.array([[1]]))).round(3).tolist()
+    [[0.6]]
+    """
+    method = getattr(oracle, "log_interventional_probability", None)
+    if method is not None:
+        return np.asarray(method(targets, settings), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.asarray(oracle.interventional_probability(targets, settings), dtype=np.float64))
+
+
+def log_mixture_probability(oracle: DistributionOracle, settings: np.ndarray) -> np.ndarray:
+    """``log P_mix(v)`` from any oracle: its own ``log_mixture_probability`` when it has one, else the logarithm of
+    ``mixture_probability`` (``-inf`` where it is 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.4, .6])})
+    >>> oracle = ExactOracle(net, net.encode_targets([{}, {"A": "x"}]), np.array([.5, .5]))
+    >>> np.exp(log_mixture_probability(oracle, np.array([[0], [1]]))).round(3).tolist()
+    [0.7, 0.3]
+    """
+    method = getattr(oracle, "log_mixture_probability", None)
+    if method is not None:
+        return np.asarray(method(settings), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # NaN for a negative answer of an inconsistent oracle
+        return np.log(np.asarray(oracle.mixture_probability(settings), dtype=np.float64))
+
+
+def _logsumexp_rows(log_terms: np.ndarray) -> np.ndarray:
+    """``log sum_r exp(log_terms[r, :])`` per column, ``-inf`` for a column of ``-inf``."""
+    top = log_terms.max(axis=0, initial=-np.inf)
+    shift = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        return shift + np.log(np.exp(log_terms - shift[None, :]).sum(axis=0))
+
+
 class _NetworkAccess:
     network: CausalNetwork
 
     def interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
         return self.network.interventional_probability(targets, settings)
+
+    def log_interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+        """``log P_t(v)`` (q, Q), ``-inf`` where impossible (no underflow on long prefixes)."""
+        return self.network.log_interventional_probability(targets, settings)
 
 
 class ExactOracle(_NetworkAccess):
@@ -89,6 +139,12 @@ class ExactOracle(_NetworkAccess):
 
     def mixture_probability(self, settings: np.ndarray) -> np.ndarray:
         return self.weights @ self.network.interventional_probability(self.targets, settings)
+
+    def log_mixture_probability(self, settings: np.ndarray) -> np.ndarray:
+        """``log P_mix(v)`` for prefix settings (Q, j), by log-sum-exp over the true targets (no underflow)."""
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        return _logsumexp_rows(log_w[:, None] + self.network.log_interventional_probability(self.targets, settings))
 
 
 class EmpiricalOracle(_NetworkAccess):
@@ -142,3 +198,8 @@ class EmpiricalOracle(_NetworkAccess):
         for q, row in enumerate(settings):
             out[q] = self.counts.weights[self._rows_matching(tuple(row.tolist()))].sum()
         return out / self.total
+
+    def log_mixture_probability(self, settings: np.ndarray) -> np.ndarray:
+        """``log P_mix(v)`` for prefix settings (Q, j); ``-inf`` where no row matches."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.mixture_probability(settings))
