@@ -47,7 +47,12 @@ from pgmpy_mixture.errors import (
     warn_at_caller,
 )
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
-from pgmpy_mixture.model.oracle import DistributionOracle, log_interventional_probability, log_mixture_probability
+from pgmpy_mixture.model.oracle import (
+    DistributionOracle,
+    log_interventional_probability,
+    log_mixture_extensions,
+    log_mixture_probability,
+)
 from pgmpy_mixture.result import Component, MixtureResult
 from pgmpy_mixture.validation import frequency_sample_size
 
@@ -271,16 +276,20 @@ def _support(
     return log_diag, np.concatenate(srcs), np.concatenate(dsts), np.concatenate(ratios)
 
 
-def _scaled_mixture(oracle: DistributionOracle, settings: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
-    """``P_mix(v) / exp(log_scale)`` for the ``k`` settings of each scale (rows of ``settings`` grouped by ``k``).
+def _scaled_mixture(oracle: DistributionOracle, prefixes: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
+    """``P_mix(v, V_{j+1} = l) / exp(log_scale)`` (Q, k) for each prefix setting ``v`` and value ``l``.
 
-    An oracle with ``log_mixture_probability`` is divided in log space (no underflow); any other oracle's
-    ``mixture_probability`` is divided as it comes, keeping its sign (an inconsistent oracle may answer negative
-    numbers, which the exclusion check then reports)."""
-    g = log_scale.size
-    if getattr(oracle, "log_mixture_probability", None) is not None:
-        return np.exp(log_mixture_probability(oracle, settings).reshape(g, -1) - log_scale[:, None])
-    p_mix = np.asarray(oracle.mixture_probability(settings), dtype=np.float64).reshape(g, -1)
+    An oracle with ``log_mixture_probability`` (or ``log_mixture_extensions``) is divided in log space (no
+    underflow); any other oracle's ``mixture_probability`` is divided as it comes, keeping its sign (an
+    inconsistent oracle may answer negative numbers, which the exclusion check then reports)."""
+    if any(getattr(oracle, name, None) is not None for name in ("log_mixture_probability", "log_mixture_extensions")):
+        return np.exp(log_mixture_extensions(oracle, prefixes) - log_scale[:, None])
+    q, j = prefixes.shape
+    k = int(oracle.network.cardinalities[j])
+    settings = np.empty((q * k, j + 1), dtype=np.int64)
+    settings[:, :j] = np.repeat(prefixes, k, axis=0)
+    settings[:, j] = np.tile(np.arange(k), q)
+    p_mix = np.asarray(oracle.mixture_probability(settings), dtype=np.float64).reshape(q, k)
     return p_mix / np.exp(log_scale)[:, None]
 
 
@@ -294,9 +303,7 @@ def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
     targets, mu = run.targets[order], run.weights[order]
     q = len(mu)
     prefix = np.where(targets[:, :j] == NOT_INTERVENED, run.excluded[None, :j], targets[:, :j])
-    settings = np.empty((q * k, j + 1), dtype=np.int64)
-    settings[:, :j] = np.repeat(prefix, k, axis=0)
-    settings[:, j] = np.tile(np.arange(k), q)
+    # the settings v_{i,l} are prefix[i] extended by V_{j+1} = l (Lemma 4.5)
     # C[i', i] = P_{s_i'}(u_i) on the prefix; a[i, l] = P(v^l | pa(u_i)), so P_{s_i'}(v_{i,l}) = C[i', i] a[i, l]
     # for every current target (none of them intervenes on V_{j+1} yet). Only the non-zero C[i', i] are kept,
     # divided by c = C[i, i] (Equation 5 divided by c is the system of Lemma 4.1).
@@ -310,10 +317,8 @@ def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
     rest = mu.copy()
     depth = _levels(q, src, dst)
     positive = np.isfinite(log_diag)
-    scaled_all = np.zeros((q, k))  # P_mix(v_{i,l}) / c_i, asked of the oracle once for the whole step
-    scaled_all[positive] = _scaled_mixture(
-        oracle, settings.reshape(q, k, j + 1)[positive].reshape(-1, j + 1), log_diag[positive]
-    )
+    scaled_all = np.zeros((q, k))  # P_mix(v_{i,l}) / c_i, asked of the oracle once per step
+    scaled_all[positive] = _scaled_mixture(oracle, prefix[positive], log_diag[positive])
     for level in range(int(depth.max()) + 1):
         rows = np.flatnonzero(depth == level)
         ok = rows[positive[rows]]
