@@ -24,6 +24,19 @@ How one lifting step works here (Section 4.2.1)
 * The base case (Lemma 4.1, Equation 1) is the same step applied to the empty prefix with the
   single target ``(emptyset, 1)``.
 
+Numbers on long prefixes (Section 4.2.1 at hundreds of variables)
+-----------------------------------------------------------------
+``P_t(u_i)`` is a product of one CPD entry per prefix variable: at five states it falls below the smallest
+float after some 400 variables. Nothing here divides such products as they are: the oracle answers in log space
+(``log_interventional_probability``, ``log_mixture_extensions``), ``C`` is kept as the ratios
+``C[i', i] / C[i, i]`` (a product over ``s_i`` minus ``s_i'`` only) and ``P_mix(v_{i,l}) / C[i, i]`` is formed from
+logarithms, so Equation 5 divided by ``c`` is solved in weight units at any length. ``C`` is ``q x q`` with few
+non-zero entries (Lemma 4.5); it is built in blocks of columns and kept as its non-zero pairs, so an inconsistent
+input that leaves tens of thousands of targets costs memory in the pairs, not in ``q^2``. The verification below
+compares ``P_mix`` and the recovered mixture by their relative gap, also from logarithms. Oracles that answer
+only ``mixture_probability`` / ``interventional_probability`` are used through their logarithms (or divided as
+they come where ``P_mix`` may be negative), which underflow as before on long prefixes.
+
 Exact mode also checks the recovered mixture against ``P_mix`` on further settings after every step
 (each target completed with the value after ``\\bar v`` on every other variable): an input no exclusion-satisfying
 mixture explains shows up there, as a negative remainder, or as a variable all of whose values are
@@ -67,6 +80,7 @@ INEXACT_WEIGHT_SUM = 1e-6
 # ---------------------------------------------------------------------- Lemma 4.1
 _BATCH_BYTES = 64 * 2**20  # candidates of the Lemma 4.1 systems solved at once
 _BLOCK_ELEMENTS = 2**20  # entries of P_t(v) (targets x settings) computed at once
+_LOG_RATIO_CAP = 300.0  # P_mix(v_{i,l}) / c_i is capped at e^300 (its square stays finite in the residuals)
 _EXCERPT = 5  # assignments a warning shows of a setting or target
 
 
@@ -283,7 +297,9 @@ def _scaled_mixture(oracle: DistributionOracle, prefixes: np.ndarray, log_scale:
     underflow); any other oracle's ``mixture_probability`` is divided as it comes, keeping its sign (an
     inconsistent oracle may answer negative numbers, which the exclusion check then reports)."""
     if any(getattr(oracle, name, None) is not None for name in ("log_mixture_probability", "log_mixture_extensions")):
-        return np.exp(log_mixture_extensions(oracle, prefixes) - log_scale[:, None])
+        # exclusion-satisfying input keeps these ratios below 1 / mu_i; the cap only keeps an inconsistent input
+        # (sampled frequencies on settings the network makes astronomically rare) finite through the solves
+        return np.exp(np.minimum(log_mixture_extensions(oracle, prefixes) - log_scale[:, None], _LOG_RATIO_CAP))
     q, j = prefixes.shape
     k = int(oracle.network.cardinalities[j])
     settings = np.empty((q * k, j + 1), dtype=np.int64)

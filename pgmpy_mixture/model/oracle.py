@@ -11,6 +11,11 @@ products, UAI 2021 Lemma 4.2):
 products (no joint table, so it scales to hundreds of nodes).
 :class:`EmpiricalOracle` answers ``P_mix`` from a :class:`~pgmpy_mixture.data.counts.CountTable`
 (samples, counts or an exact probability table).
+
+Both also answer in log space (``log_interventional_probability``, ``log_mixture_probability`` and, for a whole
+lifting step, ``log_mixture_extensions``): a prefix of a few hundred variables has probabilities below the
+smallest float. :func:`log_mixture_probability` and its siblings ask any oracle, falling back to the logarithm of
+the two protocol methods for oracles that do not have them.
 """
 
 from __future__ import annotations
