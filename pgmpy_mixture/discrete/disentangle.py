@@ -631,6 +631,11 @@ def disentangle_exact(oracle: DistributionOracle, *, tolerance: float = 1e-10, p
     verification fails) is reported with an :class:`~pgmpy_mixture.errors.EstimationWarning`, which points to
     sampled frequencies passed as probabilities when the table lies on a ``1/N`` lattice.
 
+    Probabilities are divided in log space (see the module notes), so networks of any length work: with five states
+    per variable the prefix products fall below the smallest float past about 400 variables, and a 1000-variable
+    network with 64 targets is recovered exactly in seconds through an
+    :class:`~pgmpy_mixture.model.oracle.ExactOracle` (``benchmarks/exact_timing.py``).
+
     Parameters
     ----------
     oracle : DistributionOracle
