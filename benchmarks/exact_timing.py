@@ -12,6 +12,8 @@ Run::
 
     nice python benchmarks/exact_timing.py           # N in {10,50,100,200}, m in {4,64}, k in {2,5}
     nice python benchmarks/exact_timing.py --full    # m in {4,16,64}, k in {2,3,5}, 3 instances per cell
+    nice python benchmarks/exact_timing.py --nodes 200,300,400,500,1000 --targets 64 --states 5 --instances 3
+                                                     # at scale: prefix products far below the smallest float
 """
 
 from __future__ import annotations

@@ -24,6 +24,19 @@ How one lifting step works here (Section 4.2.1)
 * The base case (Lemma 4.1, Equation 1) is the same step applied to the empty prefix with the
   single target ``(emptyset, 1)``.
 
+Numbers on long prefixes (Section 4.2.1 at hundreds of variables)
+-----------------------------------------------------------------
+``P_t(u_i)`` is a product of one CPD entry per prefix variable: at five states it falls below the smallest
+float after some 400 variables. Nothing here divides such products as they are: the oracle answers in log space
+(``log_interventional_probability``, ``log_mixture_extensions``), ``C`` is kept as the ratios
+``C[i', i] / C[i, i]`` (a product over ``s_i`` minus ``s_i'`` only) and ``P_mix(v_{i,l}) / C[i, i]`` is formed from
+logarithms, so Equation 5 divided by ``c`` is solved in weight units at any length. ``C`` is ``q x q`` with few
+non-zero entries (Lemma 4.5); it is built in blocks of columns and kept as its non-zero pairs, so an inconsistent
+input that leaves tens of thousands of targets costs memory in the pairs, not in ``q^2``. The verification below
+compares ``P_mix`` and the recovered mixture by their relative gap, also from logarithms. Oracles that answer
+only ``mixture_probability`` / ``interventional_probability`` are used through their logarithms (or divided as
+they come where ``P_mix`` may be negative), which underflow as before on long prefixes.
+
 Exact mode also checks the recovered mixture against ``P_mix`` on further settings after every step
 (each target completed with the value after ``\\bar v`` on every other variable): an input no exclusion-satisfying
 mixture explains shows up there, as a negative remainder, or as a variable all of whose values are
@@ -47,7 +60,12 @@ from pgmpy_mixture.errors import (
     warn_at_caller,
 )
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
-from pgmpy_mixture.model.oracle import DistributionOracle
+from pgmpy_mixture.model.oracle import (
+    DistributionOracle,
+    log_interventional_probability,
+    log_mixture_extensions,
+    log_mixture_probability,
+)
 from pgmpy_mixture.result import Component, MixtureResult
 from pgmpy_mixture.validation import frequency_sample_size
 
@@ -61,6 +79,8 @@ INEXACT_WEIGHT_SUM = 1e-6
 
 # ---------------------------------------------------------------------- Lemma 4.1
 _BATCH_BYTES = 64 * 2**20  # candidates of the Lemma 4.1 systems solved at once
+_BLOCK_ELEMENTS = 2**20  # entries of P_t(v) (targets x settings) computed at once
+_LOG_RATIO_CAP = 300.0  # P_mix(v_{i,l}) / c_i is capped at e^300 (its square stays finite in the residuals)
 _EXCERPT = 5  # assignments a warning shows of a setting or target
 
 
@@ -221,23 +241,72 @@ def _positivity_messages(network: CausalNetwork) -> list[str]:
     ]
 
 
-def _levels(support: np.ndarray) -> np.ndarray:
-    """Depth of each group in the strict-subset order given by ``support[i', i] = C[i', i] > 0``.
+def _levels(q: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Depth of each of ``q`` groups in the strict-subset order given by the pairs ``C[src, dst] > 0``.
 
-    Only earlier groups count (``i' < i``), so the relation is acyclic; the depths are found by relaxing
-    ``depth[i] = 1 + max depth[i']`` over the support until nothing changes (longest path, vectorised).
+    Only earlier groups count (``src < dst``), so the relation is acyclic; the depths are found by relaxing
+    ``depth[i] = 1 + max depth[i']`` over the pairs until nothing changes (longest path, vectorised over the pairs).
     """
-    q = support.shape[0]
-    edges = np.triu(support, k=1)
+    forward = src < dst
+    src, dst = src[forward], dst[forward]
     depth = np.zeros(q, dtype=np.int64)
-    if not edges.any():
-        return depth
     for _ in range(q):
-        reach = np.where(edges, depth[:, None] + 1, 0).max(axis=0)
+        reach = np.zeros(q, dtype=np.int64)
+        np.maximum.at(reach, dst, depth[src] + 1)
         if np.array_equal(reach, depth):
             break
         depth = reach
     return depth
+
+
+def _support(
+    oracle: DistributionOracle, targets: np.ndarray, prefix: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The non-zero entries of ``C[i', i] = P_{s_i'}(u_i)``, as ratios to the diagonal ``C[i, i]``.
+
+    ``C`` is ``q x q`` but has few non-zero entries: ``C[i', i] > 0`` only when ``s_i'`` agrees with ``u_i``
+    (for exclusion-satisfying targets, ``s_i'`` a subset of ``s_i``; Lemma 4.5). It is computed in blocks of
+    columns and kept as pairs, so memory grows with the number of pairs, not with ``q^2`` (an inconsistent input
+    can leave tens of thousands of targets). Every entry is returned divided by its column's diagonal, in log
+    space: products over hundreds of variables underflow, their ratios (a product over ``s_i`` minus ``s_i'``)
+    do not.
+
+    Returns ``log_diag`` (q,), and ``src``, ``dst``, ``ratio = C[src, dst] / C[dst, dst]`` over the off-diagonal
+    non-zero entries of columns with a non-zero diagonal.
+    """
+    q, j = prefix.shape
+    block = max(1, _BLOCK_ELEMENTS // max(1, q))
+    log_diag = np.empty(q)
+    srcs, dsts, ratios = [], [], []
+    for start in range(0, q, block):
+        cols = np.arange(start, min(q, start + block))
+        log_c = log_interventional_probability(oracle, targets, prefix[cols])  # (q, len(cols))
+        log_diag[cols] = log_c[cols, np.arange(cols.size)]
+        log_c[cols, np.arange(cols.size)] = -np.inf
+        rows, at = np.nonzero(np.isfinite(log_c) & np.isfinite(log_diag[cols])[None, :])
+        srcs.append(rows)
+        dsts.append(cols[at])
+        ratios.append(np.exp(log_c[rows, at] - log_diag[cols[at]]))
+    return log_diag, np.concatenate(srcs), np.concatenate(dsts), np.concatenate(ratios)
+
+
+def _scaled_mixture(oracle: DistributionOracle, prefixes: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
+    """``P_mix(v, V_{j+1} = l) / exp(log_scale)`` (Q, k) for each prefix setting ``v`` and value ``l``.
+
+    An oracle with ``log_mixture_probability`` (or ``log_mixture_extensions``) is divided in log space (no
+    underflow); any other oracle's ``mixture_probability`` is divided as it comes, keeping its sign (an
+    inconsistent oracle may answer negative numbers, which the exclusion check then reports)."""
+    if any(getattr(oracle, name, None) is not None for name in ("log_mixture_probability", "log_mixture_extensions")):
+        # exclusion-satisfying input keeps these ratios below 1 / mu_i; the cap only keeps an inconsistent input
+        # (sampled frequencies on settings the network makes astronomically rare) finite through the solves
+        return np.exp(np.minimum(log_mixture_extensions(oracle, prefixes) - log_scale[:, None], _LOG_RATIO_CAP))
+    q, j = prefixes.shape
+    k = int(oracle.network.cardinalities[j])
+    settings = np.empty((q * k, j + 1), dtype=np.int64)
+    settings[:, :j] = np.repeat(prefixes, k, axis=0)
+    settings[:, j] = np.tile(np.arange(k), q)
+    p_mix = np.asarray(oracle.mixture_probability(settings), dtype=np.float64).reshape(q, k)
+    return p_mix / np.exp(log_scale)[:, None]
 
 
 def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
@@ -250,45 +319,51 @@ def _lift(run: _Run, oracle: DistributionOracle, j: int) -> None:
     targets, mu = run.targets[order], run.weights[order]
     q = len(mu)
     prefix = np.where(targets[:, :j] == NOT_INTERVENED, run.excluded[None, :j], targets[:, :j])
-    settings = np.empty((q * k, j + 1), dtype=np.int64)
-    settings[:, :j] = np.repeat(prefix, k, axis=0)
-    settings[:, j] = np.tile(np.arange(k), q)
-    p_mix = np.asarray(oracle.mixture_probability(settings), dtype=np.float64).reshape(q, k)
+    # the settings v_{i,l} are prefix[i] extended by V_{j+1} = l (Lemma 4.5)
     # C[i', i] = P_{s_i'}(u_i) on the prefix; a[i, l] = P(v^l | pa(u_i)), so P_{s_i'}(v_{i,l}) = C[i', i] a[i, l]
-    # for every current target (none of them intervenes on V_{j+1} yet).
+    # for every current target (none of them intervenes on V_{j+1} yet). Only the non-zero C[i', i] are kept,
+    # divided by c = C[i, i] (Equation 5 divided by c is the system of Lemma 4.1).
     if j:
-        cmat = np.asarray(oracle.interventional_probability(targets[:, :j], prefix), dtype=np.float64)
+        log_diag, src, dst, ratio = _support(oracle, targets[:, :j], prefix)
     else:
-        cmat = np.ones((1, 1))
+        log_diag, src, dst, ratio = np.zeros(1), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     cpd = net.cpds[j]
     a_all = cpd[tuple(prefix[:, p] for p in net.parents[j])] if net.parents[j] else np.broadcast_to(cpd, (q, k))
-    diag = np.diagonal(cmat).copy()
-    idx = np.arange(q)
-    c_other = cmat.copy()  # contributions of the other groups only
-    c_other[idx, idx] = 0.0
     x = np.zeros((q, k))
     rest = mu.copy()
-    depth = _levels(c_other > 0)
+    depth = _levels(q, src, dst)
+    positive = np.isfinite(log_diag)
+    scaled_all = np.zeros((q, k))  # P_mix(v_{i,l}) / c_i, asked of the oracle once per step
+    scaled_all[positive] = _scaled_mixture(oracle, prefix[positive], log_diag[positive])
     for level in range(int(depth.max()) + 1):
         rows = np.flatnonzero(depth == level)
-        ok = rows[diag[rows] > 0]
+        ok = rows[positive[rows]]
         if ok.size < rows.size:
-            bad = rows[diag[rows] <= 0]
+            bad = rows[~positive[rows]]
             run.report(
                 f"positivity (Assumption 3.2) fails at {var!r}: the setting used to lift "
-                f"{len(bad)} target(s) has probability 0 under them; those targets are not lifted",
+                f"{len(bad)} target(s) has probability 0 under them (first: "
+                f"{{{assignment_excerpt(net.decode_target(targets[bad[0]]))}}}); those targets are not lifted",
                 PositivityWarning,
             )
         if ok.size == 0:
             continue
         a = a_all[ok]
-        delta = p_mix[ok] - (rest @ c_other[:, ok])[:, None] * a - c_other[:, ok].T @ x
-        c = diag[ok]
+        # Equation 4 divided by c: Delta / c = P_mix(v_{i,l}) / c - sum_{i'} (C[i', i] / c) (r_i' a_{i,l} + x_{i',l})
+        into = np.flatnonzero(np.isin(dst, ok))
+        slot = np.searchsorted(ok, dst[into])  # ok is sorted (flatnonzero)
+        from_rest = np.zeros(ok.size)
+        np.add.at(from_rest, slot, ratio[into] * rest[src[into]])
+        from_lifts = np.zeros((ok.size, k))
+        np.add.at(from_lifts, slot, ratio[into, None] * x[src[into]])
+        scaled_mix = scaled_all[ok]
         if run.sample_size is not None:  # expected samples at the settings of each lift (mu_i P_{s_i}(u_i) M)
-            starved = int((run.sample_size * mu[ok] * c < 1.0).sum())
+            with np.errstate(divide="ignore"):
+                starved = int((np.log(run.sample_size * mu[ok]) + log_diag[ok] < 0.0).sum())
             if starved:
                 run.starved[var] = run.starved.get(var, 0) + starved
-        b = delta / c[:, None] - mu[ok, None] * a
+        # Lemma 4.1 system (I - a 1^T) x = Delta / c - mu_i a
+        b = scaled_mix - from_rest[:, None] * a - from_lifts - mu[ok, None] * a
         sol, res, feasible = _solve_batch(a, b, np.ones(ok.size), FEASIBILITY_TOLERANCE)
         run.n_candidates += ok.size * k
         run.n_clipped += int((~feasible).sum())
@@ -357,17 +432,47 @@ def _prune_and_exclude(run: _Run, j: int, targets: np.ndarray, x: np.ndarray, re
         )
 
 
+def _relative_gap(log_a: np.ndarray, log_b: np.ndarray) -> np.ndarray:
+    """``|a - b| / max(a, b)`` from ``log a`` and ``log b`` (0 where both are 0): a relative residual that stays
+    meaningful when ``a`` and ``b`` are far below the smallest float."""
+    high, low = np.maximum(log_a, log_b), np.minimum(log_a, log_b)
+    both_zero = np.isneginf(high)
+    with np.errstate(invalid="ignore"):
+        gap = -np.expm1(low - np.where(both_zero, 0.0, high))
+    # NaN: a negative "probability" (the logarithm of an inconsistent oracle's answer), as far off as it gets
+    return np.where(both_zero, 0.0, np.where(np.isnan(gap), np.inf, gap))
+
+
+def _log_fitted(run: _Run, oracle: DistributionOracle, settings: np.ndarray) -> np.ndarray:
+    """``log sum_i mu_i P_{s_i}(v)`` of the recovered mixture at each setting, in blocks of settings."""
+    q = run.targets.shape[0]
+    with np.errstate(divide="ignore"):
+        log_w = np.log(run.weights)
+    block = max(1, _BLOCK_ELEMENTS // max(1, q))
+    out = np.empty(settings.shape[0])
+    for start in range(0, settings.shape[0], block):
+        part = settings[start : start + block]
+        log_terms = log_w[:, None] + log_interventional_probability(oracle, run.targets[:, : part.shape[1]], part)
+        top = log_terms.max(axis=0, initial=-np.inf)
+        shift = np.where(np.isfinite(top), top, 0.0)
+        with np.errstate(divide="ignore"):
+            out[start : start + block] = shift + np.log(np.exp(log_terms - shift[None, :]).sum(axis=0))
+    return out
+
+
 def _verify(run: _Run, oracle: DistributionOracle, j: int) -> None:
-    """Compare the recovered prefix mixture with ``P_mix`` on the settings ``t + (\\bar v + 1)`` (one per target)."""
+    """Compare the recovered prefix mixture with ``P_mix`` on the settings ``t + (\\bar v + 1)`` (one per target).
+
+    The comparison is relative and made in log space (``P_mix`` of a full prefix of hundreds of variables lies far
+    below the smallest float)."""
     cards = run.network.cardinalities[: j + 1]
     # shift 0 gives the settings the step was solved on; shift 1 moves every non-target variable off \bar v
     base = (run.excluded[None, : j + 1] + 1) % cards[None, :]
     tg = run.targets[:, : j + 1]
     settings = np.where(tg == NOT_INTERVENED, base, tg)
-    observed = np.asarray(oracle.mixture_probability(settings), dtype=np.float64)
-    fitted = run.weights @ oracle.interventional_probability(run.targets[:, : j + 1], settings)
-    scale = np.maximum(np.maximum(observed, fitted), 1e-300)
-    rel = np.abs(observed - fitted) / scale
+    log_observed = log_mixture_probability(oracle, settings)
+    log_fitted = _log_fitted(run, oracle, settings)
+    rel = _relative_gap(log_observed, log_fitted)
     worst = int(np.argmax(rel))
     run.max_verification_error = max(run.max_verification_error, float(rel[worst]))
     if rel[worst] > VERIFICATION_TOLERANCE:
@@ -375,9 +480,8 @@ def _verify(run: _Run, oracle: DistributionOracle, j: int) -> None:
         setting = {run.network.variables[i]: run.network.states[i][int(c)] for i, c in enumerate(settings[worst])}
         run.report(
             f"exclusion (Assumption 3.1): no exclusion-satisfying mixture explains the input up to {var!r}: "
-            f"at {{{assignment_excerpt(setting)}}} P_mix = {observed[worst]:.6g} but the recovered mixture gives "
-            f"{fitted[worst]:.6g} "
-            f"(relative residual {rel[worst]:.3g})",
+            f"at {{{assignment_excerpt(setting)}}} log P_mix = {log_observed[worst]:.6g} but the recovered mixture "
+            f"gives {log_fitted[worst]:.6g} (relative residual {rel[worst]:.3g})",
             ExclusionWarning,
         )
 
@@ -526,6 +630,11 @@ def disentangle_exact(oracle: DistributionOracle, *, tolerance: float = 1e-10, p
     normalised to sum to 1. A table that is not an exact mixture (the weights sum to more than 1, or the per-step
     verification fails) is reported with an :class:`~pgmpy_mixture.errors.EstimationWarning`, which points to
     sampled frequencies passed as probabilities when the table lies on a ``1/N`` lattice.
+
+    Probabilities are divided in log space (see the module notes), so networks of any length work: with five states
+    per variable the prefix products fall below the smallest float past about 400 variables, and a 1000-variable
+    network with 64 targets is recovered exactly in seconds through an
+    :class:`~pgmpy_mixture.model.oracle.ExactOracle` (``benchmarks/exact_timing.py``).
 
     Parameters
     ----------

@@ -334,30 +334,58 @@ class CausalNetwork:
         >>> net.interventional_probability(t, np.array([[1, 1], [0, 1]])).round(3).tolist()
         [[0.56, 0.03], [0.8, 0.0]]
         """
+        return np.exp(self.log_interventional_probability(targets, settings))
+
+    def log_interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+        """``log P_t(v)`` for every target ``t`` and every prefix setting ``v``; ``-inf`` where ``P_t(v) = 0``.
+
+        The product of CPD entries over a long prefix underflows (a few hundred variables with five states
+        reach ``1e-308``); its logarithm does not, so exact methods compare and divide these probabilities here.
+
+        Parameters
+        ----------
+        targets : ndarray of int, shape (q, n) or (q, j)
+            Encoded targets (-1 = not intervened); only the first ``j`` columns are used.
+        settings : ndarray of int, shape (Q, j)
+            Assignments of the first ``j`` variables of the topological order.
+
+        Returns
+        -------
+        ndarray of float, shape (q, Q)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A"], {"A": ["0", "1"]}, {}, {"A": np.array([.25, .75])})
+        >>> net.log_interventional_probability(net.encode_targets([{}, {"A": "1"}]), np.array([[0]])).tolist()
+        [[-1.3862943611198906], [-inf]]
+        """
         settings = np.asarray(settings, dtype=np.int64)
         j = settings.shape[1]
         targets = np.asarray(targets, dtype=np.int64)[:, :j]
         cond = self.conditional_probabilities(settings)
         zero = cond <= 0.0
         log_cond = np.log(np.where(zero, 1.0, cond))
-        intervened = (targets != NOT_INTERVENED).astype(np.float64)
-        log_p = log_cond.sum(axis=1)[None, :] - intervened @ log_cond.T
-        zeros = zero.sum(axis=1)[None, :] - intervened @ zero.T.astype(np.float64)
+        # sum over the variables the target leaves alone (not the total minus the intervened ones: that difference
+        # of two sums of hundreds of logs would lose the digits that tell two large targets apart)
+        free = (targets == NOT_INTERVENED).astype(np.float64)
+        log_p = free @ log_cond.T
+        zeros = free @ zero.T.astype(np.float64)
         consistent = self._consistency(targets, settings)
-        return np.where(consistent & (zeros < 0.5), np.exp(log_p), 0.0)
+        return np.where(consistent & (zeros < 0.5), log_p, -np.inf)
 
     def _consistency(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
-        """Boolean (q, Q): does setting v agree with target t on every intervened variable?"""
-        j = settings.shape[1]
-        offsets = self._offsets[:j]
-        width = int(self._offsets[j])
-        target_hot = np.zeros((targets.shape[0], width))
-        rows, cols = np.nonzero(targets != NOT_INTERVENED)
-        target_hot[rows, offsets[cols] + targets[rows, cols]] = 1.0
-        setting_hot = np.zeros((settings.shape[0], width))
-        setting_hot[np.arange(settings.shape[0])[:, None], offsets[None, :] + settings] = 1.0
-        matches = target_hot @ setting_hot.T
-        return matches > target_hot.sum(axis=1)[:, None] - 0.5
+        """Boolean (q, Q): does setting v agree with target t on every intervened variable?
+
+        ``sum_{c in T} (v_c - t_c)^2`` is 0 exactly when they agree; expanded, it is two products of the
+        (q, j) and (Q, j) code matrices, exact in floating point (integer sums far below 2^53), with no one-hot
+        matrix as wide as all the states of the prefix.
+        """
+        intervened = (targets != NOT_INTERVENED).astype(np.float64)
+        t = np.where(targets == NOT_INTERVENED, 0, targets).astype(np.float64)
+        v = settings.astype(np.float64)
+        mismatch = intervened @ (v * v).T - 2.0 * (t @ v.T) + (t * t).sum(axis=1)[:, None]
+        return mismatch < 0.5
 
     def log_likelihood(self, targets: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """``log P_t(row)`` of full rows under each target, shape (q, R), ``-inf`` where impossible.

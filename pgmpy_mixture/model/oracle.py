@@ -11,6 +11,11 @@ products, UAI 2021 Lemma 4.2):
 products (no joint table, so it scales to hundreds of nodes).
 :class:`EmpiricalOracle` answers ``P_mix`` from a :class:`~pgmpy_mixture.data.counts.CountTable`
 (samples, counts or an exact probability table).
+
+Both also answer in log space (``log_interventional_probability``, ``log_mixture_probability`` and, for a whole
+lifting step, ``log_mixture_extensions``): a prefix of a few hundred variables has probabilities below the
+smallest float. :func:`log_mixture_probability` and its siblings ask any oracle, falling back to the logarithm of
+the two protocol methods for oracles that do not have them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import numpy as np
 
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError
-from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
+
+_BLOCK_ELEMENTS = 2**20  # entries of (true targets x settings x states) computed at once
 
 
 @runtime_checkable
@@ -49,11 +56,89 @@ class DistributionOracle(Protocol):
         ...
 
 
+def log_interventional_probability(oracle: DistributionOracle, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+    """``log P_t(v)`` from any oracle: its own ``log_interventional_probability`` when it has one (no underflow on
+    long prefixes), else the logarithm of ``interventional_probability`` (``-inf`` where it is 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.4, .6])})
+    >>> oracle = ExactOracle(net, net.encode_targets([{}]), np.array([1.0]))
+    >>> np.exp(log_interventional_probability(oracle, net.encode_targets([{}]), np.array([[1]]))).round(3).tolist()
+    [[0.6]]
+    """
+    method = getattr(oracle, "log_interventional_probability", None)
+    if method is not None:
+        return np.asarray(method(targets, settings), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.asarray(oracle.interventional_probability(targets, settings), dtype=np.float64))
+
+
+def log_mixture_probability(oracle: DistributionOracle, settings: np.ndarray) -> np.ndarray:
+    """``log P_mix(v)`` from any oracle: its own ``log_mixture_probability`` when it has one, else the logarithm of
+    ``mixture_probability`` (``-inf`` where it is 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.4, .6])})
+    >>> oracle = ExactOracle(net, net.encode_targets([{}, {"A": "x"}]), np.array([.5, .5]))
+    >>> np.exp(log_mixture_probability(oracle, np.array([[0], [1]]))).round(3).tolist()
+    [0.7, 0.3]
+    """
+    method = getattr(oracle, "log_mixture_probability", None)
+    if method is not None:
+        return np.asarray(method(settings), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # NaN for a negative answer of an inconsistent oracle
+        return np.log(np.asarray(oracle.mixture_probability(settings), dtype=np.float64))
+
+
+def log_mixture_extensions(oracle: DistributionOracle, prefixes: np.ndarray) -> np.ndarray:
+    """``log P_mix(v, V_{j+1} = l)`` for every prefix setting ``v`` (Q, j) and every value ``l`` of the next
+    variable, shape (Q, k): the settings one lifting step of DISENTANGLE asks about.
+
+    Uses the oracle's own ``log_mixture_extensions`` when it has one (:class:`ExactOracle` computes each prefix's
+    product once for all ``k`` values), else :func:`log_mixture_probability` on the ``Q k`` extended settings.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["x", "y"], "B": ["0", "1"]}, {"B": ["A"]},
+    ...     {"A": np.array([.4, .6]), "B": np.array([[.5, .5], [.1, .9]])})
+    >>> oracle = ExactOracle(net, net.encode_targets([{}, {"B": "0"}]), np.array([.5, .5]))
+    >>> np.exp(log_mixture_extensions(oracle, np.array([[1]]))).round(3).tolist()
+    [[0.33, 0.27]]
+    """
+    prefixes = np.asarray(prefixes, dtype=np.int64)
+    method = getattr(oracle, "log_mixture_extensions", None)
+    if method is not None:
+        return np.asarray(method(prefixes), dtype=np.float64)
+    q, j = prefixes.shape
+    k = int(oracle.network.cardinalities[j])
+    settings = np.empty((q * k, j + 1), dtype=np.int64)
+    settings[:, :j] = np.repeat(prefixes, k, axis=0)
+    settings[:, j] = np.tile(np.arange(k), q)
+    return log_mixture_probability(oracle, settings).reshape(q, k)
+
+
+def _logsumexp_rows(log_terms: np.ndarray) -> np.ndarray:
+    """``log sum_r exp(log_terms[r, :])`` per column, ``-inf`` for a column of ``-inf``."""
+    top = log_terms.max(axis=0, initial=-np.inf)
+    shift = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        return shift + np.log(np.exp(log_terms - shift[None, :]).sum(axis=0))
+
+
 class _NetworkAccess:
     network: CausalNetwork
 
     def interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
         return self.network.interventional_probability(targets, settings)
+
+    def log_interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
+        """``log P_t(v)`` (q, Q), ``-inf`` where impossible (no underflow on long prefixes)."""
+        return self.network.log_interventional_probability(targets, settings)
 
 
 class ExactOracle(_NetworkAccess):
@@ -89,6 +174,37 @@ class ExactOracle(_NetworkAccess):
 
     def mixture_probability(self, settings: np.ndarray) -> np.ndarray:
         return self.weights @ self.network.interventional_probability(self.targets, settings)
+
+    def log_mixture_probability(self, settings: np.ndarray) -> np.ndarray:
+        """``log P_mix(v)`` for prefix settings (Q, j), by log-sum-exp over the true targets (no underflow)."""
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        return _logsumexp_rows(log_w[:, None] + self.network.log_interventional_probability(self.targets, settings))
+
+    def log_mixture_extensions(self, prefixes: np.ndarray) -> np.ndarray:
+        """``log P_mix(v, V_{j+1} = l)`` (Q, k) for prefix settings ``v`` (Q, j): each true target's product over the
+        prefix is computed once and extended by ``P(l | pa)``, or by ``[l = t_{j+1}]`` where it intervenes."""
+        prefixes = np.asarray(prefixes, dtype=np.int64)
+        q, j = prefixes.shape
+        net = self.network
+        k = int(net.cardinalities[j])
+        parents = net.parents[j]
+        cpd = net.cpds[j]
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+            log_next = np.log(cpd[tuple(prefixes[:, p] for p in parents)] if parents else np.broadcast_to(cpd, (q, k)))
+        hit = np.where(self.targets[:, j, None] == np.arange(k)[None, :], 0.0, -np.inf)  # (m, k)
+        free = (self.targets[:, j] == NOT_INTERVENED)[:, None, None]
+        m = len(self.weights)
+        block = max(1, _BLOCK_ELEMENTS // max(1, m * k))
+        out = np.empty((q, k))
+        for start in range(0, q, block):
+            part = slice(start, start + block)
+            log_prefix = net.log_interventional_probability(self.targets, prefixes[part])  # (m, Q')
+            step = np.where(free, log_next[None, part], hit[:, None, :])  # (m, Q', k)
+            terms = (log_w[:, None] + log_prefix)[:, :, None] + step
+            out[part] = _logsumexp_rows(terms.reshape(m, -1)).reshape(-1, k)
+        return out
 
 
 class EmpiricalOracle(_NetworkAccess):
@@ -142,3 +258,8 @@ class EmpiricalOracle(_NetworkAccess):
         for q, row in enumerate(settings):
             out[q] = self.counts.weights[self._rows_matching(tuple(row.tolist()))].sum()
         return out / self.total
+
+    def log_mixture_probability(self, settings: np.ndarray) -> np.ndarray:
+        """``log P_mix(v)`` for prefix settings (Q, j); ``-inf`` where no row matches."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.mixture_probability(settings))
