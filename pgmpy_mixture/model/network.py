@@ -404,9 +404,8 @@ class CausalNetwork:
         out = np.empty((q, codes.shape[0]))
         step = max(1, _CHUNK_ELEMENTS // max(1, q * codes.shape[1]))
         for start in range(0, codes.shape[0], step):
-            block = codes[start : start + step]
-            with np.errstate(divide="ignore"):
-                out[:, start : start + step] = np.log(self.interventional_probability(targets, block))
+            # the log is summed directly: the product of hundreds of CPD entries would underflow to 0
+            out[:, start : start + step] = self.log_interventional_probability(targets, codes[start : start + step])
         return out
 
     def positivity_violations(self, atol: float = 0.0) -> list[tuple[str, str]]:

@@ -138,3 +138,15 @@ def test_warnings_on_a_large_network_are_short():
         assert len(msg) < 700, msg
         assert len(re.findall(r"V\d+=", msg)) <= 2 * _EXCERPT, msg
     assert any("earlier variables" in msg for msg in exclusion)  # an excerpt of a 400-variable setting
+
+
+def test_row_log_likelihood_is_finite_where_the_product_underflows():
+    # failed before: CausalNetwork.log_likelihood took the log of the product, -inf on full rows of 600 variables
+    network, _ = _large_instance(600, 5, 1, seed=11)
+    rows, _ = sim.sample_mixture(network, [{}], [1.0], 4, rng=0)
+    empty = np.full((1, network.n_variables), NOT_INTERVENED)
+    assert network.interventional_probability(empty, rows).max() == 0.0  # every product underflows
+    log_lik = network.log_likelihood(empty, rows)
+    assert np.isfinite(log_lik).all() and log_lik.max() < np.log(np.finfo(float).tiny)
+    cond = network.conditional_probabilities(rows.astype(np.int64))
+    np.testing.assert_allclose(log_lik[0], np.log(cond).sum(axis=1), rtol=1e-12)
