@@ -419,17 +419,18 @@ def check_variables(variables: object, states: object) -> tuple[tuple[str, ...],
 # ---------------------------------------------------------------------------------------------- likelihood method
 #: The likelihood method's existence test (declared here so the method itself and the entry points share it).
 EXISTENCE_PENALTY = Option(
-    "existence_penalty", (float,), "bic", low=0.0, choices=("bic",), allow_none=True, inputs=("samples",),
+    "existence_penalty", (float,), "ebic", low=0.0, choices=("bic", "ebic"), allow_none=True, inputs=("samples",),
     doc="log-likelihood a found target must be worth to be listed, else result.uncertain ('bic': log(n)/2; "
-        "None: no test)",
+        "'ebic': plus the log of the number of targets of its size; None: no test)",
 )
 
 
 def existence_threshold(value: object, sample_size: float | None) -> float | None:
     """The threshold of the likelihood method's existence test from its ``existence_penalty`` option.
 
-    ``"bic"``: ``log(n)/2`` (the BIC penalty of one weight on ``n`` rows); a non-negative number: itself; None, or
-    exact input (``sample_size`` None): no test. Anything else raises a :class:`ParameterError`.
+    ``"bic"``: ``log(n)/2`` (the BIC penalty of one weight on ``n`` rows); ``"ebic"``: the same base, to which the
+    method adds each target's own term (the log of the number of targets of its size); a non-negative number:
+    itself; None, or exact input (``sample_size`` None): no test. Anything else raises a :class:`ParameterError`.
 
     Examples
     --------
@@ -439,12 +440,12 @@ def existence_threshold(value: object, sample_size: float | None) -> float | Non
     Traceback (most recent call last):
     ...
     pgmpy_mixture.errors.ParameterError: existence_penalty=-1.0 is not valid for method 'likelihood': expected \
-'bic', a float >= 0 or None
+'bic', 'ebic', a float >= 0 or None
     """
     check_options({"existence_penalty": value}, (EXISTENCE_PENALTY,), context="method 'likelihood'")
     if value is None or sample_size is None:
         return None
-    if value == "bic":
+    if value in ("bic", "ebic"):
         return float(np.log(max(float(sample_size), 1.0)) / 2)
     return float(value)  # type: ignore[arg-type]
 

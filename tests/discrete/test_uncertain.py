@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 
 import numpy as np
@@ -49,8 +50,8 @@ def test_a_spurious_tiny_component_is_set_aside_and_a_real_one_kept():
     assert out.mu.sum() == pytest.approx(1.0)
     assert abs(out.mu[2] - 0.1) < 0.02
     # the statistics of the kept ones clear the threshold; the set-aside one's did not
-    assert np.all(out.test.statistic >= out.test.threshold)
-    assert out.test.aside_statistic[0] < out.test.threshold
+    assert np.all(out.test.statistic >= out.test.threshold[out.test.keep])
+    assert out.test.aside_statistic[0] < out.test.threshold[3]
     assert out.aside_mu[0] > 0.005  # set aside with its weight in the full fit, not dropped as dust
     # without a threshold nothing is set aside (the spurious one keeps its small weight or is dropped as dust)
     loose = polish_weights(lik, n, np.array([0.55, 0.3, 0.1, 0.05]), exact=False, epsilon=0.0, polish_steps=200,
@@ -93,7 +94,7 @@ def _loose_result(**options):
 def test_the_method_sets_weak_targets_aside_with_a_warning():
     _, _, plain = _loose_result(existence_penalty=None)
     with pytest.warns(EstimationWarning, match=r"set aside .*result\.uncertain"):
-        network, spec, result = _loose_result()
+        network, spec, result = _loose_result(existence_penalty="bic")
     assert plain.uncertain == ()
     assert len(result.uncertain) >= 1
     # the same targets, split between the listed and the set-aside ones; the listed weights sum to one
@@ -102,6 +103,7 @@ def test_the_method_sets_weak_targets_aside_with_a_warning():
     assert result.weights.sum() == pytest.approx(1.0)
     threshold = result.options["existence_threshold"]
     assert threshold == pytest.approx(np.log(3000) / 2)
+    assert set(result.diagnostics["existence_thresholds"].values()) == {threshold}
     assert all(d >= threshold for d in result.diagnostics["existence_lr"].values())
     assert all(d < threshold for d in result.diagnostics["uncertain_lr"].values())
     assert set(result.diagnostics["uncertain_lr"]) == {c.label for c in result.uncertain}
@@ -112,6 +114,25 @@ def test_the_method_sets_weak_targets_aside_with_a_warning():
     assert result.to_frame()["target"].tolist() == [c.label for c in result]
     table_lines = repr(result).splitlines()[2 : 2 + len(result)]
     assert [line.split()[0] for line in table_lines] == [c.label.split()[0] for c in result]
+
+
+@pytest.mark.filterwarnings("ignore::pgmpy_mixture.errors.EstimationWarning")
+def test_ebic_adds_the_log_number_of_targets_of_each_size():
+    network, _, bic = _loose_result(existence_penalty="bic")
+    _, _, ebic = _loose_result(existence_penalty="ebic")
+    assert ebic.options["existence_threshold"] == "per target"
+    base = np.log(3000) / 2
+    n = network.n_variables
+    for c in [*ebic.components, *ebic.uncertain]:
+        s = len(c.target)
+        # 3 states per variable: two choices of intervened state each
+        extra = np.log(float(math.comb(n, s))) + s * np.log(2.0)
+        assert ebic.diagnostics["existence_thresholds"][c.label] == pytest.approx(base + extra)
+    assert all(d >= ebic.diagnostics["existence_thresholds"][k] for k, d in ebic.diagnostics["existence_lr"].items())
+    assert all(d < ebic.diagnostics["existence_thresholds"][k] for k, d in ebic.diagnostics["uncertain_lr"].items())
+    # every listed component of the stricter test is also listed by the BIC one's, here
+    assert {c.label for c in ebic} <= {c.label for c in bic}
+    assert len(ebic.uncertain) >= len(bic.uncertain)
 
 
 def test_exact_input_sets_nothing_aside():
@@ -125,7 +146,7 @@ def test_exact_input_sets_nothing_aside():
     assert len(result) == len(spec.targets)
 
 
-@pytest.mark.parametrize("value", [-1.0, "aic", "BIC", True, float("nan")])
+@pytest.mark.parametrize("value", [-1.0, "aic", "BIC", "EBIC", True, float("nan")])
 def test_bad_existence_penalty_raises_our_error(value):
     network = random_network(2, graph="chain", rng=0)
     codes, _ = sample_mixture(network, [{}], [1.0], 50, rng=0)

@@ -9,8 +9,9 @@ stays. The covariance is the inverse observed information constrained to weights
 summing to one; it treats the CPDs as known. On exact input the recursion's weights are exact and have no error.
 
 :func:`existence_test` then asks of every found target whether the data need it: the likelihood-ratio statistic
-``D = l(full) - max l(without the target)`` (half the usual deviance) is compared with a threshold (by default the
-BIC penalty ``log(n)/2`` of one weight, ``n`` the number of rows). Targets are set aside greedily -- the weakest
+``D = l(full) - max l(without the target)`` (half the usual deviance) is compared with a threshold (the method's
+``existence_penalty``: the BIC penalty ``log(n)/2`` of one weight, ``n`` the number of rows, plus by default the
+log of the number of targets of the target's size). Targets are set aside greedily -- the weakest
 first, then the weights are refitted and every remaining target tested again -- so of two near-duplicates only
 one goes. The statistics are bounded without refitting: removing target ``c`` and rescaling the others is a
 feasible point ``x`` of the smaller model, so ``l(x)`` bounds its maximum from below, and by concavity
@@ -65,12 +66,13 @@ def polish_weights(
     epsilon: float,
     polish_steps: int,
     newton_steps: int,
-    threshold: float | None = None,
+    threshold: float | np.ndarray | None = None,
 ) -> PolishedWeights:
     """Joint EM and Newton polish of the weights on all rows, then observed-information standard errors.
 
-    With ``threshold`` (sampled input), :func:`existence_test` then sets aside the targets whose removal costs less
-    than ``threshold`` in log-likelihood (the heaviest stays); the weights returned are the joint MLE of the rest.
+    With ``threshold`` (sampled input; a number, or one per recursion target), :func:`existence_test` then sets
+    aside the targets whose removal costs less than their threshold in log-likelihood (the heaviest stays); the
+    weights returned are the joint MLE of the rest.
 
     Examples
     --------
@@ -96,6 +98,8 @@ def polish_weights(
     cov, stderr, existence = _wald(entries, n_rows, mu)
     if threshold is None or mu.size <= 1:
         return PolishedWeights(keep, mu, cov, stderr, existence)
+    if np.ndim(threshold):
+        threshold = np.asarray(threshold, dtype=float)[keep]
     test = existence_test(entries, n_rows, mu, threshold, protect=np.array([int(np.argmax(mu))]),
                           em_steps=polish_steps, newton_steps=newton_steps)
     if test.aside.size == 0:
@@ -126,7 +130,7 @@ class ExistenceTest:
     aside_weight: np.ndarray  # weight of each set-aside target in the fit that still held it
     aside_statistic: np.ndarray  # its statistic D when it went
     statistic: np.ndarray  # for each kept target: D in the final fit, or a lower bound of it (inf: protected)
-    threshold: float
+    threshold: np.ndarray  # the threshold of every tested target
 
     @property
     def p_value(self) -> np.ndarray:
@@ -184,7 +188,7 @@ def existence_test(
     entries: ComponentLikelihoods,
     n_rows: np.ndarray,
     mu: np.ndarray,
-    threshold: float,
+    threshold: float | np.ndarray,
     *,
     protect: np.ndarray,
     em_steps: int = 30,
@@ -200,8 +204,9 @@ def existence_test(
         Row counts.
     mu : ndarray
         Their joint MLE weights.
-    threshold : float
-        A target is set aside when ``D = l(full) - max l(without it) < threshold`` (log-likelihood units).
+    threshold : float or ndarray
+        A target is set aside when ``D = l(full) - max l(without it) < threshold`` (log-likelihood units; one
+        number, or one per target). The target set aside first is the one furthest below its threshold.
     protect : ndarray of int
         Targets never set aside (the heaviest).
     em_steps, newton_steps : int
@@ -224,6 +229,8 @@ def existence_test(
     """
     active = np.arange(mu.size)
     mu = np.asarray(mu, dtype=float).copy()
+    full_limit = np.broadcast_to(np.asarray(threshold, dtype=float), mu.shape).copy()
+    limit = full_limit.copy()
     protected = np.isin(active, protect)
     aside: list[int] = []
     aside_weight: list[float] = []
@@ -234,32 +241,35 @@ def existence_test(
         lower[protected], upper[protected] = np.inf, np.inf
         stat = lower.copy()
         # the weak ones for certain (even the refit could not save them): try them all at once first
-        sure = np.flatnonzero(upper < threshold)
+        sure = np.flatnonzero(upper < limit)
         if sure.size > 1:
             rest = np.setdiff1d(np.arange(active.size), sure)
             x = mu[rest] / mu[rest].sum()
-            if ll[0] - log_likelihood(sub.take(rest), n_rows, x) < threshold:
+            # removing them all together costs less than any one's threshold: each greedy step would too
+            if ll[0] - log_likelihood(sub.take(rest), n_rows, x) < limit[sure].min():
                 aside += active[sure].tolist()
                 aside_weight += mu[sure].tolist()
                 aside_statistic += upper[sure].tolist()
-                active, protected = active[rest], protected[rest]
+                active, protected, limit = active[rest], protected[rest], limit[rest]
                 mu, _ = _refit(sub.take(rest), n_rows, x, em_steps, newton_steps)
                 continue
         # the rest whose bounds straddle the threshold: refit without each
         refits: dict[int, np.ndarray] = {}
-        for c in np.flatnonzero((lower < threshold) & (upper >= threshold)):
+        for c in np.flatnonzero((lower < limit) & (upper >= limit)):
             others = np.delete(np.arange(active.size), c)
             refits[int(c)], value = _refit(sub.take(others), n_rows, mu[others], em_steps, newton_steps)
             stat[c] = max(ll[0] - value, 0.0)
         stat[sure] = upper[sure]
-        weakest = int(np.argmin(stat))
-        if active.size <= 1 or stat[weakest] >= threshold:
+        with np.errstate(invalid="ignore"):
+            margin = np.where(np.isinf(stat), np.inf, stat - limit)
+        weakest = int(np.argmin(margin))
+        if active.size <= 1 or margin[weakest] >= 0:
             return ExistenceTest(active, mu, np.array(aside, dtype=np.int64), np.array(aside_weight),
-                                 np.array(aside_statistic), stat, float(threshold))
+                                 np.array(aside_statistic), stat, full_limit)
         others = np.delete(np.arange(active.size), weakest)
         aside.append(int(active[weakest]))
         aside_weight.append(float(mu[weakest]))
         aside_statistic.append(float(stat[weakest]))
         start = refits.get(weakest, mu[others])
-        active, protected = active[others], protected[others]
+        active, protected, limit = active[others], protected[others], limit[others]
         mu, _ = _refit(sub.take(others), n_rows, start, em_steps, newton_steps)
