@@ -11,9 +11,9 @@ summing to one; it treats the CPDs as known. On exact input the recursion's weig
 :func:`existence_test` then asks of every found target whether the data need it: the likelihood-ratio statistic
 ``D = l(full) - max l(without the target)`` (half the usual deviance) is compared with a threshold (the method's
 ``existence_penalty``: the BIC penalty ``log(n)/2`` of one weight, ``n`` the number of rows, plus by default the
-log of the number of targets of the target's size). Targets are set aside greedily -- the weakest
-first, then the weights are refitted and every remaining target tested again -- so of two near-duplicates only
-one goes. The statistics are bounded without refitting: removing target ``c`` and rescaling the others is a
+log of the number of targets of the target's size). Targets are set aside greedily, one at a time -- a weak one
+goes, the weights are refitted and every remaining target is tested again -- so of two near-duplicates only one
+goes. The statistics are bounded without refitting: removing target ``c`` and rescaling the others is a
 feasible point ``x`` of the smaller model, so ``l(x)`` bounds its maximum from below, and by concavity
 ``l(x) + max_c' g_c'(x) - n`` (``g`` the gradient) bounds it from above; only a target whose bounds straddle the
 threshold is refitted (EM warm-started at ``x``, then Newton).
@@ -206,7 +206,8 @@ def existence_test(
         Their joint MLE weights.
     threshold : float or ndarray
         A target is set aside when ``D = l(full) - max l(without it) < threshold`` (log-likelihood units; one
-        number, or one per target). The target set aside first is the one furthest below its threshold.
+        number, or one per target). A target whose upper bound is below its threshold goes first (the one furthest
+        below), else the first target found below by a refit (nearest its threshold by the upper bound first).
     protect : ndarray of int
         Targets never set aside (the heaviest).
     em_steps, newton_steps : int
@@ -253,17 +254,23 @@ def existence_test(
                 active, protected, limit = active[rest], protected[rest], limit[rest]
                 mu, _ = _refit(sub.take(rest), n_rows, x, em_steps, newton_steps)
                 continue
-        # the rest whose bounds straddle the threshold: refit without each
+        # else the targets whose bounds straddle their threshold: refit without each, nearest the threshold first,
+        # until one falls below (when one is surely below, it goes first, with no refit)
         refits: dict[int, np.ndarray] = {}
-        for c in np.flatnonzero((lower < limit) & (upper >= limit)):
-            others = np.delete(np.arange(active.size), c)
-            refits[int(c)], value = _refit(sub.take(others), n_rows, mu[others], em_steps, newton_steps)
-            stat[c] = max(ll[0] - value, 0.0)
-        stat[sure] = upper[sure]
-        with np.errstate(invalid="ignore"):
-            margin = np.where(np.isinf(stat), np.inf, stat - limit)
-        weakest = int(np.argmin(margin))
-        if active.size <= 1 or margin[weakest] >= 0:
+        weakest = -1
+        if sure.size:
+            weakest = int(sure[np.argmin(upper[sure] - limit[sure])])
+            stat[weakest] = upper[weakest]
+        else:
+            straddle = np.flatnonzero((lower < limit) & (upper >= limit))
+            for c in straddle[np.argsort(upper[straddle] - limit[straddle], kind="stable")]:
+                others = np.delete(np.arange(active.size), c)
+                refits[int(c)], value = _refit(sub.take(others), n_rows, mu[others], em_steps, newton_steps)
+                stat[c] = max(ll[0] - value, 0.0)
+                if stat[c] < limit[c]:
+                    weakest = int(c)
+                    break
+        if active.size <= 1 or weakest < 0:
             return ExistenceTest(active, mu, np.array(aside, dtype=np.int64), np.array(aside_weight),
                                  np.array(aside_statistic), stat, full_limit)
         others = np.delete(np.arange(active.size), weakest)
