@@ -185,3 +185,18 @@ def test_uncertain_is_checked():
         MixtureResult([Component({}, 1.0)], "likelihood", uncertain=[Component({}, 0.1)])
     with pytest.raises(DataValueError, match="uncertain"):
         MixtureResult([Component({}, 1.0)], "likelihood", uncertain=[("A", 0.1)])
+
+
+def test_the_pgmpy_method_forwards_existence_penalty():
+    pytest.importorskip("pgmpy")
+    from pgmpy_mixture import network_to_pgmpy
+    from pgmpy_mixture.discrete.simulate import sample_frame
+
+    network = random_network(3, graph="chain", rng=0)
+    spec = random_mixture(network, rng=1)
+    frame, _ = sample_frame(network, spec.targets, spec.weights, 2000, rng=np.random.default_rng(2))
+    model = network_to_pgmpy(network)
+    off = model.disentangle_mixture(frame, existence_penalty=None)
+    assert off.options["existence_penalty"] is None and off.uncertain == ()
+    with pytest.raises(ParameterError, match="existence_penalty"):
+        model.disentangle_mixture(frame, existence_penalty="sometimes")

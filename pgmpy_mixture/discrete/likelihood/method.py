@@ -112,9 +112,9 @@ def disentangle_likelihood(
         weight; ``"ebic"``, the default: that plus the log of the number of targets of the same size,
         ``log C(N, s) + sum log(k_i - 1)`` over its ``s`` intervened variables, an extended BIC for a target chosen
         among many (measured in benchmarks/RESULTS.md: fewer spurious targets than ``"bic"`` at the same recall);
-        a float: that many log-likelihood units; ``None``: no test). The weakest target
-        below it is set aside, the weights refitted and the rest tested again, until every remaining target passes
-        (the heaviest always stays). Set-aside targets go to ``result.uncertain`` with their weights in the full
+        a float: that many log-likelihood units; ``None``: no test). Targets below it are set aside one at a time,
+        the weights refitted and the rest tested again after each, until every remaining target passes (the
+        heaviest always stays). Set-aside targets go to ``result.uncertain`` with their weights in the full
         fit, a warning says how many and their total weight, and the listed weights are the joint MLE of the kept
         targets. Ignored on exact input.
     observational : CountTable, optional
