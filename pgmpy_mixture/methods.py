@@ -39,7 +39,7 @@ from pgmpy_mixture.model.marginals import InterventionalMarginals
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.model.oracle import EmpiricalOracle
 from pgmpy_mixture.result import MixtureResult
-from pgmpy_mixture.validation.parameters import Option
+from pgmpy_mixture.validation.parameters import EXISTENCE_PENALTY, Option
 
 __all__ = [
     "AAAI2020_EXACT",
@@ -151,6 +151,7 @@ _LIKELIHOOD_OPTIONS = (
            doc="joint EM iterations over all weights after each variable (None: half the lift's)"),
     Option("polish_steps", (int,), 30, low=0, inputs=_SAMPLES, doc="joint EM iterations on the full rows at the end"),
     Option("newton_steps", (int,), 20, low=0, inputs=_SAMPLES, doc="Newton iterations after the final EM"),
+    EXISTENCE_PENALTY,
     Option("joint_cpds", (bool,), False, requires="observational", inputs=_SAMPLES,
            doc="re-estimate each CPD inside its lift from observational and mixture rows"),
     _LIKELIHOOD_DELTA,

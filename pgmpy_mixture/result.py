@@ -79,6 +79,23 @@ class Component:
         return hash((tuple(sorted(self.target.items())), self.weight))
 
 
+def _sorted_uncertain(uncertain: Any, listed: list[tuple]) -> tuple[Component, ...]:
+    """The set-aside components as a tuple sorted by weight (checked: Components, finite weights, new targets)."""
+    if uncertain is None:
+        return ()
+    comps = tuple(uncertain)
+    for c in comps:
+        if not isinstance(c, Component):
+            raise DataValueError(f"uncertain must hold Component objects, got {type(c).__name__}")
+    keys = [tuple(sorted(c.target.items())) for c in comps]
+    if len(set(keys)) != len(keys) or set(keys) & set(listed):
+        raise DataValueError("uncertain components must have distinct targets, none of them listed in components")
+    if any(not np.isfinite(c.weight) or c.weight < 0 for c in comps):
+        raise DataValueError("uncertain component weights must be finite and non-negative")
+    order = sorted(range(len(comps)), key=lambda i: (-comps[i].weight, len(comps[i].target), keys[i]))
+    return tuple(comps[i] for i in order)
+
+
 @dataclass(frozen=True, eq=False)
 class MixtureResult:
     """Recovered mixture of interventions (immutable; pickles, deep-copies and saves with joblib).
@@ -100,6 +117,12 @@ class MixtureResult:
         Assumption or estimation problems met on the way.
     diagnostics : mapping
         Measured quantities (residuals, run time, ...); stored as a :class:`~pgmpy_mixture.targets.FrozenDict`.
+    uncertain : sequence of Component
+        Targets the method found but set aside because the data do not support them (for ``"likelihood"``: the
+        log-likelihood drop from removing them is below the existence threshold, see its ``existence_penalty``),
+        each with its weight in the fit that still held it; stored sorted by weight, descending. They are not in
+        :attr:`components` (whose weights sum to one without them), :meth:`to_frame` or the ``repr`` table; empty
+        for methods that set nothing aside.
 
     Examples
     --------
@@ -111,6 +134,8 @@ class MixtureResult:
     >>> import pickle
     >>> pickle.loads(pickle.dumps(r)).targets
     [{'A': 'x'}, {}]
+    >>> MixtureResult([Component({}, 1.0)], "likelihood", uncertain=[Component({"A": "y"}, 1e-4)]).uncertain
+    (Component(target={'A': 'y'}, weight=0.0001, stderr=None, existence=None),)
     """
 
     components: tuple[Component, ...]
@@ -120,6 +145,7 @@ class MixtureResult:
     options: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
+    uncertain: tuple[Component, ...] = ()
 
     def __post_init__(self) -> None:
         comps = tuple(self.components)
@@ -134,6 +160,7 @@ class MixtureResult:
         object.__setattr__(self, "options", freeze(self.options))
         object.__setattr__(self, "diagnostics", freeze(self.diagnostics))
         object.__setattr__(self, "warnings", tuple(self.warnings))
+        object.__setattr__(self, "uncertain", _sorted_uncertain(self.uncertain, keys))
         size = self.sample_size
         if size is not None and not isinstance(size, bool | int):
             size = float(size)

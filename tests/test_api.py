@@ -53,6 +53,7 @@ VALID = {
     "refine_steps": [None, 0, 3],
     "polish_steps": [0, 10],
     "newton_steps": [0, 5],
+    "existence_penalty": ["bic", "ebic", None, 2.0],
     "joint_cpds": [False, True],
     "delta": [None, 1e-4, 1e-2],
     "prior": [0.5, 1.0, 50.0],

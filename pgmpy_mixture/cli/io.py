@@ -297,6 +297,10 @@ def result_to_dict(result: Any) -> dict[str, Any]:
             {"label": c.label, "target": dict(c.target), "weight": float(c.weight)} for c in result.components
         ],
         "weights": [float(w) for w in result.weights],
+        "uncertain": [
+            {"label": c.label, "target": dict(c.target), "weight": float(c.weight)}
+            for c in getattr(result, "uncertain", ())
+        ],
         "options": jsonable(dict(result.options)),
         "warnings": list(result.warnings),
         "diagnostics": jsonable(dict(result.diagnostics)),

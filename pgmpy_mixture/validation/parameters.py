@@ -416,6 +416,40 @@ def check_variables(variables: object, states: object) -> tuple[tuple[str, ...],
     return names, tuple(out)
 
 
+# ---------------------------------------------------------------------------------------------- likelihood method
+#: The likelihood method's existence test (declared here so the method itself and the entry points share it).
+EXISTENCE_PENALTY = Option(
+    "existence_penalty", (float,), "ebic", low=0.0, choices=("bic", "ebic"), allow_none=True, inputs=("samples",),
+    doc="log-likelihood a found target must be worth to be listed, else result.uncertain ('bic': log(n)/2; "
+        "'ebic': plus the log of the number of targets of its size; None: no test)",
+)
+
+
+def existence_threshold(value: object, sample_size: float | None) -> float | None:
+    """The threshold of the likelihood method's existence test from its ``existence_penalty`` option.
+
+    ``"bic"``: ``log(n)/2`` (the BIC penalty of one weight on ``n`` rows); ``"ebic"``: the same base, to which the
+    method adds each target's own term (the log of the number of targets of its size); a non-negative number:
+    itself; None, or exact input (``sample_size`` None): no test. Anything else raises a :class:`ParameterError`.
+
+    Examples
+    --------
+    >>> round(existence_threshold("bic", 10_000.0), 4), existence_threshold(2, 10.0), existence_threshold(None, 5.0)
+    (4.6052, 2.0, None)
+    >>> existence_threshold(-1.0, 10.0)
+    Traceback (most recent call last):
+    ...
+    pgmpy_mixture.errors.ParameterError: existence_penalty=-1.0 is not valid for method 'likelihood': expected \
+'bic', 'ebic', a float >= 0 or None
+    """
+    check_options({"existence_penalty": value}, (EXISTENCE_PENALTY,), context="method 'likelihood'")
+    if value is None or sample_size is None:
+        return None
+    if value in ("bic", "ebic"):
+        return float(np.log(max(float(sample_size), 1.0)) / 2)
+    return float(value)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------------------------------------- Gaussian fits
 #: The settings of a Gaussian mixture fit (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.fit_mixture_utigsp` and
 #: the scikit-learn estimator around it), declared as data like the methods' options. Checked up front, so a bad

@@ -7,6 +7,16 @@ targets (to machine precision) and the Wald intervals are centred on it. Targets
 ``epsilon``, or below half a row (``n w < 0.5``: no row's worth of evidence), are dropped; the heaviest always
 stays. The covariance is the inverse observed information constrained to weights
 summing to one; it treats the CPDs as known. On exact input the recursion's weights are exact and have no error.
+
+:func:`existence_test` then asks of every found target whether the data need it: the likelihood-ratio statistic
+``D = l(full) - max l(without the target)`` (half the usual deviance) is compared with a threshold (the method's
+``existence_penalty``: the BIC penalty ``log(n)/2`` of one weight, ``n`` the number of rows, plus by default the
+log of the number of targets of the target's size). Targets are set aside greedily, one at a time -- a weak one
+goes, the weights are refitted and every remaining target is tested again -- so of two near-duplicates only one
+goes. The statistics are bounded without refitting: removing target ``c`` and rescaling the others is a
+feasible point ``x`` of the smaller model, so ``l(x)`` bounds its maximum from below, and by concavity
+``l(x) + max_c' g_c'(x) - n`` (``g`` the gradient) bounds it from above; only a target whose bounds straddle the
+threshold is refitted (EM warm-started at ``x``, then Newton).
 """
 
 from __future__ import annotations
@@ -14,17 +24,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
+from scipy import sparse
+from scipy.stats import chi2, norm
 
 from pgmpy_mixture.discrete.mixing_weights import (
     ComponentLikelihoods,
     constrained_covariance,
     em_weights,
+    log_likelihood,
     newton_weights,
     observed_information,
 )
 
-__all__ = ["PolishedWeights", "polish_weights"]
+__all__ = ["ExistenceTest", "PolishedWeights", "existence_test", "polish_weights"]
 
 _MIN_ROWS = 0.5  # smallest expected number of rows of a kept component
 
@@ -38,6 +50,11 @@ class PolishedWeights:
     covariance: np.ndarray
     stderr: np.ndarray
     existence: np.ndarray  # Phi(mu / stderr): the one-sided Wald score that the weight is positive
+    test: ExistenceTest | None = None  # the likelihood-ratio existence test, when run
+    aside: np.ndarray | None = None  # indices of the recursion's targets set aside by it
+    aside_mu: np.ndarray | None = None  # their weights in the full fit
+    aside_stderr: np.ndarray | None = None  # their Wald standard errors and scores in the full fit
+    aside_existence: np.ndarray | None = None
 
 
 def polish_weights(
@@ -49,8 +66,13 @@ def polish_weights(
     epsilon: float,
     polish_steps: int,
     newton_steps: int,
+    threshold: float | np.ndarray | None = None,
 ) -> PolishedWeights:
     """Joint EM and Newton polish of the weights on all rows, then observed-information standard errors.
+
+    With ``threshold`` (sampled input; a number, or one per recursion target), :func:`existence_test` then sets
+    aside the targets whose removal costs less than their threshold in log-likelihood (the heaviest stays); the
+    weights returned are the joint MLE of the rest.
 
     Examples
     --------
@@ -73,8 +95,188 @@ def polish_weights(
         mu, entries = mu[keep] / mu[keep].sum(), entries.take(keep)
     if exact:
         return PolishedWeights(keep, mu, np.zeros((mu.size, mu.size)), np.zeros(mu.size), np.ones(mu.size))
+    cov, stderr, existence = _wald(entries, n_rows, mu)
+    if threshold is None or mu.size <= 1:
+        return PolishedWeights(keep, mu, cov, stderr, existence)
+    if np.ndim(threshold):
+        threshold = np.asarray(threshold, dtype=float)[keep]
+    test = existence_test(entries, n_rows, mu, threshold, protect=np.array([int(np.argmax(mu))]),
+                          em_steps=polish_steps, newton_steps=newton_steps)
+    if test.aside.size == 0:
+        return PolishedWeights(keep, mu, cov, stderr, existence, test, test.aside, np.zeros(0), np.zeros(0),
+                               np.zeros(0))
+    kept_entries = entries.take(test.keep)
+    new_cov, new_stderr, new_existence = _wald(kept_entries, n_rows, test.mu)
+    return PolishedWeights(keep[test.keep], test.mu, new_cov, new_stderr, new_existence, test, keep[test.aside],
+                           mu[test.aside], stderr[test.aside], existence[test.aside])
+
+
+def _wald(entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Constrained observed-information covariance, standard errors and one-sided Wald scores ``Phi(mu / se)``."""
     cov = constrained_covariance(observed_information(entries, n_rows, mu))
     stderr = np.sqrt(np.maximum(np.diag(cov), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         existence = norm.cdf(np.where(stderr > 0, mu / stderr, np.inf))
-    return PolishedWeights(keep, mu, cov, stderr, existence)
+    return cov, stderr, existence
+
+
+@dataclass
+class ExistenceTest:
+    """Outcome of :func:`existence_test`: which targets stay listed, which are set aside, and the statistics."""
+
+    keep: np.ndarray  # indices (into the tested targets) that stay listed, increasing
+    mu: np.ndarray  # joint MLE weights of the kept targets
+    aside: np.ndarray  # indices set aside, in the order they went
+    aside_weight: np.ndarray  # weight of each set-aside target in the fit that still held it
+    aside_statistic: np.ndarray  # its statistic D when it went
+    statistic: np.ndarray  # for each kept target: D in the final fit, or a lower bound of it (inf: protected)
+    threshold: np.ndarray  # the threshold of every tested target
+
+    @property
+    def p_value(self) -> np.ndarray:
+        """Chi-bar-square p-value of each kept target's ``D`` (weight on the boundary): ``P(chi2_1 > 2D) / 2``."""
+        return 0.5 * chi2.sf(2.0 * np.maximum(self.statistic, 0.0), 1)
+
+
+def _drop_bounds(
+    entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper bounds of ``D_c = l(mu) - max l(without c)`` for every component, and ``[l(mu)]``.
+
+    Vectorised over the entries: removing ``c`` only changes the rows ``c`` explains, so the rescaled points of all
+    candidates cost one pass over the entries (and one sparse product for the gradients).
+    """
+    values = entries.values()
+    mix = np.maximum(entries.mixture(mu, values), 1e-300)
+    total = float(n_rows.sum())
+    counted = n_rows[entries.row]
+    rest = mix[entries.row] - mu[entries.grp] * values
+    # rows the candidate alone explains make its removal infinitely costly
+    alone = rest <= 1e-12 * mix[entries.row]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = np.where(alone, np.where(counted > 0, np.inf, 0.0), -counted * np.log(np.where(alone, 1.0, rest)
+                                                                                    / mix[entries.row]))
+        per = np.bincount(entries.grp, weights=np.where(np.isinf(loss), 0.0, loss), minlength=entries.q)
+        per[np.bincount(entries.grp, weights=np.isinf(loss).astype(float), minlength=entries.q) > 0] = np.inf
+        upper = per + total * np.log1p(-np.minimum(mu, 1.0 - 1e-16))
+    # gradient of the rescaled point x_c: (1 - w_c) [G_c' + sum_{r in c} n_r L_c'(r) (1/rest_c(r) - 1/mix(r))]
+    grad = entries.component_sums(n_rows / mix, values)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.where(alone, 0.0, counted * (1.0 / np.where(alone, 1.0, rest) - 1.0 / mix[entries.row]))
+    shape = (entries.q, entries.n_rows)
+    correction = (sparse.csr_matrix((h, (entries.grp, entries.row)), shape=shape)
+                  @ sparse.csr_matrix((values, (entries.grp, entries.row)), shape=shape).T).toarray()
+    moved = (1.0 - mu)[:, None] * (grad[None, :] + correction)
+    np.fill_diagonal(moved, -np.inf)
+    gap = np.maximum(moved.max(axis=1) - total, 0.0) if entries.q > 1 else np.full(entries.q, np.inf)
+    lower = np.full(entries.q, np.inf)
+    finite = np.isfinite(upper)
+    lower[finite] = upper[finite] - gap[finite]
+    ll = float(n_rows @ np.log(mix))
+    return np.maximum(lower, 0.0), np.maximum(upper, 0.0), np.array([ll])
+
+
+def _refit(entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, em_steps: int,
+           newton_steps: int) -> tuple[np.ndarray, float]:
+    """Joint MLE of the weights (EM warm-started at ``mu``, then Newton) and its log-likelihood."""
+    mu = em_weights(entries, n_rows, mu / mu.sum(), em_steps)
+    mu = newton_weights(entries, n_rows, mu, newton_steps)
+    return mu, log_likelihood(entries, n_rows, mu)
+
+
+def existence_test(
+    entries: ComponentLikelihoods,
+    n_rows: np.ndarray,
+    mu: np.ndarray,
+    threshold: float | np.ndarray,
+    *,
+    protect: np.ndarray,
+    em_steps: int = 30,
+    newton_steps: int = 20,
+) -> ExistenceTest:
+    """Greedy likelihood-ratio test of every target: set aside the weakest while its removal costs < ``threshold``.
+
+    Parameters
+    ----------
+    entries : ComponentLikelihoods
+        The likelihoods of the tested targets (sorted by component).
+    n_rows : ndarray
+        Row counts.
+    mu : ndarray
+        Their joint MLE weights.
+    threshold : float or ndarray
+        A target is set aside when ``D = l(full) - max l(without it) < threshold`` (log-likelihood units; one
+        number, or one per target). A target whose upper bound is below its threshold goes first (the one furthest
+        below), else the first target found below by a refit (nearest its threshold by the upper bound first).
+    protect : ndarray of int
+        Targets never set aside (the heaviest).
+    em_steps, newton_steps : int
+        Iterations of the refits.
+
+    Returns
+    -------
+    ExistenceTest
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # component 1 explains row 2 alone; component 2 is a copy of component 0 with almost no weight
+    >>> lik = ComponentLikelihoods(np.array([0, 0, 1, 2, 2]), np.array([0, 1, 2, 0, 1]),
+    ...                            np.log([.5, .5, 1., .5, .5]), 3, 3)
+    >>> out = existence_test(lik, np.array([300.0, 300.0, 400.0]), np.array([0.5999, 0.4, 0.0001]),
+    ...                      np.log(1000) / 2, protect=np.array([0]))
+    >>> out.keep.tolist(), out.aside.tolist()
+    ([0, 1], [2])
+    """
+    active = np.arange(mu.size)
+    mu = np.asarray(mu, dtype=float).copy()
+    full_limit = np.broadcast_to(np.asarray(threshold, dtype=float), mu.shape).copy()
+    limit = full_limit.copy()
+    protected = np.isin(active, protect)
+    aside: list[int] = []
+    aside_weight: list[float] = []
+    aside_statistic: list[float] = []
+    while True:
+        sub = entries.take(active)
+        lower, upper, ll = _drop_bounds(sub, n_rows, mu)
+        lower[protected], upper[protected] = np.inf, np.inf
+        stat = lower.copy()
+        # the weak ones for certain (even the refit could not save them): try them all at once first
+        sure = np.flatnonzero(upper < limit)
+        if sure.size > 1:
+            rest = np.setdiff1d(np.arange(active.size), sure)
+            x = mu[rest] / mu[rest].sum()
+            # removing them all together costs less than any one's threshold: each greedy step would too
+            if ll[0] - log_likelihood(sub.take(rest), n_rows, x) < limit[sure].min():
+                aside += active[sure].tolist()
+                aside_weight += mu[sure].tolist()
+                aside_statistic += upper[sure].tolist()
+                active, protected, limit = active[rest], protected[rest], limit[rest]
+                mu, _ = _refit(sub.take(rest), n_rows, x, em_steps, newton_steps)
+                continue
+        # else the targets whose bounds straddle their threshold: refit without each, nearest the threshold first,
+        # until one falls below (when one is surely below, it goes first, with no refit)
+        refits: dict[int, np.ndarray] = {}
+        weakest = -1
+        if sure.size:
+            weakest = int(sure[np.argmin(upper[sure] - limit[sure])])
+            stat[weakest] = upper[weakest]
+        else:
+            straddle = np.flatnonzero((lower < limit) & (upper >= limit))
+            for c in straddle[np.argsort(upper[straddle] - limit[straddle], kind="stable")]:
+                others = np.delete(np.arange(active.size), c)
+                refits[int(c)], value = _refit(sub.take(others), n_rows, mu[others], em_steps, newton_steps)
+                stat[c] = max(ll[0] - value, 0.0)
+                if stat[c] < limit[c]:
+                    weakest = int(c)
+                    break
+        if active.size <= 1 or weakest < 0:
+            return ExistenceTest(active, mu, np.array(aside, dtype=np.int64), np.array(aside_weight),
+                                 np.array(aside_statistic), stat, full_limit)
+        others = np.delete(np.arange(active.size), weakest)
+        aside.append(int(active[weakest]))
+        aside_weight.append(float(mu[weakest]))
+        aside_statistic.append(float(stat[weakest]))
+        start = refits.get(weakest, mu[others])
+        active, protected, limit = active[others], protected[others], limit[others]
+        mu, _ = _refit(sub.take(others), n_rows, start, em_steps, newton_steps)
