@@ -221,6 +221,11 @@ def main(argv=None) -> None:
     parser.add_argument("--table", help="only print the table of a JSON-lines records file")
     parser.add_argument("--stop-at", help="launch no new run after this UTC time (HH:MM)")
     args = parser.parse_args(argv)
+    # absolute (not resolved: a venv's python is a symlink that must stay inside its venv); the driver runs in the
+    # authors' directory
+    args.authors_code = os.path.abspath(args.authors_code)
+    if os.sep in args.authors_python:
+        args.authors_python = os.path.abspath(args.authors_python)
     if args.table:
         print(markdown([json.loads(line) for line in Path(args.table).read_text().splitlines() if line]))
         return
