@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+from scipy.special import logsumexp
 
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError
@@ -122,14 +123,6 @@ def log_mixture_extensions(oracle: DistributionOracle, prefixes: np.ndarray) -> 
     return log_mixture_probability(oracle, settings).reshape(q, k)
 
 
-def _logsumexp_rows(log_terms: np.ndarray) -> np.ndarray:
-    """``log sum_r exp(log_terms[r, :])`` per column, ``-inf`` for a column of ``-inf``."""
-    top = log_terms.max(axis=0, initial=-np.inf)
-    shift = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(divide="ignore"):
-        return shift + np.log(np.exp(log_terms - shift[None, :]).sum(axis=0))
-
-
 class _NetworkAccess:
     network: CausalNetwork
 
@@ -179,7 +172,7 @@ class ExactOracle(_NetworkAccess):
         """``log P_mix(v)`` for prefix settings (Q, j), by log-sum-exp over the true targets (no underflow)."""
         with np.errstate(divide="ignore"):
             log_w = np.log(self.weights)
-        return _logsumexp_rows(log_w[:, None] + self.network.log_interventional_probability(self.targets, settings))
+        return logsumexp(log_w[:, None] + self.network.log_interventional_probability(self.targets, settings), axis=0)
 
     def log_mixture_extensions(self, prefixes: np.ndarray) -> np.ndarray:
         """``log P_mix(v, V_{j+1} = l)`` (Q, k) for prefix settings ``v`` (Q, j): each true target's product over the
@@ -203,7 +196,7 @@ class ExactOracle(_NetworkAccess):
             log_prefix = net.log_interventional_probability(self.targets, prefixes[part])  # (m, Q')
             step = np.where(free, log_next[None, part], hit[:, None, :])  # (m, Q', k)
             terms = (log_w[:, None] + log_prefix)[:, :, None] + step
-            out[part] = _logsumexp_rows(terms.reshape(m, -1)).reshape(-1, k)
+            out[part] = logsumexp(terms.reshape(m, -1), axis=0).reshape(-1, k)
         return out
 
 
