@@ -151,6 +151,8 @@ _LIKELIHOOD_OPTIONS = (
            doc="joint EM iterations over all weights after each variable (None: half the lift's)"),
     Option("polish_steps", (int,), 30, low=0, inputs=_SAMPLES, doc="joint EM iterations on the full rows at the end"),
     Option("newton_steps", (int,), 20, low=0, inputs=_SAMPLES, doc="Newton iterations after the final EM"),
+    Option("repair", (bool,), True, inputs=_SAMPLES,
+           doc="after the recursion, add to each found target the intervened variables its rows ask for"),
     EXISTENCE_PENALTY,
     Option("joint_cpds", (bool,), False, requires="observational", inputs=_SAMPLES,
            doc="re-estimate each CPD inside its lift from observational and mixture rows"),

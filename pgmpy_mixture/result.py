@@ -188,6 +188,43 @@ class MixtureResult:
         """Targets as plain dicts, in component order."""
         return [dict(c.target) for c in self.components]
 
+    def including_uncertain(self) -> MixtureResult:
+        """The result with the set-aside components listed again: the fit over every found target.
+
+        A method that sets weak targets aside (``"likelihood"``'s existence test) lists the kept ones at their
+        joint MLE without the others. This view lists every found target at its weight in the full fit, before the
+        test, i.e. what the method returns with the test switched off (``existence_penalty=None``); the weights
+        sum to one. The listed targets' full-fit weights, standard errors and scores come from
+        ``diagnostics["full_fit"]``, which the likelihood method stores; a result without that record (built by
+        hand) has its listed weights scaled by one minus the set-aside weight. Without set-aside components the
+        result itself is returned.
+
+        Examples
+        --------
+        >>> r = MixtureResult([Component({}, 1.0)], "likelihood", uncertain=[Component({"A": "y"}, 0.1)])
+        >>> [str(c) for c in r.including_uncertain()]
+        ['observational: 0.9', 'do(A=y): 0.1']
+        >>> r.including_uncertain().uncertain
+        ()
+        """
+        if not self.uncertain:
+            return self
+        full = self.diagnostics.get("full_fit")
+        if full is not None:
+            listed = [Component(c.target, **dict(full[c.label])) for c in self.components]
+        else:
+            scale = 1.0 - float(sum(c.weight for c in self.uncertain))
+            listed = [Component(c.target, c.weight * scale) for c in self.components]
+        return MixtureResult(
+            components=[*listed, *self.uncertain],
+            method=self.method,
+            network=self.network,
+            sample_size=self.sample_size,
+            options=self.options,
+            warnings=self.warnings,
+            diagnostics=self.diagnostics,
+        )
+
     # ------------------------------------------------------------------ views
     def to_frame(self) -> pd.DataFrame:
         """One row per component: label, weight, number of intervened variables, and the target.

@@ -118,8 +118,9 @@ def test_the_method_sets_weak_targets_aside_with_a_warning():
 
 @pytest.mark.filterwarnings("ignore::pgmpy_mixture.errors.EstimationWarning")
 def test_ebic_adds_the_log_number_of_targets_of_each_size():
-    network, _, bic = _loose_result(existence_penalty="bic")
-    _, _, ebic = _loose_result(existence_penalty="ebic")
+    # without the repair, so both tests see the recursion's targets (the nesting below is of this instance's)
+    network, _, bic = _loose_result(existence_penalty="bic", repair=False)
+    _, _, ebic = _loose_result(existence_penalty="ebic", repair=False)
     assert ebic.options["existence_threshold"] == "per target"
     base = np.log(3000) / 2
     n = network.n_variables
@@ -200,3 +201,31 @@ def test_the_pgmpy_method_forwards_existence_penalty():
     assert off.options["existence_penalty"] is None and off.uncertain == ()
     with pytest.raises(ParameterError, match="existence_penalty"):
         model.disentangle_mixture(frame, existence_penalty="sometimes")
+
+
+@pytest.mark.parametrize("penalty", ["bic", "ebic"])
+def test_including_uncertain_is_the_fit_without_the_test(penalty):
+    # the full fit over every found target is exactly what the method returns with the test switched off
+    _, _, plain = _loose_result(existence_penalty=None)
+    with pytest.warns(EstimationWarning):
+        _, _, result = _loose_result(existence_penalty=penalty)
+    full = result.including_uncertain()
+    assert full.uncertain == () and len(full) == len(result) + len(result.uncertain)
+    assert full.weights.sum() == pytest.approx(1.0)
+    plain_weights = {c.label: c.weight for c in plain}
+    assert {c.label: pytest.approx(c.weight, abs=1e-9) for c in full} == plain_weights
+    # the listed targets' standard errors are the full fit's too, so its intervals work
+    plain_se = {c.label: c.stderr for c in plain}
+    assert all(c.stderr == pytest.approx(plain_se[c.label], rel=1e-6) for c in full)
+    assert full.confidence_intervals().shape[0] == len(full)
+    # the listed view is unchanged, and a result with nothing set aside is its own full fit
+    assert result.weights.sum() == pytest.approx(1.0) and plain.including_uncertain() is plain
+
+
+def test_including_uncertain_of_a_hand_built_result_rescales_the_listed_weights():
+    r = MixtureResult([Component({}, 0.75), Component({"A": "x"}, 0.25)], "demo",
+                      uncertain=[Component({"A": "y"}, 0.2)])
+    full = r.including_uncertain()
+    assert [round(c.weight, 12) for c in full] == [0.6, 0.2, 0.2]
+    assert full.weights.sum() == pytest.approx(1.0)
+    assert r.weights.tolist() == [0.75, 0.25]  # the original is untouched

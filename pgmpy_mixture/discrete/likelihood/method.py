@@ -34,6 +34,7 @@ the reference is the observational likelihood itself and nothing changes.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 from scipy.special import gammaln
@@ -42,6 +43,7 @@ from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty, prepare_inputs
 from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, LiftState, lift_variable, start_state
 from pgmpy_mixture.discrete.likelihood.polish import PolishedWeights, polish_weights
+from pgmpy_mixture.discrete.likelihood.repair import repair_targets
 from pgmpy_mixture.discrete.likelihood.report import (
     EXACT_RESIDUAL,
     positivity_message,
@@ -70,6 +72,7 @@ def disentangle_likelihood(
     refine_steps: int | None = None,
     polish_steps: int = 30,
     newton_steps: int = 20,
+    repair: bool = True,
     existence_penalty: str | float | None = "ebic",
     joint_cpds: bool = False,
     observational: CountTable | None = None,
@@ -106,6 +109,11 @@ def disentangle_likelihood(
         Maximum joint EM iterations over all weights on the full rows at the end.
     newton_steps : int
         Maximum Newton iterations after that EM (the final weights are the joint MLE for the found targets).
+    repair : bool
+        After the recursion, add to each found target the intervened variables its rows ask for
+        (:func:`~pgmpy_mixture.discrete.likelihood.repair.repair_targets`: a variable the recursion left free, one at
+        a time, when the log-likelihood gain at fixed weights beats the extended-BIC price of the larger target);
+        ``diagnostics["repairs"]`` lists the moves. Ignored on exact input.
     existence_penalty : {"bic", "ebic"} or float or None
         After the polish, each found target is tested: ``D``, the log-likelihood drop from removing it and refitting
         the other weights, must reach this threshold (``"bic"``: ``log(n)/2`` for ``n`` rows, the BIC penalty of one
@@ -116,7 +124,8 @@ def disentangle_likelihood(
         the weights refitted and the rest tested again after each, until every remaining target passes (the
         heaviest always stays). Set-aside targets go to ``result.uncertain`` with their weights in the full
         fit, a warning says how many and their total weight, and the listed weights are the joint MLE of the kept
-        targets. Ignored on exact input.
+        targets. :meth:`MixtureResult.including_uncertain` gives the full fit (every found target at its weight
+        before the test; ``diagnostics["full_fit"]`` holds the listed targets' part of it). Ignored on exact input.
     observational : CountTable, optional
         Observational samples: P(V) is then estimated by plug-in, i.e. the CPDs of the network's graph are
         fitted to these samples by :func:`~pgmpy_mixture.model.fitting.fit_network` (smoothed by ``delta``) and
@@ -182,6 +191,10 @@ def disentangle_likelihood(
     n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)
     explained = np.bincount(state.entries.row, minlength=n_rows.size) > 0
     unexplained = float(n_rows[~explained].sum() / n_rows.sum())
+    repairs: list[str] = []
+    if repair and not prepared.exact and state.targets.shape[0] > 1:
+        state, repairs = _repair(prepared, state, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0),
+                                 polish_steps, newton_steps)
     threshold = None if prepared.exact else existence_threshold(existence_penalty, float(n_rows.sum()))
     if threshold is not None and existence_penalty == "ebic":
         threshold = threshold + _target_choices(network, state.targets)
@@ -202,13 +215,33 @@ def disentangle_likelihood(
         "refine_steps": refine_steps,
         "polish_steps": polish_steps,
         "newton_steps": newton_steps,
+        "repair": repair,
         "existence_penalty": existence_penalty,
         "existence_threshold": threshold if np.ndim(threshold) == 0 else "per target",
         "interval": "wald (observed information at the MLE, CPDs treated as known)",
         "cpds": prepared.cpd_source,
         "delta": delta,
     }
-    return _assemble_result(prepared, state, n_rows, unexplained, polished, options, started, polish_seconds)
+    result = _assemble_result(prepared, state, n_rows, unexplained, polished, options, started, polish_seconds,
+                              repairs)
+    return result
+
+
+def _repair(prepared: PreparedInput, state: LiftState, n_rows: np.ndarray, em_steps: int,
+            newton_steps: int) -> tuple[LiftState, list[str]]:
+    """The recursion's targets after :func:`repair_targets`, and the moves made (``do(...) + V=s`` each)."""
+    network = prepared.network
+    if state.cpds is not None:
+        network = CausalNetwork(network.variables, network.states, network.parents, tuple(state.cpds))
+    codes = np.empty((state.entries.n_rows, network.n_variables), dtype=np.int64)
+    codes[state.prefix_id] = prepared.codes
+    out = repair_targets(network, codes, state.entries, n_rows, state.targets, state.mu, state.excluded,
+                         em_steps=em_steps, newton_steps=newton_steps)
+    if not out.moves:
+        return state, []
+    moves = [f"{format_target(network.decode_target(state.targets[c]))} + {network.variables[j]}="
+             f"{network.states[j][s]} (gain {gain:.3g})" for c, j, s, gain in out.moves]
+    return replace(state, targets=out.targets, entries=out.entries, mu=out.mu), moves
 
 
 def _target_choices(network: CausalNetwork, targets: np.ndarray) -> np.ndarray:
@@ -238,6 +271,7 @@ def _assemble_result(
     options: dict,
     started: float,
     polish_seconds: float = 0.0,
+    repairs: list[str] | None = None,
 ) -> MixtureResult:
     """Components, warnings and diagnostics of the likelihood method."""
     network = prepared.network
@@ -293,6 +327,7 @@ def _assemble_result(
         "impossible_rows_share": impossible,
         "unexplained_rows_share": unexplained,
         "unidentified": records,
+        "repairs": list(repairs or []),
     }
     if polished.test is not None:
         labels = [format_target(network.decode_target(t)) for t in targets]
@@ -308,6 +343,12 @@ def _assemble_result(
             format_target(network.decode_target(t)): float(d)
             for t, d in zip(state.targets[polished.aside], polished.test.aside_statistic, strict=True)
         }
+        if polished.full_mu is not None:  # the listed targets in the fit that still held the set-aside ones
+            diagnostics["full_fit"] = {
+                label: {"weight": float(w), "stderr": float(se), "existence": float(x)}
+                for label, w, se, x in zip(labels, polished.full_mu, polished.full_stderr, polished.full_existence,
+                                           strict=True)
+            }
     if prepared.sample_size is not None and prepared.sample_size < 10 * n_vars:
         warnings.append("fewer than 10 samples per variable: targets may be missed")
     if state.cpds is not None:

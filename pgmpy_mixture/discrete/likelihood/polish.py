@@ -55,6 +55,9 @@ class PolishedWeights:
     aside_mu: np.ndarray | None = None  # their weights in the full fit
     aside_stderr: np.ndarray | None = None  # their Wald standard errors and scores in the full fit
     aside_existence: np.ndarray | None = None
+    full_mu: np.ndarray | None = None  # the kept targets' weights, standard errors and scores in the full fit
+    full_stderr: np.ndarray | None = None
+    full_existence: np.ndarray | None = None
 
 
 def polish_weights(
@@ -108,7 +111,8 @@ def polish_weights(
     kept_entries = entries.take(test.keep)
     new_cov, new_stderr, new_existence = _wald(kept_entries, n_rows, test.mu)
     return PolishedWeights(keep[test.keep], test.mu, new_cov, new_stderr, new_existence, test, keep[test.aside],
-                           mu[test.aside], stderr[test.aside], existence[test.aside])
+                           mu[test.aside], stderr[test.aside], existence[test.aside], mu[test.keep],
+                           stderr[test.keep], existence[test.keep])
 
 
 def _wald(entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, ...]:

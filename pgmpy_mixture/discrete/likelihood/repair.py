@@ -1,0 +1,215 @@
+"""The likelihood method's target repair: add a missed intervened variable to a found target when the rows ask for it.
+
+The recursion (:mod:`~pgmpy_mixture.discrete.likelihood.lifts`) decides each variable of a target once, on the
+prefix rows: a light child of a heavy prefix target can be pruned there (its excess rows are few beside the
+sibling that leaves the variable free), and the rows it should have explained end up in a target that leaves the
+variable free. That target is then wrong (one variable short) and its weight is counted as a false positive plus a
+false negative, which is where the weight error sits furthest above the known-targets oracle.
+
+Intervening on one more variable ``j`` at state ``s`` changes one factor of the target's likelihood (UAI 2021,
+Section 2: ``P_t(v) = prod_{i not in T} P(v_i | pa_i) prod_{i in T} [v_i = t_i]``): every row the target explains
+is multiplied by ``[v_j = s] / P(v_j | pa_j)``. So with the weights held fixed the gain of every such move, for every
+target, variable and state, costs one pass over the stored likelihood entries per variable, and it bounds the gain
+after refitting the weights from below. A move is made when that gain exceeds the extended-BIC price of the larger
+target (the log of how many more targets of its size there are, as in the existence test of
+:mod:`~pgmpy_mixture.discrete.likelihood.polish`), never onto the variable's excluded state (Assumption 3.1) and
+never onto a target already found; the best move of every target is made together, the weights refitted, and the
+search repeated until no target gains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
+from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
+
+__all__ = ["TargetRepair", "repair_targets"]
+
+_ROW_CHUNK = 200_000  # rows per call when the CPD factors of the distinct rows are gathered
+
+
+@dataclass(frozen=True)
+class TargetRepair:
+    """Outcome of :func:`repair_targets`: the targets after the moves, their likelihoods and weights, the moves."""
+
+    targets: np.ndarray
+    entries: ComponentLikelihoods
+    mu: np.ndarray
+    moves: tuple[tuple[int, int, int, float], ...]  # (target index, variable, state, gain at fixed weights)
+
+
+def _log_factors(network: CausalNetwork, codes: np.ndarray) -> np.ndarray:
+    """``log P(v_j | pa_j)`` of every distinct row and variable (float32; ``-inf`` where the CPD entry is zero)."""
+    out = np.empty(codes.shape, dtype=np.float32)
+    for start in range(0, codes.shape[0], _ROW_CHUNK):
+        with np.errstate(divide="ignore"):
+            out[start:start + _ROW_CHUNK] = np.log(network.conditional_probabilities(codes[start:start + _ROW_CHUNK]))
+    return out
+
+
+def _move_price(n_vars: int, size: np.ndarray, cards: np.ndarray) -> np.ndarray:
+    """``log C(N, s + 1) + log(k_j - 1) - log C(N, s)`` for targets of ``s`` variables and every variable ``j``.
+
+    Floored at zero: a move must never be taken for a likelihood loss.
+    """
+    ratio = np.log(np.maximum(n_vars - size, 1)) - np.log(size + 1.0)
+    return np.maximum(ratio[:, None] + np.log(np.maximum(cards - 1, 1))[None, :], 0.0)
+
+
+def _best_moves(
+    entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, targets: np.ndarray, codes: np.ndarray,
+    log_factor: np.ndarray, cards: np.ndarray, excluded: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every target: the variable and state of its best move and the move's gain at fixed weights (-inf: none)."""
+    q, n_vars = targets.shape
+    values = entries.values()
+    mix = np.maximum(entries.mixture(mu, values), 1e-300)
+    share = mu[entries.grp] * values / mix[entries.row]  # the part of each row the entry's target explains
+    counted = n_rows[entries.row]
+    with np.errstate(divide="ignore"):
+        # an entry whose row does not have v_j = s is lost by the move: log(1 - share) per row
+        lost = counted * np.log1p(-np.minimum(share, 1.0))
+    hopeless = ~np.isfinite(lost)  # the target alone explains the row: losing it is impossible
+    lost = np.where(hopeless, 0.0, lost)
+    lost_total = np.bincount(entries.grp, weights=lost, minlength=q)
+    hopeless_total = np.bincount(entries.grp, weights=hopeless.astype(float), minlength=q)
+    price = _move_price(n_vars, (targets != NOT_INTERVENED).sum(axis=1), cards)
+    best_gain = np.full(q, -np.inf)
+    best_var = np.full(q, -1, dtype=np.int64)
+    best_state = np.full(q, -1, dtype=np.int64)
+    sizes = (targets != NOT_INTERVENED).sum(axis=1)
+    for j in range(n_vars):
+        k = int(cards[j])
+        state = codes[entries.row, j]
+        factor = log_factor[entries.row, j].astype(np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            kept = counted * np.log1p(share * np.expm1(-factor))  # the entry's row, multiplied by 1 / P(v_j | pa_j)
+        kept = np.where(np.isfinite(factor), kept, -np.inf)
+        key = entries.grp * k + state
+        delta = np.bincount(key, weights=np.where(np.isfinite(kept), kept - lost, 0.0), minlength=q * k).reshape(q, k)
+        broken = np.bincount(key, weights=(~np.isfinite(kept)).astype(float), minlength=q * k).reshape(q, k) > 0
+        # hopeless entries at state s are kept by the move to s; any hopeless entry elsewhere forbids it
+        saved = np.bincount(key, weights=hopeless.astype(float), minlength=q * k).reshape(q, k)
+        gain = lost_total[:, None] + delta - price[:, j][:, None]
+        gain[broken | (saved < hopeless_total[:, None])] = -np.inf
+        gain[targets[:, j] != NOT_INTERVENED] = -np.inf  # only free variables gain a state
+        gain[:, excluded[j]] = -np.inf
+        gain[sizes == 0] = -np.inf  # the observational target stays observational
+        better = gain.max(axis=1) > best_gain
+        best_gain[better] = gain.max(axis=1)[better]
+        best_var[better] = j
+        best_state[better] = gain.argmax(axis=1)[better]
+    return best_var, best_state, best_gain
+
+
+def _apply(
+    entries: ComponentLikelihoods, targets: np.ndarray, codes: np.ndarray, log_factor: np.ndarray,
+    moved: np.ndarray, var: np.ndarray, state: np.ndarray,
+) -> tuple[np.ndarray, ComponentLikelihoods]:
+    """The targets and entries after moving each target in ``moved`` to ``var = state``."""
+    targets = targets.copy()
+    targets[moved, var[moved]] = state[moved]
+    j = var[entries.grp]
+    touched = np.isin(entries.grp, moved)
+    rows = entries.row
+    keep = ~touched | (codes[rows, np.maximum(j, 0)] == state[entries.grp])
+    lval = entries.lval.copy()
+    lval[touched] -= log_factor[rows[touched], j[touched]]
+    return targets, ComponentLikelihoods(entries.grp[keep], rows[keep], lval[keep], entries.q, entries.n_rows)
+
+
+def repair_targets(
+    network: CausalNetwork,
+    codes: np.ndarray,
+    entries: ComponentLikelihoods,
+    n_rows: np.ndarray,
+    targets: np.ndarray,
+    mu: np.ndarray,
+    excluded: np.ndarray,
+    *,
+    em_steps: int = 30,
+    newton_steps: int = 20,
+    max_rounds: int | None = None,
+) -> TargetRepair:
+    """Add the missed intervened variables to the found targets while the rows ask for it (see the module).
+
+    Parameters
+    ----------
+    network : CausalNetwork
+        The network whose CPDs the likelihoods use.
+    codes : ndarray of int, shape (R, N)
+        The distinct rows ``entries`` refers to.
+    entries : ComponentLikelihoods
+        The likelihoods of ``targets`` over those rows (sorted by target).
+    n_rows : ndarray
+        Count of each distinct row.
+    targets : ndarray of int, shape (q, N)
+        Encoded targets (-1: not intervened).
+    mu : ndarray
+        Their weights.
+    excluded : ndarray of int
+        The excluded (never intervened) state of every variable.
+    em_steps, newton_steps : int
+        Iterations of the weight refits after each round.
+    max_rounds : int, optional
+        Rounds of moves (default: the number of variables).
+
+    Returns
+    -------
+    TargetRepair
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pgmpy_mixture.discrete.simulate import sample_mixture
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]},
+    ...     {"B": ["A"]}, {"A": np.array([.2, .3, .5]), "B": np.array([[.5, .3, .2], [.1, .6, .3], [.3, .3, .4]])})
+    >>> truth = net.encode_targets([{}, {"A": "a1", "B": "b2"}])
+    >>> codes, _ = sample_mixture(net, truth, [0.7, 0.3], 20_000, rng=np.random.default_rng(0))
+    >>> rows, counts = np.unique(codes, axis=0, return_counts=True)
+    >>> found = net.encode_targets([{}, {"A": "a1"}])  # the second target misses B = b2
+    >>> log_lik = net.log_likelihood(found, rows)
+    >>> grp, row = np.nonzero(np.isfinite(log_lik))
+    >>> entries = ComponentLikelihoods(grp, row, log_lik[grp, row], 2, rows.shape[0])
+    >>> out = repair_targets(net, rows, entries, counts.astype(float), found, np.array([0.7, 0.3]),
+    ...                      excluded=np.array([0, 0]))
+    >>> [net.decode_target(t) for t in out.targets], out.mu.round(2).tolist()
+    ([{}, {'A': 'a1', 'B': 'b2'}], [0.7, 0.3])
+    """
+    targets = np.asarray(targets, dtype=np.int64)
+    codes = np.asarray(codes, dtype=np.int64)
+    cards = np.asarray(network.cardinalities, dtype=np.int64)
+    excluded = np.asarray(excluded, dtype=np.int64)
+    log_factor = _log_factors(network, codes)
+    moves: list[tuple[int, int, int, float]] = []
+    ll = log_likelihood(entries, n_rows, mu)
+    for _ in range(targets.shape[1] if max_rounds is None else max_rounds):
+        var, state, gain = _best_moves(entries, n_rows, mu, targets, codes, log_factor, cards, excluded)
+        order = np.argsort(-gain, kind="stable")
+        chosen: list[int] = []
+        seen = {tuple(t) for t in targets.tolist()}
+        for c in order[gain[order] > 0]:
+            moved_target = targets[c].copy()
+            moved_target[var[c]] = state[c]
+            if tuple(moved_target.tolist()) in seen:
+                continue
+            seen.add(tuple(moved_target.tolist()))
+            chosen.append(int(c))
+        if not chosen:
+            break
+        new_targets, new_entries = _apply(entries, targets, codes, log_factor, np.array(chosen), var, state)
+        new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, mu, em_steps), newton_steps)
+        new_ll = log_likelihood(new_entries, n_rows, new_mu)
+        if new_ll <= ll and len(chosen) > 1:  # the moves interfered: make the single best one
+            chosen = chosen[:1]
+            new_targets, new_entries = _apply(entries, targets, codes, log_factor, np.array(chosen), var, state)
+            new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, mu, em_steps), newton_steps)
+            new_ll = log_likelihood(new_entries, n_rows, new_mu)
+        if new_ll <= ll:
+            break
+        moves += [(c, int(var[c]), int(state[c]), float(gain[c])) for c in chosen]
+        targets, entries, mu, ll = new_targets, new_entries, new_mu, new_ll
+    return TargetRepair(targets, entries, mu, tuple(moves))
