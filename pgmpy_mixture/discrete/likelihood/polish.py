@@ -30,8 +30,10 @@ from scipy.stats import chi2, norm
 from pgmpy_mixture.discrete.mixing_weights import (
     ComponentLikelihoods,
     constrained_covariance,
+    em_path,
     em_weights,
     log_likelihood,
+    newton_path,
     newton_weights,
     observed_information,
 )
@@ -184,6 +186,30 @@ def _refit(entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, em
     return mu, log_likelihood(entries, n_rows, mu)
 
 
+def _refit_against(entries: ComponentLikelihoods, n_rows: np.ndarray, start: np.ndarray, full: float, limit: float,
+                   em_steps: int, newton_steps: int) -> tuple[np.ndarray, float, float]:
+    """The refit of :func:`_refit`, stopped as soon as ``D = full - max l`` is surely below or surely above ``limit``.
+
+    Every iterate ``w`` bounds the maximum from below by ``l(w)`` and from above by ``l(w) + max_c g_c(w) - n``
+    (concavity, ``g`` the gradient), so ``D`` lies in ``[full - upper, full - lower]``; the refit stops once that
+    interval is on one side of ``limit`` (the same answer as the full refit, for the cost of a few iterations).
+    Returns the last iterate and the interval; when it still straddles ``limit`` after every iteration, its upper
+    end is ``full`` minus the refit's value, as from :func:`_refit`.
+    """
+    total = float(n_rows.sum())
+    w = start / start.sum()
+    lower, upper = -np.inf, np.inf
+    for stage in ("em", "newton"):
+        path = (em_path(entries, n_rows, w, em_steps) if stage == "em"
+                else newton_path(entries, n_rows, w, newton_steps))
+        for w, value, grad in path:
+            lower = max(lower, value)
+            upper = min(upper, value + max(float(grad.max()) - total, 0.0))
+            if full - lower < limit or full - upper >= limit:
+                return w, max(full - upper, 0.0), max(full - lower, 0.0)
+    return w, max(full - upper, 0.0), max(full - lower, 0.0)
+
+
 def existence_test(
     entries: ComponentLikelihoods,
     n_rows: np.ndarray,
@@ -265,8 +291,10 @@ def existence_test(
             straddle = np.flatnonzero((lower < limit) & (upper >= limit))
             for c in straddle[np.argsort(upper[straddle] - limit[straddle], kind="stable")]:
                 others = np.delete(np.arange(active.size), c)
-                refits[int(c)], value = _refit(sub.take(others), n_rows, mu[others], em_steps, newton_steps)
-                stat[c] = max(ll[0] - value, 0.0)
+                # refitted only until its D is surely on one side of the threshold
+                refits[int(c)], low, high = _refit_against(sub.take(others), n_rows, mu[others], ll[0],
+                                                           float(limit[c]), em_steps, newton_steps)
+                stat[c] = low if low >= limit[c] else high
                 if stat[c] < limit[c]:
                     weakest = int(c)
                     break
@@ -279,4 +307,6 @@ def existence_test(
         aside_statistic.append(float(stat[weakest]))
         start = refits.get(weakest, mu[others])
         active, protected, limit = active[others], protected[others], limit[others]
-        mu, _ = _refit(sub.take(others), n_rows, start, em_steps, newton_steps)
+        mu, value = _refit(sub.take(others), n_rows, start, em_steps, newton_steps)
+        if weakest in refits:  # its statistic from the converged refit (at most the bound that set it aside)
+            aside_statistic[-1] = min(aside_statistic[-1], max(ll[0] - value, 0.0))
