@@ -100,6 +100,7 @@ class LiftProblem:
         self.pair_matrix = sparse.csr_matrix(
             (self.values, (self.pair_of_entry, entries.row)), shape=(self.pair_b.size, entries.n_rows)
         )
+        self.row_matrix = self.pair_matrix.T.tocsr()  # (rows, pairs): the mixture is a row-wise gather
         self.pair_obs = self.pair_b * (cells.k + 1)  # index of theta[b, 0] in theta.ravel()
         self.pair_do = self.pair_obs + 1 + self.pair_v  # index of theta[b, 1 + v_j]
         self.pair_p = cells.p[self.pair_cell]
@@ -116,7 +117,7 @@ class LiftProblem:
         else:
             scaled = (mu[:, None] * theta).ravel()
             factor = scaled[self.pair_obs] * p_pair + scaled[self.pair_do]
-        mix = self.pair_matrix.T @ factor  # sum over the row's entries of P_{s_i}(r_{<j}) f(pair)
+        mix = self.row_matrix @ factor  # sum over the row's entries of P_{s_i}(r_{<j}) f(pair)
         ok = mix > 0
         if ok.all():
             loglik = float(self.n @ (np.log(mix) + self.log_ref))
