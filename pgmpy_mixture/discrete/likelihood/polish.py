@@ -16,7 +16,8 @@ goes, the weights are refitted and every remaining target is tested again -- so 
 goes. The statistics are bounded without refitting: removing target ``c`` and rescaling the others is a
 feasible point ``x`` of the smaller model, so ``l(x)`` bounds its maximum from below, and by concavity
 ``l(x) + max_c' g_c'(x) - n`` (``g`` the gradient) bounds it from above; only a target whose bounds straddle the
-threshold is refitted (EM warm-started at ``x``, then Newton).
+threshold is refitted (EM warm-started at ``x``, then Newton), and only until the same two bounds at the refit's
+current iterate put ``D`` surely below or surely above the threshold (:func:`_refit_against`).
 """
 
 from __future__ import annotations
@@ -198,13 +199,16 @@ def _refit_against(entries: ComponentLikelihoods, n_rows: np.ndarray, start: np.
     """
     total = float(n_rows.sum())
     w = start / start.sum()
+    if np.any(n_rows[np.bincount(entries.row, minlength=entries.n_rows) == 0] > 0):
+        return w, np.inf, np.inf  # a counted row no remaining target explains: D is infinite, as from _refit
     lower, upper = -np.inf, np.inf
     for stage in ("em", "newton"):
         path = (em_path(entries, n_rows, w, em_steps) if stage == "em"
                 else newton_path(entries, n_rows, w, newton_steps))
         for w, value, grad in path:
             lower = max(lower, value)
-            upper = min(upper, value + max(float(grad.max()) - total, 0.0))
+            if np.isfinite(value):  # an iterate giving a counted row likelihood zero bounds nothing from above
+                upper = min(upper, value + max(float(grad.max()) - total, 0.0))
             if full - lower < limit or full - upper >= limit:
                 return w, max(full - upper, 0.0), max(full - lower, 0.0)
     return w, max(full - upper, 0.0), max(full - lower, 0.0)
