@@ -30,7 +30,8 @@ rows never underflow; the reference is a per-row constant and leaves the maximis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,9 @@ __all__ = [
     "ComponentLikelihoods",
     "RowLikelihoods",
     "constrained_covariance",
+    "em_path",
     "em_weights",
+    "newton_path",
     "newton_weights",
     "observed_information",
     "squarem_weights",
@@ -73,10 +76,39 @@ class ComponentLikelihoods:
     lval: np.ndarray
     q: int
     n_rows: int
+    # the likelihoods and their sparse matrix, computed once (the entries are never changed in place)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def values(self) -> np.ndarray:
-        """``L_c(r)`` (over the reference) of every entry."""
-        return np.exp(self.lval)
+        """``L_c(r)`` (over the reference) of every entry (computed once, then reused)."""
+        values = self._cache.get("values")
+        if values is None:
+            values = self._cache["values"] = np.exp(self.lval)
+        return values
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The likelihoods as a sparse ``(q, n_rows)`` matrix (computed once; free when sorted by ``grp``).
+
+        Its products are the weight computations: :meth:`mixture` is ``matrix().T @ w`` and
+        :meth:`component_sums` is ``matrix() @ per_row``, compiled loops without per-entry temporaries.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> lik = ComponentLikelihoods(np.array([0, 1]), np.array([1, 0]), np.zeros(2), 2, 2)
+        >>> lik.matrix().toarray().tolist()
+        [[0.0, 1.0], [1.0, 0.0]]
+        """
+        matrix = self._cache.get("matrix")
+        if matrix is None:
+            shape = (self.q, self.n_rows)
+            if self.grp.size < 2 or not np.any(self.grp[1:] < self.grp[:-1]):
+                indptr = np.searchsorted(self.grp, np.arange(self.q + 1))
+                matrix = sparse.csr_matrix((self.values(), self.row, indptr), shape=shape)
+            else:
+                matrix = sparse.csr_matrix((self.values(), (self.grp, self.row)), shape=shape)
+            self._cache["matrix"] = matrix
+        return matrix
 
     def slices(self) -> np.ndarray:
         """Start of each component's entries (length ``q + 1``); the entries must be sorted by ``grp``."""
@@ -90,18 +122,23 @@ class ComponentLikelihoods:
         parts = [np.arange(bounds[g], bounds[g + 1]) for g in groups]
         idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         sizes = np.array([len(p) for p in parts], dtype=np.int64)
-        return ComponentLikelihoods(
+        out = ComponentLikelihoods(
             np.repeat(np.arange(len(groups)), sizes), self.row[idx], self.lval[idx], len(groups), self.n_rows
         )
+        if "values" in self._cache:
+            out._cache["values"] = self._cache["values"][idx]
+        return out
 
     def mixture(self, weights: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        """``sum_c w_c L_c(r)`` for every row (``values``: :meth:`values`, when already computed)."""
-        values = self.values() if values is None else values
+        """``sum_c w_c L_c(r)`` for every row (``values``: other likelihoods on the same entries, if given)."""
+        if values is None or values is self._cache.get("values"):
+            return self.matrix().T @ np.asarray(weights, dtype=np.float64)
         return np.bincount(self.row, weights=weights[self.grp] * values, minlength=self.n_rows)
 
     def component_sums(self, per_row: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
         """``sum_r L_c(r) per_row[r]`` for every component."""
-        values = self.values() if values is None else values
+        if values is None or values is self._cache.get("values"):
+            return self.matrix() @ np.asarray(per_row, dtype=np.float64)
         return np.bincount(self.grp, weights=values * per_row[self.row], minlength=self.q)
 
 
@@ -216,6 +253,40 @@ def em_weights(
     return w
 
 
+def em_path(
+    lik: ComponentLikelihoods | RowLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int, tol: float = 1e-10
+) -> Iterator[tuple[np.ndarray, float, np.ndarray]]:
+    """The iterates of :func:`em_weights`: ``(w, l(w), gradient of l at w)`` before each EM update, then the last.
+
+    The gradient ``g_c = sum_r n_r L_c(r) / P_w(r)`` bounds the maximum: ``max l <= l(w) + max_c g_c - n`` (``l``
+    is concave and ``sum_c w_c g_c = n``), so a caller can stop as soon as the bounds answer its question.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lik = ComponentLikelihoods(np.array([0, 1]), np.array([0, 1]), np.zeros(2), 2, 2)
+    >>> path = list(em_path(lik, np.array([3.0, 1.0]), np.array([0.5, 0.5]), 50))
+    >>> len(path), path[-1][0].round(6).tolist(), float(path[-1][2].max() - 4.0) < 1e-9
+    (4, [0.75, 0.25], True)
+    """
+    values = lik.values()
+    total = float(n.sum())
+    w = weights / weights.sum()
+    old = -np.inf
+    for _ in range(steps):
+        mix = np.maximum(lik.mixture(w, values), _TINY)
+        ll = float(n @ np.log(mix))
+        grad = lik.component_sums(n / mix, values)
+        yield w, ll, grad
+        w = w * grad / total
+        w /= w.sum()
+        if ll - old <= tol * abs(ll):
+            break
+        old = ll
+    mix = np.maximum(lik.mixture(w, values), _TINY)
+    yield w, float(n @ np.log(mix)), lik.component_sums(n / mix, values)
+
+
 def squarem_weights(
     lik: ComponentLikelihoods | RowLikelihoods,
     n: np.ndarray,
@@ -305,12 +376,11 @@ def observed_information(lik: ComponentLikelihoods, n: np.ndarray, weights: np.n
     >>> observed_information(lik, np.array([30.0, 10.0]), np.array([0.75, 0.25])).round(3).tolist()
     [[53.333, 0.0], [0.0, 160.0]]
     """
-    values = lik.values()
-    mix = np.maximum(lik.mixture(weights, values), _TINY)
-    scaled = sparse.csr_matrix(
-        (values * np.sqrt(n[lik.row]) / mix[lik.row], (lik.grp, lik.row)),
-        shape=(lik.q, lik.n_rows),
-    )
+    matrix = lik.matrix()
+    mix = np.maximum(matrix.T @ np.asarray(weights, dtype=np.float64), _TINY)
+    scale = np.sqrt(n) / mix
+    scaled = sparse.csr_matrix((matrix.data * scale[matrix.indices], matrix.indices, matrix.indptr),
+                               shape=matrix.shape)
     return np.asarray((scaled @ scaled.T).todense())
 
 
@@ -330,6 +400,25 @@ def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray
     w = weights.copy()
     if w.size <= 1:
         return w
+    for iterate, _, _ in newton_path(lik, n, w, steps):
+        w = iterate
+    return w
+
+
+def newton_path(
+    lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int = 20
+) -> Iterator[tuple[np.ndarray, float, np.ndarray]]:
+    """The iterates of :func:`newton_weights`: ``(w, l(w), gradient of l at w)`` before each step, then the last.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lik = ComponentLikelihoods(np.array([0, 0, 1]), np.array([0, 1, 1]), np.log([.5, .5, 1.]), 2, 2)
+    >>> w, ll, grad = list(newton_path(lik, np.array([1.0, 3.0]), np.array([0.6, 0.4])))[-1]
+    >>> w.round(9).tolist(), round(ll, 6)
+    ([0.5, 0.5], -2.249341)
+    """
+    w = weights.copy()
     values = lik.values()
     ones = np.ones(w.size)
 
@@ -337,6 +426,7 @@ def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray
     for _ in range(steps):
         mix = np.maximum(lik.mixture(w, values), _TINY)
         grad = lik.component_sums(n / mix, values)
+        yield w, current, grad
         info = observed_information(lik, n, w)
         system = np.zeros((w.size + 1, w.size + 1))
         system[: w.size, : w.size] = info
@@ -363,7 +453,8 @@ def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray
         w, current = trial / trial.sum(), value
         if moved < 1e-12:
             break
-    return w
+    mix = np.maximum(lik.mixture(w, values), _TINY)
+    yield w, current, lik.component_sums(n / mix, values)
 
 
 def constrained_covariance(information: np.ndarray) -> np.ndarray:

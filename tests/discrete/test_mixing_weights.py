@@ -11,8 +11,10 @@ from scipy.optimize import minimize
 from pgmpy_mixture.discrete.mixing_weights import (
     ComponentLikelihoods,
     constrained_covariance,
+    em_path,
     em_weights,
     log_likelihood,
+    newton_path,
     newton_weights,
     observed_information,
     squarem_weights,
@@ -108,3 +110,35 @@ def test_take_selects_components_and_refuses_unsorted_entries():
     np.testing.assert_allclose(shuffled.mixture(np.full(4, 0.25)), lik.mixture(np.full(4, 0.25)))
     with pytest.raises(ValueError, match="sorted"):
         shuffled.take(np.array([0]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_rows=st.integers(2, 30), q=st.integers(2, 6))
+def test_every_em_and_newton_iterate_brackets_the_maximum(seed, n_rows, q):
+    # l(w) <= max l <= l(w) + max_c g_c(w) - n at every iterate: the bounds the existence test stops on
+    lik, n, _ = random_problem(seed, n_rows, q)
+    best = log_likelihood(lik, n, newton_weights(lik, n, em_weights(lik, n, np.full(q, 1.0 / q), 500), 50))
+    start = np.random.default_rng(seed).random(q) + 0.01
+    path = list(em_path(lik, n, start, 20))
+    path += list(newton_path(lik, n, path[-1][0], 20))
+    for w, value, grad in path:
+        assert w.sum() == pytest.approx(1.0)
+        assert value == pytest.approx(log_likelihood(lik, n, w), rel=1e-12, abs=1e-9)
+        assert value <= best + 1e-7 * abs(best)
+        assert value + grad.max() - n.sum() >= best - 1e-7 * abs(best)
+    assert path[-1][1] >= path[0][1]  # neither EM nor the Newton line search goes down
+
+
+def test_sparse_products_match_the_entrywise_sums_in_any_entry_order():
+    lik, n, dense = random_problem(3, 40, 5)
+    order = np.random.default_rng(3).permutation(lik.grp.size)
+    shuffled = ComponentLikelihoods(lik.grp[order], lik.row[order], lik.lval[order], lik.q, lik.n_rows)
+    w = np.array([0.1, 0.2, 0.3, 0.25, 0.15])
+    for candidate in (lik, shuffled):
+        np.testing.assert_allclose(candidate.mixture(w), dense @ w, rtol=1e-13)
+        np.testing.assert_allclose(candidate.component_sums(n), dense.T @ n, rtol=1e-13)
+        np.testing.assert_allclose(candidate.matrix().toarray(), dense.T, rtol=1e-13)
+    # the likelihoods computed once are carried along by take()
+    part = lik.take(np.array([3, 1]))
+    np.testing.assert_allclose(part.mixture(np.array([0.5, 0.5])), dense[:, [3, 1]] @ np.array([0.5, 0.5]),
+                               rtol=1e-13)

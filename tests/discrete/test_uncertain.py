@@ -229,3 +229,19 @@ def test_including_uncertain_of_a_hand_built_result_rescales_the_listed_weights(
     assert [round(c.weight, 12) for c in full] == [0.6, 0.2, 0.2]
     assert full.weights.sum() == pytest.approx(1.0)
     assert r.weights.tolist() == [0.75, 0.25]  # the original is untouched
+
+
+def test_a_refit_stopped_by_its_bounds_gives_the_full_refits_answer():
+    from pgmpy_mixture.discrete.likelihood.polish import _refit, _refit_against
+
+    network, true, codes = _simulated(1)
+    lik, n = _likelihoods(network, [*true, true[2]], codes)  # component 3 duplicates component 2
+    mu, full = _refit(lik, n, np.array([0.6, 0.3, 0.05, 0.05]), 200, 30)
+    for c in range(4):
+        others = np.delete(np.arange(4), c)
+        _, value = _refit(lik.take(others), n, mu[others], 200, 30)
+        exact = full - value
+        for limit in (exact / 4, exact * 4 + 1.0, 5.0, 1e4):
+            _, low, high = _refit_against(lik.take(others), n, mu[others], full, limit, 30, 20)
+            assert low - 1e-6 <= exact <= high + 1e-6  # an interval around D
+            assert (high < limit) == (exact < limit) or abs(exact - limit) < 1e-6  # the same decision

@@ -16,7 +16,8 @@ goes, the weights are refitted and every remaining target is tested again -- so 
 goes. The statistics are bounded without refitting: removing target ``c`` and rescaling the others is a
 feasible point ``x`` of the smaller model, so ``l(x)`` bounds its maximum from below, and by concavity
 ``l(x) + max_c' g_c'(x) - n`` (``g`` the gradient) bounds it from above; only a target whose bounds straddle the
-threshold is refitted (EM warm-started at ``x``, then Newton).
+threshold is refitted (EM warm-started at ``x``, then Newton), and only until the same two bounds at the refit's
+current iterate put ``D`` surely below or surely above the threshold (:func:`_refit_against`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from scipy.stats import chi2, norm
 from pgmpy_mixture.discrete.mixing_weights import (
     ComponentLikelihoods,
     constrained_covariance,
+    em_path,
     em_weights,
     log_likelihood,
+    newton_path,
     newton_weights,
     observed_information,
 )
@@ -188,6 +191,33 @@ def _refit(entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, em
     return mu, log_likelihood(entries, n_rows, mu)
 
 
+def _refit_against(entries: ComponentLikelihoods, n_rows: np.ndarray, start: np.ndarray, full: float, limit: float,
+                   em_steps: int, newton_steps: int) -> tuple[np.ndarray, float, float]:
+    """The refit of :func:`_refit`, stopped as soon as ``D = full - max l`` is surely below or surely above ``limit``.
+
+    Every iterate ``w`` bounds the maximum from below by ``l(w)`` and from above by ``l(w) + max_c g_c(w) - n``
+    (concavity, ``g`` the gradient), so ``D`` lies in ``[full - upper, full - lower]``; the refit stops once that
+    interval is on one side of ``limit`` (the same answer as the full refit, for the cost of a few iterations).
+    Returns the last iterate and the interval; when it still straddles ``limit`` after every iteration, its upper
+    end is ``full`` minus the refit's value, as from :func:`_refit`.
+    """
+    total = float(n_rows.sum())
+    w = start / start.sum()
+    if np.any(n_rows[np.bincount(entries.row, minlength=entries.n_rows) == 0] > 0):
+        return w, np.inf, np.inf  # a counted row no remaining target explains: D is infinite, as from _refit
+    lower, upper = -np.inf, np.inf
+    for stage in ("em", "newton"):
+        path = (em_path(entries, n_rows, w, em_steps) if stage == "em"
+                else newton_path(entries, n_rows, w, newton_steps))
+        for w, value, grad in path:
+            lower = max(lower, value)
+            if np.isfinite(value):  # an iterate giving a counted row likelihood zero bounds nothing from above
+                upper = min(upper, value + max(float(grad.max()) - total, 0.0))
+            if full - lower < limit or full - upper >= limit:
+                return w, max(full - upper, 0.0), max(full - lower, 0.0)
+    return w, max(full - upper, 0.0), max(full - lower, 0.0)
+
+
 def existence_test(
     entries: ComponentLikelihoods,
     n_rows: np.ndarray,
@@ -269,8 +299,10 @@ def existence_test(
             straddle = np.flatnonzero((lower < limit) & (upper >= limit))
             for c in straddle[np.argsort(upper[straddle] - limit[straddle], kind="stable")]:
                 others = np.delete(np.arange(active.size), c)
-                refits[int(c)], value = _refit(sub.take(others), n_rows, mu[others], em_steps, newton_steps)
-                stat[c] = max(ll[0] - value, 0.0)
+                # refitted only until its D is surely on one side of the threshold
+                refits[int(c)], low, high = _refit_against(sub.take(others), n_rows, mu[others], ll[0],
+                                                           float(limit[c]), em_steps, newton_steps)
+                stat[c] = low if low >= limit[c] else high
                 if stat[c] < limit[c]:
                     weakest = int(c)
                     break
@@ -283,4 +315,6 @@ def existence_test(
         aside_statistic.append(float(stat[weakest]))
         start = refits.get(weakest, mu[others])
         active, protected, limit = active[others], protected[others], limit[others]
-        mu, _ = _refit(sub.take(others), n_rows, start, em_steps, newton_steps)
+        mu, value = _refit(sub.take(others), n_rows, start, em_steps, newton_steps)
+        if weakest in refits:  # its statistic from the converged refit (at most the bound that set it aside)
+            aside_statistic[-1] = min(aside_statistic[-1], max(ll[0] - value, 0.0))

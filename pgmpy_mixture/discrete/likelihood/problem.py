@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import sparse
 
 from pgmpy_mixture.discrete.likelihood.cells import Cells, LiftCounts, fit_lifts, lift_loglik
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
@@ -86,10 +87,6 @@ class LiftProblem:
         self.cell_of_entry = cells.inverse[entries.row]
         self.p_entry = self.p_row[entries.row]
         self.v_entry = v_row[entries.row]
-        kk = cells.k + 1
-        self.flat_obs = entries.grp * kk  # index of theta[grp, 0] in theta.ravel()
-        self.flat_do = self.flat_obs + 1 + self.v_entry  # index of theta[grp, 1 + v_j]
-        self.values_p = self.values * self.p_entry
         # the (target, cell) pairs with a stored entry: the E-step adds responsibilities into these only
         pair_keys, pair_of_entry = np.unique(entries.grp * cells.p.size + self.cell_of_entry, return_inverse=True)
         self.pair_of_entry = pair_of_entry.ravel()
@@ -97,6 +94,16 @@ class LiftProblem:
         self.pair_cell = pair_keys % cells.p.size
         self.pair_v = cells.v[self.pair_cell]
         self.pair_pa = cells.pa[self.pair_cell]
+        # within a pair every row has the same cell, so the same P(v_j | pa_j) and v_j: a row's joint likelihood
+        # under target i is ``P_{s_i}(r_{<j}) f(pair)`` with one factor per pair, and the E-step is two products
+        # of this (pairs, rows) matrix (built once, reused by every EM iteration of every candidate lift)
+        self.pair_matrix = sparse.csr_matrix(
+            (self.values, (self.pair_of_entry, entries.row)), shape=(self.pair_b.size, entries.n_rows)
+        )
+        self.row_matrix = self.pair_matrix.T.tocsr()  # (rows, pairs): the mixture is a row-wise gather
+        self.pair_obs = self.pair_b * (cells.k + 1)  # index of theta[b, 0] in theta.ravel()
+        self.pair_do = self.pair_obs + 1 + self.pair_v  # index of theta[b, 1 + v_j]
+        self.pair_p = cells.p[self.pair_cell]
 
     def _e_step(
         self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None
@@ -104,13 +111,13 @@ class LiftProblem:
         """Responsibility-weighted cell counts ``(target, cell)``, the joint log-likelihood of the prefix rows (-inf
         when a row has likelihood zero), the count of those rows and the log-likelihood of the others."""
         e = self.entries
+        p_pair = self.pair_p if p is None else p[self.pair_cell]
         if theta is None:
-            joint = mu[e.grp] * self.values
+            factor = mu[self.pair_b].astype(np.float64)
         else:
             scaled = (mu[:, None] * theta).ravel()
-            values_p = self.values_p if p is None else self.values * p[self.cell_of_entry]
-            joint = scaled[self.flat_obs] * values_p + scaled[self.flat_do] * self.values
-        mix = np.bincount(e.row, weights=joint, minlength=e.n_rows)
+            factor = scaled[self.pair_obs] * p_pair + scaled[self.pair_do]
+        mix = self.row_matrix @ factor  # sum over the row's entries of P_{s_i}(r_{<j}) f(pair)
         ok = mix > 0
         if ok.all():
             loglik = float(self.n @ (np.log(mix) + self.log_ref))
@@ -119,9 +126,7 @@ class LiftProblem:
             loglik = -np.inf
             unexplained = float(self.n[~ok].sum())
             explained = float(self.n[ok] @ (np.log(mix[ok]) + self.log_ref[ok]))
-        gamma = joint * (self.n / np.where(ok, mix, 1.0))[e.row]
-        counts = np.bincount(self.pair_of_entry, weights=gamma, minlength=self.pair_b.size)
-        p_pair = (self.cells.p if p is None else p)[self.pair_cell]
+        counts = factor * (self.pair_matrix @ (self.n / np.where(ok, mix, 1.0)))
         lift_counts = LiftCounts(self.pair_b, counts, p_pair, self.pair_v, self.pair_pa, e.q, self.cells.k)
         return lift_counts, loglik, unexplained, explained
 
