@@ -3,7 +3,10 @@
 This module implements the simulation protocol of Kumar & Sinha (UAI 2021, Section 5):
 
 * random DAGs (Erdos-Renyi or scale-free, number of edges uniform in ``[N, min(N(N-1)/2, 5N)]``),
-* categorical CPDs drawn from a Dirichlet(alpha = 2) prior (so positivity, Assumption 3.2, holds),
+* categorical CPDs drawn from a Dirichlet(alpha = 2) prior (so positivity, Assumption 3.2, holds); a CPD whose dense
+  table would be large (a hub of a scale-free graph with 16 parents) is a
+  :class:`~pgmpy_mixture.model.sparse_cpd.SparseCPD` whose columns are drawn lazily and reproducibly, only for the
+  parent configurations some row needs,
 * mixtures of ``m`` (uniform in ``[4, 16]``) distinct hard interventions whose targets have a size uniform in
   ``{0..N}``, one *excluded* state per variable that no target uses (exclusion, Assumption 3.1), and
   Dirichlet(2) mixing weights,
@@ -24,6 +27,7 @@ import pandas as pd
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError, ParameterError
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
+from pgmpy_mixture.model.sparse_cpd import MAX_CONFIGURATIONS, SPARSE_CPD_ENTRIES, SparseCPD, configuration_strides
 from pgmpy_mixture.result import Component
 from pgmpy_mixture.validation import check_allocation, check_choice, smallest_code_dtype
 
@@ -214,6 +218,7 @@ def random_network(
     max_in_degree: int | None = None,
     alpha: float = 2.0,
     rng=None,
+    max_dense_entries: int = SPARSE_CPD_ENTRIES,
 ) -> CausalNetwork:
     """Draw a random discrete causal Bayesian network (graph from :func:`random_dag`, CPDs Dirichlet(alpha)).
 
@@ -228,6 +233,12 @@ def random_network(
     alpha : float
         Concentration of the symmetric Dirichlet prior of every CPD column (the paper uses 2).
     rng : numpy.random.Generator or int, optional
+    max_dense_entries : int
+        A CPD whose dense table would have more entries is a
+        :class:`~pgmpy_mixture.model.sparse_cpd.SparseCPD`: nothing is stored, and the column of a parent
+        configuration is drawn from Dirichlet(``alpha``) when asked for, as a fixed function of a seed taken
+        from ``rng`` and of the configuration (the same column every time). Tables at most this large are drawn
+        densely from ``rng`` as before. ``0`` makes every CPD with parents sparse.
 
     Returns
     -------
@@ -240,6 +251,9 @@ def random_network(
     (('V0', 'V1', 'V2'), ('s0', 's1', 's2'))
     >>> net.cpds[2].shape
     (3, 2)
+    >>> hub = random_network(17, graph="dense", max_in_degree=16, rng=0)   # V16 has 16 parents: 3^17 entries
+    >>> hub.sparse_variables, hub.cpds[16].shape
+    (('V13', 'V14', 'V15', 'V16'), (3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3))
     """
     rng = _rng(rng)
     dag = random_dag(n_nodes, graph=graph, n_edges=n_edges, max_in_degree=max_in_degree, rng=rng)
@@ -253,14 +267,27 @@ def random_network(
     alpha = float(alpha)
     if not np.isfinite(alpha) or alpha <= 0:
         raise ParameterError(f"alpha must be a positive number, got {alpha}")
+    if isinstance(max_dense_entries, bool) or not isinstance(max_dense_entries, (int, np.integer)) \
+            or max_dense_entries < 0:
+        raise ParameterError(f"max_dense_entries must be a non-negative integer, got {max_dense_entries!r}")
     card = dict(zip(names, (int(k) for k in cards), strict=True))
+    sparse = {}
     for v in names:  # every CPD's size before any is drawn (Python ints: 10 states and 20 parents overflow int64)
         entries = math.prod(card[p] for p in dag[v]) * card[v]
-        check_allocation(3 * 8 * entries, f"the CPD of {v!r} ({len(dag[v])} parents, {entries:.3g} entries)",
-                         hint="pass max_in_degree (or fewer n_edges, or fewer n_states)")
-    cpds = {}
+        sparse[v] = bool(dag[v]) and entries > max_dense_entries
+        if sparse[v] and entries > MAX_CONFIGURATIONS:
+            raise ParameterError(f"the CPD of {v!r} ({len(dag[v])} parents, {entries:.3g} entries) has more "
+                                 f"entries than an int64 index addresses: pass max_in_degree (or fewer n_edges, "
+                                 f"or fewer n_states)")
+        if not sparse[v]:
+            check_allocation(3 * 8 * entries, f"the CPD of {v!r} ({len(dag[v])} parents, {entries:.3g} entries)",
+                             hint="pass max_in_degree (or fewer n_edges, or fewer n_states)")
+    cpds: dict[str, np.ndarray | SparseCPD] = {}
     for v in names:
         shape = tuple(card[p] for p in dag[v])
+        if sparse[v]:  # columns drawn on demand from a seed of this generator (one draw, whatever the size)
+            cpds[v] = SparseCPD.dirichlet(shape, card[v], alpha=alpha, seed=int(rng.integers(0, 2**63)))
+            continue
         table = rng.dirichlet(np.full(card[v], alpha), size=math.prod(shape))
         cpds[v] = table.reshape(shape + (card[v],))
     states = {v: [f"s{k}" for k in range(card[v])] for v in names}
@@ -466,16 +493,20 @@ def _encode_mixture(network: CausalNetwork, targets, weights) -> tuple[np.ndarra
     return codes, w
 
 
-def _cumulative_tables(network: CausalNetwork) -> list[np.ndarray]:
-    """Per variable: (configs, card-1) inner CDF boundaries, exact 1 after the last positive state."""
-    out = []
-    for cpd, card in zip(network.cpds, network.cardinalities, strict=True):
-        table = cpd.reshape(-1, int(card))
-        cum = np.cumsum(table, axis=1) / table.sum(axis=1, keepdims=True)
-        last_positive = card - 1 - np.argmax(table[:, ::-1] > 0, axis=1)
-        cum[np.arange(card)[None, :] >= last_positive[:, None]] = 1.0
-        out.append(np.ascontiguousarray(cum[:, :-1].T))  # (card-1, configs): row k = boundary after state k
-    return out
+def _cumulative(table: np.ndarray) -> np.ndarray:
+    """Inner CDF boundaries of the columns ``table`` (configs, card): (card-1, configs), exact 1 after the last
+    positive state."""
+    card = table.shape[1]
+    cum = np.cumsum(table, axis=1) / table.sum(axis=1, keepdims=True)
+    last_positive = card - 1 - np.argmax(table[:, ::-1] > 0, axis=1)
+    cum[np.arange(card)[None, :] >= last_positive[:, None]] = 1.0
+    return np.ascontiguousarray(cum[:, :-1].T)  # row k = boundary after state k
+
+
+def _cumulative_tables(network: CausalNetwork) -> list[np.ndarray | None]:
+    """Per variable: (card-1, configs) inner CDF boundaries; ``None`` for a sparse CPD (read per chunk)."""
+    return [None if isinstance(cpd, SparseCPD) else _cumulative(cpd.reshape(-1, int(card)))
+            for cpd, card in zip(network.cpds, network.cardinalities, strict=True)]
 
 
 def sample_bytes(network: CausalNetwork, n_targets: int, n_samples: int) -> float:
@@ -551,12 +582,8 @@ def sample_mixture(
     forcing = [(np.flatnonzero(codes_t[:, i] != NOT_INTERVENED), codes_t[:, i]) for i in range(n)]
     any_intervention = bool(np.any(codes_t != NOT_INTERVENED))
     cards = [int(c) for c in network.cardinalities]
-    strides = []  # row index into cpd.reshape(-1, card): row-major over the parents, first parent slowest
-    for pars in network.parents:
-        stride = np.ones(len(pars), dtype=np.int64)
-        for k in range(len(pars) - 2, -1, -1):
-            stride[k] = stride[k + 1] * cards[pars[k + 1]]
-        strides.append(stride)
+    # row index into cpd.reshape(-1, card): row-major over the parents, first parent slowest
+    strides = [configuration_strides([cards[p] for p in pars]) for pars in network.parents]
     for start in range(0, n_samples, chunk_size):
         stop = min(start + chunk_size, n_samples)
         rows = stop - start
@@ -571,7 +598,11 @@ def sample_mixture(
                 config += block[p].astype(np.int64) * int(stride)
             u = rng.random(rows)
             value = np.zeros(rows, dtype=code_dtype)
-            for boundary in cums[i]:
+            cum = cums[i]
+            if cum is None:  # sparse CPD: the columns of the configurations this chunk uses, nothing more
+                config, inverse = np.unique(config, return_inverse=True)
+                cum, config = _cumulative(network.cpd_columns(i, config)), inverse.ravel()
+            for boundary in cum:
                 value += u >= boundary[config]
             components, forced = forcing[i]
             for c in components:

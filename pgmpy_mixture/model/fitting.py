@@ -11,11 +11,15 @@ row is the posterior mean ``(n(pa, v) + prior) / (n(pa) + k prior)`` under a sym
 which keeps sparsely observed parent settings (many parents) from producing near-zero probabilities.
 :func:`fit_network` does either smoothing (exactly one of ``delta`` and ``prior``); the counts of every CPD
 come from one ``bincount`` over the table's distinct rows (:func:`cpd_counts`), so memory is one array of the
-CPD's size, never rows times cells.
+CPD's size, never rows times cells. A CPD whose dense table would have more than ``max_dense_entries`` entries
+(default :data:`~pgmpy_mixture.model.sparse_cpd.SPARSE_CPD_ENTRIES`) is fitted sparse instead
+(:func:`sparse_cpd_counts`): one column per parent configuration present in the table, the uniform column for
+the configurations it never saw -- the same probabilities as the dense fit, entry for entry.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -23,8 +27,9 @@ import numpy as np
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.errors import DataValueError, ParameterError, UnknownVariableError
 from pgmpy_mixture.model.network import CausalNetwork
+from pgmpy_mixture.model.sparse_cpd import SPARSE_CPD_ENTRIES, SparseCPD, configuration_index
 
-__all__ = ["cpd_counts", "cpd_index", "fit_network"]
+__all__ = ["cpd_counts", "cpd_index", "fit_network", "sparse_cpd_counts"]
 
 
 def cpd_index(codes: np.ndarray, columns: Sequence[int], cards: Sequence[int]) -> np.ndarray:
@@ -68,6 +73,50 @@ def cpd_counts(codes: np.ndarray, weights: np.ndarray, columns: Sequence[int], c
     return np.bincount(flat, weights=weights, minlength=size).reshape(-1, int(cards[-1]))
 
 
+def sparse_cpd_counts(
+    codes: np.ndarray, weights: np.ndarray, columns: Sequence[int], cards: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted counts ``n(pa, v)`` of the parent configurations present in ``codes`` only.
+
+    Same ``columns`` and ``cards`` as :func:`cpd_counts` (parents, then the variable); the memory is the number of
+    distinct parent configurations in the rows times the variable's states, whatever the size of the dense table.
+
+    Returns
+    -------
+    keys : ndarray of int64, shape (K,)
+        Sorted mixed-radix indices of the parent configurations that occur (first parent slowest).
+    counts : ndarray of float, shape (K, card)
+        ``counts[i, v]`` is the weight of the rows with configuration ``keys[i]`` and state ``v``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> keys, counts = sparse_cpd_counts(np.array([[1, 1], [1, 0], [1, 1]]), np.array([1.0, 2.0, 5.0]), [0, 1], [2, 2])
+    >>> keys.tolist(), counts.tolist()
+    ([1], [[2.0, 6.0]])
+    """
+    card = int(cards[-1])
+    configs = configuration_index(codes, columns[:-1], cards[:-1])
+    keys, inverse = np.unique(configs, return_inverse=True)
+    cell = inverse.ravel() * card + codes[:, columns[-1]].astype(np.int64)
+    counts = np.bincount(cell, weights=weights, minlength=keys.size * card).reshape(-1, card)
+    return keys, counts
+
+
+def _smoothed(table: np.ndarray, delta: float | None, prior: float | None) -> np.ndarray:
+    """Counts ``(configurations, card)`` to probabilities, in place: Dirichlet mean, or frequencies + delta."""
+    card = table.shape[1]
+    if prior is not None:  # posterior mean: (n + prior) / sum(n + prior), in place (CPDs can be huge)
+        table += prior
+    else:  # relative frequencies (uniform where the parent setting is unseen), + delta
+        sums = table.sum(axis=1, keepdims=True)
+        np.divide(table, sums, out=table, where=sums > 0)
+        table[(sums == 0).ravel()] = 1.0 / card
+        table += delta
+    table /= table.sum(axis=1, keepdims=True)
+    return table
+
+
 def fit_network(
     variables: Sequence[str],
     states: Mapping[str, Sequence[str]] | Sequence[Sequence[str]],
@@ -76,6 +125,7 @@ def fit_network(
     *,
     delta: float | None = None,
     prior: float | None = None,
+    max_dense_entries: int = SPARSE_CPD_ENTRIES,
 ) -> CausalNetwork:
     """CPDs of a DAG fitted to an observational count table: smoothed MLE (``delta``) or Dirichlet mean (``prior``).
 
@@ -106,6 +156,11 @@ def fit_network(
         ``0`` gives the plain MLE (which may violate positivity).
     prior : float, optional
         Positive Dirichlet pseudo-count; give it instead of ``delta``.
+    max_dense_entries : int
+        A CPD whose dense table would have more entries is fitted as a
+        :class:`~pgmpy_mixture.model.sparse_cpd.SparseCPD`: the columns of the parent configurations present in
+        ``observational``, and the uniform column (what the dense fit gives them, under either smoothing) for all
+        others. ``0`` makes every CPD with parents sparse.
 
     Returns
     -------
@@ -123,6 +178,10 @@ def fit_network(
     [[0.5, 0.5], [0.167, 0.833]]
     >>> fit_network(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]}, obs, prior=1.0).cpds[1].tolist()
     [[0.5, 0.5], [0.25, 0.75]]
+    >>> sparse = fit_network(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]}, obs, prior=1.0,
+    ...                      max_dense_entries=0)
+    >>> sparse.sparse_variables, np.asarray(sparse.cpds[1]).tolist()
+    (('B',), [[0.5, 0.5], [0.25, 0.75]])
     """
     variables = [str(v) for v in variables]
     if not isinstance(states, Mapping):
@@ -163,18 +222,19 @@ def fit_network(
     col = {v: observational.variables.index(v) for v in variables}
     codes = observational.codes
     weights = observational.weights
-    cpds = {}
+    if isinstance(max_dense_entries, bool) or not isinstance(max_dense_entries, (int, np.integer)) \
+            or max_dense_entries < 0:
+        raise ParameterError(f"max_dense_entries must be a non-negative integer, got {max_dense_entries!r}")
+    cpds: dict[str, np.ndarray | SparseCPD] = {}
     for v in variables:
         pars = list(parents.get(v, ()))
         cards = [len(states[p]) for p in pars] + [len(states[v])]
-        table = cpd_counts(codes, weights, [col[p] for p in pars + [v]], cards)
-        if prior is not None:  # posterior mean: (n + prior) / sum(n + prior), in place (CPDs can be huge)
-            table += prior
-        else:  # relative frequencies (uniform where the parent setting is unseen), + delta
-            sums = table.sum(axis=1, keepdims=True)
-            np.divide(table, sums, out=table, where=sums > 0)
-            table[(sums == 0).ravel()] = 1.0 / cards[-1]
-            table += delta
-        table /= table.sum(axis=1, keepdims=True)
+        columns = [col[p] for p in pars + [v]]
+        if pars and math.prod(cards) > max_dense_entries:
+            keys, counts = sparse_cpd_counts(codes, weights, columns, cards)
+            uniform = np.full(cards[-1], 1.0 / cards[-1])  # the dense fit's column of an unseen parent setting
+            cpds[v] = SparseCPD(tuple(cards[:-1]), cards[-1], keys, _smoothed(counts, delta, prior), default=uniform)
+            continue
+        table = _smoothed(cpd_counts(codes, weights, columns, cards), delta, prior)
         cpds[v] = table.reshape(cards)
     return CausalNetwork.from_tables(variables, states, parents, cpds)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pgmpy_mixture.errors import ModelError, UnknownStateError, UnknownVariableError
+from pgmpy_mixture.errors import DataValueError, ModelError, UnknownStateError, UnknownVariableError
+from pgmpy_mixture.model.sparse_cpd import SparseCPD, configuration_strides
 
 NOT_INTERVENED = -1
 _CHUNK_ELEMENTS = 4_000_000
@@ -57,10 +58,13 @@ class CausalNetwork:
         State names of each variable; the position of a state is its code.
     parents : tuple of tuple of int
         Parent indices of each variable (each smaller than the variable's own index).
-    cpds : tuple of numpy.ndarray
+    cpds : tuple of numpy.ndarray or SparseCPD
         ``cpds[i]`` has shape ``(*[card of each parent], card_i)``: the last axis is the
         variable itself, earlier axes follow ``parents[i]``. Each distribution must sum to 1 within
-        1e-6; it is stored renormalised (exactly 1 up to rounding), as a read-only copy.
+        1e-6; it is stored renormalised (exactly 1 up to rounding), as a read-only copy. A large table may be a
+        :class:`~pgmpy_mixture.model.sparse_cpd.SparseCPD` (columns kept for the parent configurations that
+        occur, plus a rule for the others): every probability method answers the same way for either form, and
+        :meth:`cpd_columns` reads columns of both without building a dense table.
 
     Examples
     --------
@@ -88,6 +92,7 @@ class CausalNetwork:
     _cpd_start: np.ndarray = field(init=False, repr=False, compare=False)
     _parent_pad: np.ndarray = field(init=False, repr=False, compare=False)
     _stride_pad: np.ndarray = field(init=False, repr=False, compare=False)
+    _sparse: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.variables)
@@ -98,7 +103,7 @@ class CausalNetwork:
         if len(set(self.variables)) != n:
             raise ModelError("variable names must be distinct")
         cards = [len(s) for s in self.states]
-        flat, strides, normalised = [], [], []
+        flat, strides, normalised, sparse = [], [], [], []
         for i, (var, pars, cpd) in enumerate(zip(self.variables, self.parents, self.cpds, strict=True)):
             if cards[i] < 1 or len(set(self.states[i])) != cards[i]:
                 raise ModelError(f"variable {var!r} needs distinct state names")
@@ -107,6 +112,16 @@ class CausalNetwork:
             expected = tuple(cards[p] for p in pars) + (cards[i],)
             if tuple(cpd.shape) != expected:
                 raise ModelError(f"CPD of {var!r} has shape {cpd.shape}, expected {expected}")
+            stride = configuration_strides([cards[p] for p in pars])
+            if isinstance(cpd, SparseCPD):
+                # validated and renormalised by its own constructor; the flat gather of conditional_probabilities
+                # sees a placeholder block of one column (zero strides), and the column lookups fill it in
+                normalised.append(cpd)
+                sparse.append(i)
+                flat.append(np.zeros(cards[i]))
+                strides.append(np.zeros(len(pars), dtype=np.int64))
+                continue
+            cpd = np.asarray(cpd)
             if not np.all(np.isfinite(cpd)) or np.any(cpd < 0):
                 raise ModelError(f"CPD of {var!r} has negative or non-finite entries")
             sums = cpd.sum(axis=-1)
@@ -120,9 +135,6 @@ class CausalNetwork:
             cpd.setflags(write=False)
             normalised.append(cpd)
             flat.append(cpd.reshape(-1))
-            stride = np.ones(len(pars), dtype=np.int64)
-            for k in range(len(pars) - 2, -1, -1):
-                stride[k] = stride[k + 1] * cards[pars[k + 1]]
             strides.append(stride * cards[i])
         object.__setattr__(self, "cpds", tuple(normalised))
         object.__setattr__(self, "_index", {v: i for i, v in enumerate(self.variables)})
@@ -144,6 +156,8 @@ class CausalNetwork:
         )
         object.__setattr__(self, "_parent_pad", parent_pad)
         object.__setattr__(self, "_stride_pad", stride_pad)
+        object.__setattr__(self, "_sparse", tuple(
+            (i, configuration_strides([cards[p] for p in self.parents[i]])) for i in sparse))
 
     def __reduce__(self) -> tuple:
         """Pickle and deep-copy through the constructor, so a copy is checked and read-only like the original.
@@ -177,7 +191,8 @@ class CausalNetwork:
         parents : mapping
             ``variable -> parent names`` (missing = no parents).
         cpds : mapping
-            ``variable -> array`` of shape ``(*parent cards in the order given, card)``.
+            ``variable -> array`` of shape ``(*parent cards in the order given, card)``, or a
+            :class:`~pgmpy_mixture.model.sparse_cpd.SparseCPD` of that shape.
 
         Returns
         -------
@@ -206,7 +221,8 @@ class CausalNetwork:
             variables=tuple(order),
             states=tuple(tuple(str(s) for s in states[v]) for v in order),
             parents=tuple(tuple(index[p] for p in parents.get(v, ())) for v in order),
-            cpds=tuple(np.array(cpds[v], dtype=np.float64) for v in order),
+            cpds=tuple(cpds[v] if isinstance(cpds[v], SparseCPD) else np.array(cpds[v], dtype=np.float64)
+                       for v in order),
         )
 
     # ------------------------------------------------------------------ lookups
@@ -219,6 +235,92 @@ class CausalNetwork:
     def cardinalities(self) -> np.ndarray:
         """Number of states of each variable, in topological order."""
         return np.diff(self._offsets)
+
+    @property
+    def sparse_variables(self) -> tuple[str, ...]:
+        """Variables whose CPD is a :class:`~pgmpy_mixture.model.sparse_cpd.SparseCPD` (no dense table).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> CausalNetwork.from_tables(["A"], {"A": ["x", "y"]}, {}, {"A": np.array([.5, .5])}).sparse_variables
+        ()
+        """
+        return tuple(self.variables[i] for i, _ in self._sparse)
+
+    def parent_configurations(self, j: int, codes: np.ndarray) -> np.ndarray:
+        """Mixed-radix index (first parent slowest) of ``V_j``'s parent configuration in every row of ``codes``.
+
+        This is the row of ``cpds[j].reshape(-1, card_j)`` that a row uses, and the key :meth:`cpd_columns` takes.
+
+        Parameters
+        ----------
+        j : int
+            Position of the variable in the topological order.
+        codes : ndarray of int, shape (rows, at least j)
+            State codes of the variables in topological order (only the parents' columns are read).
+
+        Returns
+        -------
+        ndarray of int64, shape (rows,)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A", "B", "C"], {v: ["0", "1", "2"] for v in "ABC"},
+        ...     {"C": ["A", "B"]}, {"A": np.full(3, 1 / 3), "B": np.full(3, 1 / 3), "C": np.full((3, 3, 3), 1 / 3)})
+        >>> net.parent_configurations(2, np.array([[2, 1, 0], [0, 2, 1]])).tolist()
+        [7, 2]
+        """
+        codes = np.asarray(codes)
+        pars = self.parents[self._position(j)]
+        if not pars:
+            return np.zeros(codes.shape[0], dtype=np.int64)
+        stride = configuration_strides([int(self.cardinalities[p]) for p in pars])
+        return codes[:, list(pars)].astype(np.int64) @ stride
+
+    def cpd_columns(self, j: int, configs: np.ndarray) -> np.ndarray:
+        """Columns ``P(. | pa_j = configuration)`` of ``V_j``'s CPD for the given configuration indices.
+
+        The accessor for code that needs CPD entries: it reads a dense table's rows and a sparse CPD's stored
+        (or ruled) columns alike, and never builds a dense table.
+
+        Parameters
+        ----------
+        j : int
+            Position of the variable in the topological order.
+        configs : ndarray of int, shape (Q,)
+            Parent configuration indices (:meth:`parent_configurations`), in ``[0, prod(parent cards))``.
+
+        Returns
+        -------
+        ndarray of float, shape (Q, card_j)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["0", "1"], "B": ["0", "1"]}, {"B": ["A"]},
+        ...     {"A": np.array([.3, .7]), "B": np.array([[.9, .1], [.2, .8]])})
+        >>> net.cpd_columns(1, np.array([1, 1, 0])).tolist()
+        [[0.2, 0.8], [0.2, 0.8], [0.9, 0.1]]
+        """
+        j = self._position(j)
+        cpd = self.cpds[j]
+        if isinstance(cpd, SparseCPD):
+            return cpd.columns(configs)
+        configs = np.asarray(configs)
+        if configs.dtype.kind not in "iu":
+            raise DataValueError(f"configuration indices of {self.variables[j]!r} must be integers")
+        table = cpd.reshape(-1, int(self.cardinalities[j]))
+        configs = configs.astype(np.int64).reshape(-1)
+        if configs.size and (configs.min() < 0 or configs.max() >= table.shape[0]):
+            raise DataValueError(f"configuration indices of {self.variables[j]!r} must lie in [0, {table.shape[0]})")
+        return table[configs]
+
+    def _position(self, j: object) -> int:
+        if isinstance(j, bool) or not isinstance(j, (int, np.integer)) or not 0 <= j < self.n_variables:
+            raise UnknownVariableError(f"variable position {j!r} is not in [0, {self.n_variables})")
+        return int(j)
 
     def index(self, variable: str) -> int:
         """Position of ``variable`` in the topological order.
@@ -309,7 +411,13 @@ class CausalNetwork:
             stride = self._stride_pad[:j, k]
             if stride.any():
                 flat_index += settings[:, self._parent_pad[:j, k]] * stride[None, :]
-        return self._cpd_all[flat_index]
+        out = self._cpd_all[flat_index]
+        for i, stride in self._sparse:  # sparse CPDs: looked up by parent configuration, never as a dense table
+            if i >= j:
+                break
+            configs = settings[:, list(self.parents[i])] @ stride
+            out[:, i] = self.cpds[i].entries(configs, settings[:, i])
+        return out
 
     def interventional_probability(self, targets: np.ndarray, settings: np.ndarray) -> np.ndarray:
         """``P_t(v)`` for every target ``t`` and every prefix setting ``v`` (UAI 2021, Section 2).
@@ -420,6 +528,9 @@ class CausalNetwork:
         """
         bad: list[tuple[str, str]] = []
         for var, st, cpd in zip(self.variables, self.states, self.cpds, strict=True):
-            low = np.any(cpd.reshape(-1, len(st)) <= atol, axis=0)
+            if isinstance(cpd, SparseCPD):
+                low = cpd.min_by_state() <= atol
+            else:
+                low = np.any(cpd.reshape(-1, len(st)) <= atol, axis=0)
             bad.extend((var, st[k]) for k in np.flatnonzero(low))
         return bad

@@ -181,11 +181,9 @@ class ExactOracle(_NetworkAccess):
         q, j = prefixes.shape
         net = self.network
         k = int(net.cardinalities[j])
-        parents = net.parents[j]
-        cpd = net.cpds[j]
         with np.errstate(divide="ignore"):
             log_w = np.log(self.weights)
-            log_next = np.log(cpd[tuple(prefixes[:, p] for p in parents)] if parents else np.broadcast_to(cpd, (q, k)))
+            log_next = np.log(net.cpd_columns(j, net.parent_configurations(j, prefixes)))  # (q, k), dense or sparse
         hit = np.where(self.targets[:, j, None] == np.arange(k)[None, :], 0.0, -np.inf)  # (m, k)
         free = (self.targets[:, j] == NOT_INTERVENED)[:, None, None]
         m = len(self.weights)

@@ -74,16 +74,16 @@ def cells_of(network: CausalNetwork, codes: np.ndarray, j: int) -> Cells:
     k = int(network.cardinalities[j])
     flat = cpd_cell_index(network, codes, j)
     uniq, inverse = np.unique(flat, return_inverse=True)
-    cpd = np.asarray(network.cpds[j]).reshape(-1, k)
     pa_raw = uniq // k
     pa_uniq, pa = np.unique(pa_raw, return_inverse=True)
     v = uniq % k
+    pa_probs = network.cpd_columns(j, pa_uniq)  # only the columns used (a sparse CPD has no dense table)
     return Cells(
         inverse=inverse.ravel(),
-        p=cpd.reshape(-1)[uniq],
+        p=pa_probs[pa.ravel(), v],
         v=v,
         pa=pa.ravel(),
-        pa_probs=cpd[pa_uniq],
+        pa_probs=pa_probs,
         k=k,
         pa_index=pa_uniq,
     )
