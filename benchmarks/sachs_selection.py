@@ -24,6 +24,9 @@ before any Sachs run. The simulation check is ``gaussian_defaults.instance(seed)
 Run::
 
     nice python benchmarks/sachs_selection.py --sim-seeds 0 1 2   # about 10 minutes on a loaded 2-core machine
+    nice python benchmarks/sachs_selection.py --covariance tied    # the same with one shared covariance
+
+``SACHS_SELECTION_CACHE=DIR`` keeps the candidate fits (pickles) in ``DIR`` so that a re-run only re-scores.
 """
 
 from __future__ import annotations
