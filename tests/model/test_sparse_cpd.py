@@ -151,6 +151,9 @@ def test_a_16_parent_hub_with_3_states_runs_in_bounded_memory():
     finally:
         tracemalloc.stop()
     assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    # re-fitting the CPDs jointly would need the dense table: refused by name, not attempted
+    with pytest.raises(ParameterError, match="too large to hold for V16"):
+        api.disentangle_mixture(network, table, observational=table, joint_cpds=True)
     assert np.all(np.isfinite(log_lik[0]))
     found = {tuple(sorted(c.target.items())): c.weight for c in result.components}
     for target, weight in zip(truth, [0.6, 0.25, 0.15], strict=True):

@@ -157,6 +157,10 @@ def prepare_inputs(
     warnings: list[str] = [] if counts.distribution_note is None else [counts.distribution_note]
     bad_cpds = network.positivity_violations()
     joint = observational is not None and joint_cpds and not exact
+    if joint and network.sparse_variables:
+        names = ", ".join(network.sparse_variables[:5]) + (", ..." if len(network.sparse_variables) > 5 else "")
+        raise ParameterError(f"joint_cpds re-fits whole CPD tables, too large to hold for {names} (sparse CPDs): "
+                             "use the plug-in CPDs (joint_cpds=False)")
     return PreparedInput(
         network=network,
         codes=counts.codes,
