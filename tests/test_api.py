@@ -55,6 +55,7 @@ VALID = {
     "newton_steps": [0, 5],
     "existence_penalty": ["bic", "ebic", None, 2.0],
     "joint_cpds": [False, True],
+    "repair": [True, False],
     "delta": [None, 1e-4, 1e-2],
     "prior": [0.5, 1.0, 50.0],
 }
