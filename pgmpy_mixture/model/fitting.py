@@ -50,10 +50,7 @@ def cpd_index(codes: np.ndarray, columns: Sequence[int], cards: Sequence[int]) -
     >>> cpd_index(np.array([[1, 0], [1, 2]]), [0, 1], [2, 3]).tolist()   # B (3 states) given A (2 states)
     [3, 5]
     """
-    flat = np.zeros(codes.shape[0], dtype=np.int64)
-    for column, card in zip(columns, cards, strict=True):
-        flat = flat * int(card) + codes[:, column].astype(np.int64)
-    return flat
+    return configuration_index(codes, columns, cards)  # the variable is the fastest axis of the configuration
 
 
 def cpd_counts(codes: np.ndarray, weights: np.ndarray, columns: Sequence[int], cards: Sequence[int]) -> np.ndarray:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pgmpy_mixture.errors import DataValueError, ModelError, UnknownStateError, UnknownVariableError
-from pgmpy_mixture.model.sparse_cpd import SparseCPD, configuration_strides
+from pgmpy_mixture.model.sparse_cpd import SparseCPD, configuration_index, configuration_strides
 
 NOT_INTERVENED = -1
 _CHUNK_ELEMENTS = 4_000_000
@@ -276,8 +276,7 @@ class CausalNetwork:
         pars = self.parents[self._position(j)]
         if not pars:
             return np.zeros(codes.shape[0], dtype=np.int64)
-        stride = configuration_strides([int(self.cardinalities[p]) for p in pars])
-        return codes[:, list(pars)].astype(np.int64) @ stride
+        return configuration_index(codes, pars, [int(self.cardinalities[p]) for p in pars])
 
     def cpd_columns(self, j: int, configs: np.ndarray) -> np.ndarray:
         """Columns ``P(. | pa_j = configuration)`` of ``V_j``'s CPD for the given configuration indices.
