@@ -131,11 +131,18 @@ def backward_elimination(
     weights = w.copy()
     total = float(n.sum())
     values = entries.values()
+    n_entry = n[entries.row]
     while keep.sum() > 1:
         mix = entries.mixture(weights, values)
         with np.errstate(divide="ignore", invalid="ignore"):
-            resp = weights[entries.grp] * values / mix[entries.row]
-            log_rest = np.log(np.maximum(1.0 - resp, 0.0)) * n[entries.row]
+            # log(max(1 - resp, 0)) n_r per entry, computed in place (one pass over the entries per removal)
+            log_rest = weights[entries.grp]
+            log_rest *= values
+            log_rest /= mix[entries.row]
+            np.subtract(1.0, log_rest, out=log_rest)
+            np.maximum(log_rest, 0.0, out=log_rest)
+            np.log(log_rest, out=log_rest)
+            log_rest *= n_entry
         cost = -np.bincount(entries.grp, weights=log_rest, minlength=entries.q)
         with np.errstate(divide="ignore"):
             cost += total * np.log1p(-np.minimum(weights, 1 - 1e-16))
