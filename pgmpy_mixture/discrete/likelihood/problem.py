@@ -34,8 +34,8 @@ _ABSENT_MASS = 1e-9  # a column's mass outside the table's rows above this count
 
 
 def _stop_guard(floor: float) -> float:
-    """A gain above this cannot stop the lift EM (tolerance ``max(1e-10 |l|, 1e-4)`` with ``floor <= l <= 0``),
-    with a margin for rounding in the summed log-likelihoods."""
+    """A gain above this cannot stop the lift EM: its tolerance is ``max(1e-10 |l|, 1e-4)`` and ``floor <= l <= 0``
+    (the log-probability of the prefix rows, at least that of an earlier iterate); with a margin for rounding."""
     return max(1e-10 * abs(floor), 1e-4) * 1.001 + 1e-12 * abs(floor)
 
 
@@ -209,7 +209,7 @@ class LiftProblem:
         floor = np.nan  # a computed log-likelihood of an earlier iterate (EM ascends: a lower bound of later ones)
         gain = -np.inf  # lower bound of the log-likelihood gain of the current iterate over the previous one
         for step in range(max(steps, 1)):
-            lazy = bounded and (step == 0 or (np.isfinite(floor) and gain > _stop_guard(floor)))
+            lazy = bounded and (step == 0 or (-np.inf < floor <= 0.0 and gain > _stop_guard(floor)))
             counts, value, _, _, kept = self._e_step(mu, theta, p, loglik=not lazy)
             if kept is None:
                 if pending is not None:  # this test needs the previous log-likelihood too
