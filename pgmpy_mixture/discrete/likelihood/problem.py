@@ -31,6 +31,7 @@ __all__ = ["LiftFit", "LiftProblem", "extend_prefix"]
 
 _TINY = 1e-300
 _ABSENT_MASS = 1e-9  # a column's mass outside the table's rows above this counts (exact input)
+_LAZY_ROWS = 20_000  # prefix rows from which the lift EM skips row logarithms its stopping test does not need
 
 
 def _stop_guard(floor: float) -> float:
@@ -119,6 +120,7 @@ class LiftProblem:
         self.pair_obs = self.pair_b * (cells.k + 1)  # index of theta[b, 0] in theta.ravel()
         self.pair_do = self.pair_obs + 1 + self.pair_v  # index of theta[b, 1 + v_j]
         self.pair_p = cells.p[self.pair_cell]
+        self._buffer = np.empty(entries.n_rows)  # scratch for the rows' logarithms (the E-step runs tens of times)
 
     def _factor(self, mu: np.ndarray, theta: np.ndarray, p_pair: np.ndarray) -> np.ndarray:
         """``mu_b (theta_b0 P(v_j | pa_j) + theta_{b, v_j})`` of every (target, cell) pair."""
@@ -137,13 +139,19 @@ class LiftProblem:
         """
         e = self.entries
         p_pair = self.pair_p if p is None else p[self.pair_cell]
-        factor = mu[self.pair_b].astype(np.float64) if theta is None else self._factor(mu, theta, p_pair)
+        if theta is None:
+            factor = mu[self.pair_b].astype(np.float64)
+        else:
+            scaled = (mu[:, None] * theta).ravel()
+            factor = scaled[self.pair_obs] * p_pair + scaled[self.pair_do]
         mix = self.row_matrix @ factor  # sum over the row's entries of P_{s_i}(r_{<j}) f(pair)
         ok = mix > 0
         kept = None
         if ok.all():
             if loglik:
-                value = self._rows_loglik(mix)
+                log_mix = np.log(mix, out=self._buffer)
+                log_mix += self.log_ref
+                value = float(self.n @ log_mix)
                 unexplained, explained = 0.0, value
                 per_row = np.divide(self.n, mix, out=mix)  # the responsibilities' common factor n / P_mix
             else:
@@ -159,18 +167,10 @@ class LiftProblem:
         return lift_counts, value, unexplained, explained, kept
 
     def _rows_loglik(self, mix: np.ndarray) -> float:
-        """``sum_r n_r log(P_mix(r) R(r))`` for a mixture positive on every row."""
-        log_mix = self._row_buffer()
-        np.log(mix, out=log_mix)
+        """``sum_r n_r log(P_mix(r) R(r))`` for a mixture positive on every row (as in :meth:`_e_step`)."""
+        log_mix = np.log(mix, out=self._buffer)
         log_mix += self.log_ref
         return float(self.n @ log_mix)
-
-    def _row_buffer(self) -> np.ndarray:
-        """A scratch array over the prefix rows, allocated once per lift (the E-step runs tens of times)."""
-        buffer = getattr(self, "_buffer", None)
-        if buffer is None:
-            buffer = self._buffer = np.empty(self.entries.n_rows)
-        return buffer
 
     def prefix_counts(self, mu: np.ndarray) -> LiftCounts:
         """Cell counts from the responsibilities of the prefix alone (the first E-step of every lift)."""
@@ -202,22 +202,26 @@ class LiftProblem:
         # less than the tolerance. The counts of an E-step bound the gain of any next iterate from below,
         # ``l(f') - l(f) >= sum_pairs c (log f' - log f)`` (Jensen; ``f`` the pair factors), so while that bound
         # clears the tolerance the logarithms are skipped, and computed later only if a test needs them. Only with
-        # fixed CPDs (the joint CPD M-step changes the factors' CPD column); the iterates and stops are the same.
-        bounded = self.obs_counts is None
+        # fixed CPDs (the joint CPD M-step changes the factors' CPD column), and on many rows (on few the bound costs
+        # more than the logarithms); the iterates and stops are the same.
+        bounded = self.obs_counts is None and self.entries.n_rows >= _LAZY_ROWS
+        used = None  # the pair factors of the current iterate, once computed for the bound
         old = -np.inf
         pending = None  # the rows' mixture at the previous iterate when its log-likelihood ``old`` was skipped
-        floor = np.nan  # a computed log-likelihood of an earlier iterate (EM ascends: a lower bound of later ones)
+        floor = None  # a computed log-likelihood of an earlier iterate (EM ascends: a lower bound of later ones)
         gain = -np.inf  # lower bound of the log-likelihood gain of the current iterate over the previous one
         for step in range(max(steps, 1)):
-            lazy = bounded and (step == 0 or (-np.inf < floor <= 0.0 and gain > _stop_guard(floor)))
+            lazy = bounded and (step == 0 or (floor is not None and -np.inf < floor <= 0.0
+                                              and gain > _stop_guard(floor)))
             counts, value, _, _, kept = self._e_step(mu, theta, p, loglik=not lazy)
             if kept is None:
                 if pending is not None:  # this test needs the previous log-likelihood too
                     old, pending = self._rows_loglik(pending), None
                 value += self._observational_loglik(pa_probs)
-                if np.isnan(floor):
+                if bounded and floor is None:
                     floor = value
-            used = self._factor(mu, theta, counts.p) if bounded else None
+            if bounded and used is None:
+                used = self._factor(mu, theta, counts.p)
             mu = counts.per_problem(counts.c) / self.total
             # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
             mix = counts.mix(theta)
@@ -233,7 +237,8 @@ class LiftProblem:
                 break
             old, pending = (value, None) if kept is None else (np.nan, kept)
             if bounded:
-                gain = _gain_bound(counts.c, used, self._factor(mu, theta, counts.p))
+                after = self._factor(mu, theta, counts.p)
+                gain, used = _gain_bound(counts.c, used, after), after
         counts, value, unexplained, explained, _ = self._e_step(mu, theta, p, loglik=loglik)
         observational = self._observational_loglik(pa_probs)
         return LiftFit(

@@ -185,10 +185,10 @@ def repair_targets(
     """
     targets = np.asarray(targets, dtype=np.int64)
     cards = np.asarray(network.cardinalities, dtype=np.int64)
+    excluded = np.asarray(excluded, dtype=np.int64)
+    log_factor = _log_factors(network, np.asarray(codes, dtype=np.int64))
     # column-major and small: each variable's column is read once per search round
     codes = np.asfortranarray(codes, dtype=np.min_scalar_type(max(int(cards.max(initial=1)) - 1, 0)))
-    excluded = np.asarray(excluded, dtype=np.int64)
-    log_factor = _log_factors(network, codes)
     moves: list[tuple[int, int, int, float]] = []
     ll = log_likelihood(entries, n_rows, mu)
     for _ in range(targets.shape[1] if max_rounds is None else max_rounds):
