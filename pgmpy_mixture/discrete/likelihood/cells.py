@@ -22,13 +22,57 @@ from scipy import sparse
 from pgmpy_mixture.model.fitting import cpd_index
 from pgmpy_mixture.model.network import CausalNetwork
 
-__all__ = ["Cells", "LiftCounts", "cells_of", "cpd_cell_index", "expected_counts", "fit_lifts", "lift_loglik"]
+__all__ = [
+    "Cells", "LiftCounts", "cells_of", "cpd_cell_index", "expected_counts", "fit_lifts", "lift_loglik", "unique_keys",
+]
 
 _TINY = 1e-300
 _EM_STEPS = 30
 _NEWTON_STEPS = 40
 _DENSE_STATES = 16  # more states than this: the Newton system is solved by its arrow structure
 _HUGE = 1e300
+_COUNTING_SPAN = 4  # unique_keys counts instead of sorting when the keys' range is at most this many times their number
+
+
+def unique_keys(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for integer keys in ``[0, bound)``, by counting when the range is small.
+
+    The same sorted distinct keys and the same inverse as :func:`numpy.unique`, in O(keys + bound) instead of a
+    sort: the recursion's keys (a prefix id times the states of ``V_j`` plus the state, a target times the cells plus
+    the cell) have a range close to their number, and sorting millions of them was a fixed cost of every lift.
+
+    Parameters
+    ----------
+    keys : ndarray of int
+        Non-negative keys, all below ``bound``.
+    bound : int
+        An upper bound of the keys (exclusive).
+
+    Returns
+    -------
+    uniq : ndarray of int64
+        The distinct keys, sorted.
+    inverse : ndarray of int64
+        ``uniq[inverse] == keys``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> uniq, inverse = unique_keys(np.array([5, 2, 5, 0]), 6)
+    >>> uniq.tolist(), inverse.tolist()
+    ([0, 2, 5], [2, 1, 2, 0])
+    """
+    keys = np.asarray(keys, dtype=np.int64).ravel()
+    bound = int(bound)
+    if bound > _COUNTING_SPAN * keys.size + 1024:
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        return uniq, inverse.ravel()
+    seen = np.zeros(bound, dtype=bool)
+    seen[keys] = True
+    uniq = np.flatnonzero(seen)
+    lookup = np.empty(bound, dtype=np.int64)
+    lookup[uniq] = np.arange(uniq.size)
+    return uniq, lookup[keys]
 
 
 def cpd_cell_index(network: CausalNetwork, codes: np.ndarray, j: int) -> np.ndarray:
@@ -73,7 +117,8 @@ def cells_of(network: CausalNetwork, codes: np.ndarray, j: int) -> Cells:
     """
     k = int(network.cardinalities[j])
     flat = cpd_cell_index(network, codes, j)
-    uniq, inverse = np.unique(flat, return_inverse=True)
+    n_cells = int(np.prod([int(network.cardinalities[c]) for c in (*network.parents[j], j)], dtype=float))
+    uniq, inverse = unique_keys(flat, n_cells) if n_cells < 2**62 else np.unique(flat, return_inverse=True)
     pa_raw = uniq // k
     pa_uniq, pa = np.unique(pa_raw, return_inverse=True)
     v = uniq % k

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from pgmpy_mixture.discrete.likelihood.cells import LiftCounts, cells_of, expected_counts
+from pgmpy_mixture.discrete.likelihood.cells import LiftCounts, cells_of, expected_counts, unique_keys
 from pgmpy_mixture.discrete.likelihood.identify import canonical_lifts
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty
 from pgmpy_mixture.discrete.likelihood.problem import LiftFit, LiftProblem, extend_prefix
@@ -131,11 +131,18 @@ def backward_elimination(
     weights = w.copy()
     total = float(n.sum())
     values = entries.values()
+    n_entry = n[entries.row]
     while keep.sum() > 1:
         mix = entries.mixture(weights, values)
         with np.errstate(divide="ignore", invalid="ignore"):
-            resp = weights[entries.grp] * values / mix[entries.row]
-            log_rest = np.log(np.maximum(1.0 - resp, 0.0)) * n[entries.row]
+            # log(max(1 - resp, 0)) n_r per entry, computed in place (one pass over the entries per removal)
+            log_rest = weights[entries.grp]
+            log_rest *= values
+            log_rest /= mix[entries.row]
+            np.subtract(1.0, log_rest, out=log_rest)
+            np.maximum(log_rest, 0.0, out=log_rest)
+            np.log(log_rest, out=log_rest)
+            log_rest *= n_entry
         cost = -np.bincount(entries.grp, weights=log_rest, minlength=entries.q)
         with np.errstate(divide="ignore"):
             cost += total * np.log1p(-np.minimum(weights, 1 - 1e-16))
@@ -159,8 +166,10 @@ def _lift_problem(prepared: PreparedInput, state: LiftState, j: int, settings: L
     k = int(network.cardinalities[j])
     # distinct prefixes V_1..V_j: rows sharing a prefix share every prefix likelihood
     keys = state.prefix_id * k + codes[:, j].astype(np.int64)
-    uniq, first, prefix_id = np.unique(keys, return_index=True, return_inverse=True)
-    state.prefix_id = prefix_id.ravel()
+    uniq, state.prefix_id = unique_keys(keys, (int(state.prefix_id.max(initial=0)) + 1) * k)
+    # one data row per distinct prefix (any one: they agree on V_1..V_j, which hold V_j's parents)
+    first = np.empty(uniq.size, dtype=np.int64)
+    first[state.prefix_id] = np.arange(keys.size)
     parent = uniq // k
     n_pref = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=uniq.size)
     cells = cells_of(network, codes[first], j)
@@ -275,7 +284,7 @@ def _prune_children(
         if exact:
             fit = step.solve_exact(fit.mu, keep)
         else:
-            fit = step.fit(fit.mu, keep, n_refine, start=fit.theta, p_start=(fit.p, fit.pa_probs))
+            fit = step.fit(fit.mu, keep, n_refine, start=fit.theta, p_start=(fit.p, fit.pa_probs), loglik=False)
     return keep, fit
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from pgmpy_mixture.discrete.likelihood.cells import Cells, LiftCounts, fit_lifts, lift_loglik
+from pgmpy_mixture.discrete.likelihood.cells import Cells, LiftCounts, fit_lifts, lift_loglik, unique_keys
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
 from pgmpy_mixture.errors import DataValueError
 from pgmpy_mixture.validation import check_allocation
@@ -31,6 +31,22 @@ __all__ = ["LiftFit", "LiftProblem", "extend_prefix"]
 
 _TINY = 1e-300
 _ABSENT_MASS = 1e-9  # a column's mass outside the table's rows above this counts (exact input)
+_LAZY_ROWS = 20_000  # prefix rows from which the lift EM skips row logarithms its stopping test does not need
+
+
+def _stop_guard(floor: float) -> float:
+    """A gain above this cannot stop the lift EM: its tolerance is ``max(1e-10 |l|, 1e-4)`` and ``floor <= l <= 0``
+    (the log-probability of the prefix rows, at least that of an earlier iterate); with a margin for rounding."""
+    return max(1e-10 * abs(floor), 1e-4) * 1.001 + 1e-12 * abs(floor)
+
+
+def _gain_bound(c: np.ndarray, before: np.ndarray, after: np.ndarray) -> float:
+    """``sum c (log after - log before)`` over the pairs with a count: a lower bound of the log-likelihood gain
+    from the pair factors ``before`` (those of the E-step that gave the counts ``c``) to ``after``."""
+    hit = c > 0
+    with np.errstate(divide="ignore"):
+        gain = float(c[hit] @ (np.log(after[hit]) - np.log(before[hit])))
+    return gain if np.isfinite(gain) else -np.inf
 
 
 @dataclass
@@ -88,8 +104,8 @@ class LiftProblem:
         self.p_entry = self.p_row[entries.row]
         self.v_entry = v_row[entries.row]
         # the (target, cell) pairs with a stored entry: the E-step adds responsibilities into these only
-        pair_keys, pair_of_entry = np.unique(entries.grp * cells.p.size + self.cell_of_entry, return_inverse=True)
-        self.pair_of_entry = pair_of_entry.ravel()
+        pair_keys, self.pair_of_entry = unique_keys(entries.grp * cells.p.size + self.cell_of_entry,
+                                                    entries.q * cells.p.size)
         self.pair_b = pair_keys // cells.p.size
         self.pair_cell = pair_keys % cells.p.size
         self.pair_v = cells.v[self.pair_cell]
@@ -104,12 +120,23 @@ class LiftProblem:
         self.pair_obs = self.pair_b * (cells.k + 1)  # index of theta[b, 0] in theta.ravel()
         self.pair_do = self.pair_obs + 1 + self.pair_v  # index of theta[b, 1 + v_j]
         self.pair_p = cells.p[self.pair_cell]
+        self._buffer = np.empty(entries.n_rows)  # scratch for the rows' logarithms (the E-step runs tens of times)
+
+    def _factor(self, mu: np.ndarray, theta: np.ndarray, p_pair: np.ndarray) -> np.ndarray:
+        """``mu_b (theta_b0 P(v_j | pa_j) + theta_{b, v_j})`` of every (target, cell) pair."""
+        scaled = (mu[:, None] * theta).ravel()
+        return scaled[self.pair_obs] * p_pair + scaled[self.pair_do]
 
     def _e_step(
-        self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None
-    ) -> tuple[LiftCounts, float, float, float]:
+        self, mu: np.ndarray, theta: np.ndarray | None, p: np.ndarray | None = None, loglik: bool = True
+    ) -> tuple[LiftCounts, float, float, float, np.ndarray | None]:
         """Responsibility-weighted cell counts ``(target, cell)``, the joint log-likelihood of the prefix rows (-inf
-        when a row has likelihood zero), the count of those rows and the log-likelihood of the others."""
+        when a row has likelihood zero), the count of those rows and the log-likelihood of the others.
+
+        ``loglik=False`` skips the row-level logarithms when every row has a positive likelihood: the
+        log-likelihoods are then nan and the rows' mixture is returned last, for :meth:`_rows_loglik` (else
+        ``None``).
+        """
         e = self.entries
         p_pair = self.pair_p if p is None else p[self.pair_cell]
         if theta is None:
@@ -119,20 +146,35 @@ class LiftProblem:
             factor = scaled[self.pair_obs] * p_pair + scaled[self.pair_do]
         mix = self.row_matrix @ factor  # sum over the row's entries of P_{s_i}(r_{<j}) f(pair)
         ok = mix > 0
+        kept = None
         if ok.all():
-            loglik = float(self.n @ (np.log(mix) + self.log_ref))
-            unexplained, explained = 0.0, loglik
+            if loglik:
+                log_mix = np.log(mix, out=self._buffer)
+                log_mix += self.log_ref
+                value = float(self.n @ log_mix)
+                unexplained, explained = 0.0, value
+                per_row = np.divide(self.n, mix, out=mix)  # the responsibilities' common factor n / P_mix
+            else:
+                value = unexplained = explained = np.nan
+                kept, per_row = mix, self.n / mix
         else:
-            loglik = -np.inf
+            value = -np.inf
             unexplained = float(self.n[~ok].sum())
             explained = float(self.n[ok] @ (np.log(mix[ok]) + self.log_ref[ok]))
-        counts = factor * (self.pair_matrix @ (self.n / np.where(ok, mix, 1.0)))
+            per_row = self.n / np.where(ok, mix, 1.0)
+        counts = factor * (self.pair_matrix @ per_row)
         lift_counts = LiftCounts(self.pair_b, counts, p_pair, self.pair_v, self.pair_pa, e.q, self.cells.k)
-        return lift_counts, loglik, unexplained, explained
+        return lift_counts, value, unexplained, explained, kept
+
+    def _rows_loglik(self, mix: np.ndarray) -> float:
+        """``sum_r n_r log(P_mix(r) R(r))`` for a mixture positive on every row (as in :meth:`_e_step`)."""
+        log_mix = np.log(mix, out=self._buffer)
+        log_mix += self.log_ref
+        return float(self.n @ log_mix)
 
     def prefix_counts(self, mu: np.ndarray) -> LiftCounts:
         """Cell counts from the responsibilities of the prefix alone (the first E-step of every lift)."""
-        return self._e_step(mu, None)[0]
+        return self._e_step(mu, None, loglik=False)[0]
 
     def fit(
         self,
@@ -142,8 +184,12 @@ class LiftProblem:
         start: np.ndarray | None = None,
         prefix_counts: LiftCounts | None = None,
         p_start: tuple[np.ndarray, np.ndarray] | None = None,
+        loglik: bool = True,
     ) -> LiftFit:
-        """EM over the prefix-target weights ``mu`` and the lift fractions ``theta`` (``steps`` iterations)."""
+        """EM over the prefix-target weights ``mu`` and the lift fractions ``theta`` (``steps`` iterations).
+
+        ``loglik=False``: the caller does not use the fit's log-likelihood (nan when every row is explained).
+        """
         cells = self.cells
         if start is not None:
             theta = np.where(allowed, start, 0.0)
@@ -152,10 +198,30 @@ class LiftProblem:
             counts = self.prefix_counts(mu) if prefix_counts is None else prefix_counts
             theta, _ = fit_lifts(counts, allowed, cells, em_steps=10, newton=False)
         p, pa_probs = (cells.p, cells.pa_probs) if p_start is None else p_start
+        # The stopping test needs the log-likelihood (a logarithm per prefix row) only when the step may have gained
+        # less than the tolerance. The counts of an E-step bound the gain of any next iterate from below,
+        # ``l(f') - l(f) >= sum_pairs c (log f' - log f)`` (Jensen; ``f`` the pair factors), so while that bound
+        # clears the tolerance the logarithms are skipped, and computed later only if a test needs them. Only with
+        # fixed CPDs (the joint CPD M-step changes the factors' CPD column), and on many rows (on few the bound costs
+        # more than the logarithms); the iterates and stops are the same.
+        bounded = self.obs_counts is None and self.entries.n_rows >= _LAZY_ROWS
+        used = None  # the pair factors of the current iterate, once computed for the bound
         old = -np.inf
-        for _ in range(max(steps, 1)):
-            counts, loglik, _, _ = self._e_step(mu, theta, p)
-            loglik += self._observational_loglik(pa_probs)
+        pending = None  # the rows' mixture at the previous iterate when its log-likelihood ``old`` was skipped
+        floor = None  # a computed log-likelihood of an earlier iterate (EM ascends: a lower bound of later ones)
+        gain = -np.inf  # lower bound of the log-likelihood gain of the current iterate over the previous one
+        for step in range(max(steps, 1)):
+            lazy = bounded and (step == 0 or (floor is not None and -np.inf < floor <= 0.0
+                                              and gain > _stop_guard(floor)))
+            counts, value, _, _, kept = self._e_step(mu, theta, p, loglik=not lazy)
+            if kept is None:
+                if pending is not None:  # this test needs the previous log-likelihood too
+                    old, pending = self._rows_loglik(pending), None
+                value += self._observational_loglik(pa_probs)
+                if bounded and floor is None:
+                    floor = value
+            if bounded and used is None:
+                used = self._factor(mu, theta, counts.p)
             mu = counts.per_problem(counts.c) / self.total
             # M-step of EM with (prefix target, child) as latent: one multiplicative update per lift
             mix = counts.mix(theta)
@@ -167,14 +233,17 @@ class LiftProblem:
                 p, pa_probs = self._cpd_m_step(followed)
             norm_ = updated.sum(axis=1, keepdims=True)
             theta = np.where(norm_ > 0, updated / np.where(norm_ > 0, norm_, 1.0), theta)
-            if np.isfinite(loglik) and loglik - old <= max(1e-10 * abs(loglik), 1e-4):
+            if kept is None and np.isfinite(value) and value - old <= max(1e-10 * abs(value), 1e-4):
                 break
-            old = loglik
-        counts, loglik, unexplained, explained = self._e_step(mu, theta, p)
+            old, pending = (value, None) if kept is None else (np.nan, kept)
+            if bounded:
+                after = self._factor(mu, theta, counts.p)
+                gain, used = _gain_bound(counts.c, used, after), after
+        counts, value, unexplained, explained, _ = self._e_step(mu, theta, p, loglik=loglik)
         observational = self._observational_loglik(pa_probs)
         return LiftFit(
             theta=theta, mu=counts.per_problem(counts.c) / self.total, allowed=allowed, counts=counts,
-            loglik=loglik + observational, p=p, pa_probs=pa_probs, unexplained=unexplained,
+            loglik=value + observational, p=p, pa_probs=pa_probs, unexplained=unexplained,
             explained_loglik=explained + observational,
         )
 

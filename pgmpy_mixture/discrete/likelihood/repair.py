@@ -43,7 +43,7 @@ class TargetRepair:
 
 def _log_factors(network: CausalNetwork, codes: np.ndarray) -> np.ndarray:
     """``log P(v_j | pa_j)`` of every distinct row and variable (float32; ``-inf`` where the CPD entry is zero)."""
-    out = np.empty(codes.shape, dtype=np.float32)
+    out = np.empty(codes.shape, dtype=np.float32, order="F")  # column-major: one variable's factors are contiguous
     for start in range(0, codes.shape[0], _ROW_CHUNK):
         with np.errstate(divide="ignore"):
             out[start:start + _ROW_CHUNK] = np.log(network.conditional_probabilities(codes[start:start + _ROW_CHUNK]))
@@ -67,28 +67,32 @@ def _best_moves(
     q, n_vars = targets.shape
     values = entries.values()
     mix = np.maximum(entries.mixture(mu, values), 1e-300)
-    share = mu[entries.grp] * values / mix[entries.row]  # the part of each row the entry's target explains
-    counted = n_rows[entries.row]
+    sizes = (targets != NOT_INTERVENED).sum(axis=1)
+    # the observational target stays observational: only the entries of the other targets are searched (their
+    # order kept, so every sum below adds the same terms in the same order)
+    movable = np.flatnonzero(sizes[entries.grp] > 0)
+    grp, row = entries.grp[movable], entries.row[movable]
+    share = mu[grp] * values[movable] / mix[row]  # the part of each row the entry's target explains
+    counted = n_rows[row]
     with np.errstate(divide="ignore"):
         # an entry whose row does not have v_j = s is lost by the move: log(1 - share) per row
         lost = counted * np.log1p(-np.minimum(share, 1.0))
     hopeless = ~np.isfinite(lost)  # the target alone explains the row: losing it is impossible
     lost = np.where(hopeless, 0.0, lost)
-    lost_total = np.bincount(entries.grp, weights=lost, minlength=q)
-    hopeless_total = np.bincount(entries.grp, weights=hopeless.astype(float), minlength=q)
-    price = _move_price(n_vars, (targets != NOT_INTERVENED).sum(axis=1), cards)
+    lost_total = np.bincount(grp, weights=lost, minlength=q)
+    hopeless_total = np.bincount(grp, weights=hopeless.astype(float), minlength=q)
+    price = _move_price(n_vars, sizes, cards)
     best_gain = np.full(q, -np.inf)
     best_var = np.full(q, -1, dtype=np.int64)
     best_state = np.full(q, -1, dtype=np.int64)
-    sizes = (targets != NOT_INTERVENED).sum(axis=1)
     for j in range(n_vars):
         k = int(cards[j])
-        state = codes[entries.row, j]
-        factor = log_factor[entries.row, j].astype(np.float64)
+        state = codes[:, j][row]
+        factor = log_factor[:, j][row].astype(np.float64)
         with np.errstate(over="ignore", invalid="ignore"):
             kept = counted * np.log1p(share * np.expm1(-factor))  # the entry's row, multiplied by 1 / P(v_j | pa_j)
         kept = np.where(np.isfinite(factor), kept, -np.inf)
-        key = entries.grp * k + state
+        key = grp * k + state
         delta = np.bincount(key, weights=np.where(np.isfinite(kept), kept - lost, 0.0), minlength=q * k).reshape(q, k)
         broken = np.bincount(key, weights=(~np.isfinite(kept)).astype(float), minlength=q * k).reshape(q, k) > 0
         # hopeless entries at state s are kept by the move to s; any hopeless entry elsewhere forbids it
@@ -180,10 +184,11 @@ def repair_targets(
     ([{}, {'A': 'a1', 'B': 'b2'}], [0.7, 0.3])
     """
     targets = np.asarray(targets, dtype=np.int64)
-    codes = np.asarray(codes, dtype=np.int64)
     cards = np.asarray(network.cardinalities, dtype=np.int64)
     excluded = np.asarray(excluded, dtype=np.int64)
-    log_factor = _log_factors(network, codes)
+    log_factor = _log_factors(network, np.asarray(codes, dtype=np.int64))
+    # column-major and small: each variable's column is read once per search round
+    codes = np.asfortranarray(codes, dtype=np.min_scalar_type(max(int(cards.max(initial=1)) - 1, 0)))
     moves: list[tuple[int, int, int, float]] = []
     ll = log_likelihood(entries, n_rows, mu)
     for _ in range(targets.shape[1] if max_rounds is None else max_rounds):
