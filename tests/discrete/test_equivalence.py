@@ -1,0 +1,157 @@
+"""Distribution-equivalent targets (pgmpy_mixture.discrete.equivalence), checked against the enumerated joint."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pgmpy_mixture.discrete.equivalence import (
+    canonical_targets,
+    determined_states,
+    equivalence_classes,
+    equivalent_targets,
+    support_walk,
+)
+from pgmpy_mixture.errors import DataValueError, ParameterError
+from pgmpy_mixture.model.network import CausalNetwork
+
+
+def _network(seed: int) -> CausalNetwork:
+    """A random DAG of 3 to 5 variables with 2 or 3 states and many zero (often deterministic) CPD entries."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 6))
+    cards = rng.integers(2, 4, size=n)
+    names = [f"V{i}" for i in range(n)]
+    parents, cpds = {}, {}
+    for i in range(n):
+        pars = [p for p in range(i) if rng.random() < 0.6]
+        shape = [int(cards[p]) for p in pars] + [int(cards[i])]
+        table = rng.random(shape) + 0.05
+        zero = rng.random(shape) < rng.choice([0.3, 0.6, 0.9])
+        table[zero] = 0.0
+        rows = table.reshape(-1, shape[-1])
+        empty = rows.sum(axis=1) == 0
+        rows[empty, rng.integers(0, shape[-1], size=int(empty.sum()))] = 1.0
+        parents[names[i]] = [names[p] for p in pars]
+        cpds[names[i]] = rows.reshape(shape) / rows.sum(axis=1).reshape(shape[:-1] + [1])
+    states = {names[i]: [f"s{k}" for k in range(int(cards[i]))] for i in range(n)}
+    return CausalNetwork.from_tables(names, states, parents, cpds)
+
+
+def _all_targets(net: CausalNetwork) -> np.ndarray:
+    choices = [range(-1, int(c)) for c in net.cardinalities]
+    return np.array(list(itertools.product(*choices)), dtype=np.int64)
+
+
+def _joint(net: CausalNetwork, targets: np.ndarray) -> np.ndarray:
+    settings_ = np.array(list(itertools.product(*[range(int(c)) for c in net.cardinalities])), dtype=np.int64)
+    return net.interventional_probability(targets, settings_), settings_
+
+
+@settings(max_examples=40)
+@given(st.integers(0, 2**32 - 1))
+def test_canonical_classes_are_the_classes_of_the_enumerated_joint(seed):
+    net = _network(seed)
+    targets = _all_targets(net)
+    targets = targets[np.random.default_rng(seed).permutation(len(targets))[:200]]
+    joint, _ = _joint(net, targets)
+    canon = canonical_targets(net, targets)
+    same_joint = np.abs(joint[:, None, :] - joint[None, :, :]).max(axis=2) < 1e-12
+    same_canon = (canon[:, None, :] == canon[None, :, :]).all(axis=2)
+    np.testing.assert_array_equal(same_canon, same_joint)
+    # the canonical target is in its own class, with no more interventions than any drawn member of it
+    canon_joint, _ = _joint(net, canon)
+    np.testing.assert_allclose(canon_joint, joint, atol=1e-12)
+    sizes = (targets >= 0).sum(axis=1)
+    smallest = np.array([sizes[same_joint[g]].min() for g in range(len(targets))])
+    assert np.all((canon >= 0).sum(axis=1) <= smallest)
+
+
+@settings(max_examples=40)
+@given(st.integers(0, 2**32 - 1))
+def test_supports_and_determined_states_match_the_enumerated_joint(seed):
+    net = _network(seed)
+    rng = np.random.default_rng(seed)
+    targets = _all_targets(net)
+    for target in targets[rng.choice(len(targets), size=min(8, len(targets)), replace=False)]:
+        joint, codes = _joint(net, target[None])
+        reachable = codes[joint[0] > 0]
+        walk = support_walk(net, target)
+        assert np.array_equal(support_walk(net, target, ancestral=True).natural, walk.natural)
+        assert walk.exact
+        for j in range(net.n_variables):
+            expected = np.bincount(reachable[:, j], minlength=int(net.cardinalities[j])) > 0
+            np.testing.assert_array_equal(walk.support[j], expected)
+        determined = determined_states(net, target)
+        for j in range(net.n_variables):
+            if determined[j] >= 0:  # adding or removing V_j = state changes nothing
+                other = target.copy()
+                other[j] = -1 if target[j] >= 0 else determined[j]
+                assert equivalent_targets(net, target, other)
+                np.testing.assert_allclose(_joint(net, other[None])[0], joint, atol=1e-12)
+            elif target[j] < 0:  # V_j varies under do(target): any intervention on it changes the distribution
+                for s in range(int(net.cardinalities[j])):
+                    other = target.copy()
+                    other[j] = s
+                    assert not equivalent_targets(net, target, other)
+
+
+def test_joint_support_not_the_product_of_marginal_supports():
+    """B copies A and C is forced only when A == B: the marginal supports alone would miss that C is determined."""
+    cpd_c = np.zeros((2, 2, 2))
+    cpd_c[0, 0] = [0.0, 1.0]
+    cpd_c[1, 1] = [0.0, 1.0]
+    cpd_c[0, 1] = cpd_c[1, 0] = [0.5, 0.5]
+    net = CausalNetwork.from_tables(["A", "B", "C"], {v: ["0", "1"] for v in "ABC"}, {"B": ["A"], "C": ["A", "B"]},
+                                    {"A": np.array([.5, .5]), "B": np.array([[1.0, 0.0], [0.0, 1.0]]), "C": cpd_c})
+    assert equivalent_targets(net, net.encode_targets([{}])[0], net.encode_targets([{"C": "1"}])[0])
+    b1, b1c1 = net.encode_targets([{"B": "1"}, {"B": "1", "C": "1"}])
+    assert not equivalent_targets(net, b1, b1c1)
+    assert determined_states(net, net.encode_targets([{}])[0]).tolist() == [-1, -1, 1]
+
+
+def test_classes_and_truncated_walk():
+    net = _network(7)
+    targets = _all_targets(net)
+    canonical, label = equivalence_classes(net, targets)
+    np.testing.assert_array_equal(canonical[label], canonical_targets(net, targets))
+    assert label[0] == 0 and len(np.unique(label)) == canonical.shape[0]
+    # a walk cut short never merges targets that differ: it only keeps targets apart
+    cut = canonical_targets(net, targets, max_rows=1)
+    assert (cut >= 0).sum() >= (canonical_targets(net, targets) >= 0).sum()
+
+
+def test_bad_input_is_named():
+    net = _network(1)
+    with pytest.raises(DataValueError, match="length"):
+        support_walk(net, np.zeros(net.n_variables + 1, dtype=int))
+    with pytest.raises(DataValueError, match="V0"):
+        support_walk(net, np.array([9] + [-1] * (net.n_variables - 1)))
+    with pytest.raises(ParameterError, match="max_rows"):
+        support_walk(net, np.full(net.n_variables, -1), max_rows=0)
+    with pytest.raises(DataValueError, match="CausalNetwork"):
+        support_walk("net", np.full(3, -1))
+
+
+def test_metrics_up_to_equivalence_merge_and_match_classes():
+    from pgmpy_mixture.discrete.metrics import evaluate, match_components
+    from pgmpy_mixture.result import Component
+
+    # A = x forces B = u: do(A=x) and do(A=x, B=u) are one class; do(B=u) is another
+    net = CausalNetwork.from_tables(["A", "B"], {"A": ["x", "y"], "B": ["u", "v"]}, {"B": ["A"]},
+                                    {"A": np.array([.5, .5]), "B": np.array([[1.0, 0.0], [.3, .7]])})
+    true = [Component({"A": "x"}, 0.5), Component({"B": "u"}, 0.5)]
+    est = [Component({"A": "x", "B": "u"}, 0.3), Component({"A": "x"}, 0.2), Component({"B": "v"}, 0.5)]
+    exact = match_components(true, est, network=net)
+    assert exact.pairs == ((0, 1),) and len(exact.unmatched_estimated) == 2
+    m = match_components(true, est, network=net, up_to_equivalence=True)
+    assert m.pairs == ((0, 0),) and m.unmatched_true == (1,) and m.unmatched_estimated == (1,)
+    assert m.estimated_weights == pytest.approx((0.5, 0.5))
+    scores = evaluate(true, est, network=net, up_to_equivalence=True)
+    assert (scores["recall"], scores["precision"], scores["rmse"]) == (0.5, 0.5, pytest.approx(np.sqrt(0.5 / 3)))
+    with pytest.raises(DataValueError, match="network"):
+        match_components(true, est, up_to_equivalence=True)
