@@ -155,3 +155,60 @@ def test_metrics_up_to_equivalence_merge_and_match_classes():
     assert (scores["recall"], scores["precision"], scores["rmse"]) == (0.5, 0.5, pytest.approx(np.sqrt(0.5 / 3)))
     with pytest.raises(DataValueError, match="network"):
         match_components(true, est, up_to_equivalence=True)
+
+
+def _forced_network() -> CausalNetwork:
+    """A = a0 forces B = b0 (P(B = b0 | A = a0) = 1); C depends on B."""
+    return CausalNetwork.from_tables(
+        ["A", "B", "C"], {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"], "C": ["c0", "c1"]},
+        {"B": ["A"], "C": ["B"]},
+        {"A": np.array([.3, .3, .4]), "B": np.array([[1.0, 0.0, 0.0], [.2, .5, .3], [.3, .3, .4]]),
+         "C": np.array([[.8, .2], [.4, .6], [.1, .9]])})
+
+
+def test_likelihood_method_lists_one_canonical_component_per_class_and_names_the_undetermined_assignment():
+    import warnings
+
+    from pgmpy_mixture.data.counts import CountTable
+    from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
+    from pgmpy_mixture.discrete.simulate import sample_mixture
+    from pgmpy_mixture.errors import PositivityWarning
+
+    net = _forced_network()
+    # do(A=a0) and do(A=a0, B=b0) are one distribution: the data only see their summed weight
+    truth = net.encode_targets([{}, {"A": "a0"}, {"A": "a0", "B": "b0"}, {"B": "b2"}])
+    codes, _ = sample_mixture(net, truth, [0.4, 0.2, 0.15, 0.25], 40_000, rng=np.random.default_rng(3))
+    table = CountTable.from_codes(codes, list(net.variables), [list(s) for s in net.states])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = disentangle_likelihood(net, table)
+    labels = sorted(c.label for c in result)
+    assert labels == ["do(A=a0)", "do(B=b2)", "observational"]
+    weight = {c.label: c.weight for c in result}["do(A=a0)"]
+    assert weight == pytest.approx(0.35, abs=0.02)
+    record = [r for r in result.diagnostics["equivalent"] if r["component"] == "do(A=a0)"]
+    assert record and record[0]["undetermined"] == {"B": "b0"}
+    messages = [str(w.message) for w in caught if issubclass(w.category, PositivityWarning)]
+    assert any("do(A=a0) may add B=b0" in m for m in messages)
+    assert all(len(m) < 1500 for m in messages)
+    assert not any("is the same distribution as" in m for m in messages)  # said once, by the equivalence note
+
+
+def test_canonicalise_targets_merges_the_entries_of_one_class():
+    from pgmpy_mixture.discrete.likelihood.canonical import canonicalise_targets
+    from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+
+    net = _forced_network()
+    found = net.encode_targets([{"B": "b1"}, {"A": "a0", "B": "b0"}, {}, {"A": "a0"}])
+    codes = np.array(list(itertools.product(range(3), range(3), range(2))))
+    log_lik = net.log_likelihood(found, codes)
+    grp, row = np.nonzero(np.isfinite(log_lik))
+    entries = ComponentLikelihoods(grp, row, log_lik[grp, row], 4, codes.shape[0])
+    out = canonicalise_targets(net, found, np.array([.1, .2, .3, .4]), entries)
+    assert [net.decode_target(t) for t in out.targets] == [{"B": "b1"}, {"A": "a0"}, {}]
+    assert out.mu.tolist() == pytest.approx([.1, .6, .3])
+    assert out.source.tolist() == [0, 1, 2, 1] and out.changed.tolist() == [False, True, False, False]
+    # the merged component keeps the likelihoods of one member, identical to the other's
+    kept = out.entries.take(np.array([1]))
+    np.testing.assert_allclose(kept.lval, log_lik[3][np.isfinite(log_lik[3])])
+    assert out.entries.q == 3

@@ -320,18 +320,24 @@ def _assemble_result(
         message = positivity_message(prepared.positivity_violations, impossible)
         warnings.append(message)
         warn_at_caller(message, PositivityWarning)
+    equivalent: list[dict] = []
+    equivalence_message = None
+    if prepared.positivity_violations:
+        equivalence_message, equivalent = equivalence_notes(_likelihood_network(prepared, state), targets,
+                                                            canonicalised or ())
     notes, records = unidentified_notes(network, targets, state.unidentified)
+    # a lift note of one state is an exact equivalence, already named by the equivalence records
+    covered = {(r["component"], v) for r in equivalent for v in r["undetermined"]}
+    shown = [len(r["states"]) > 1 or (r["component"], r["variable"]) not in covered for r in records]
+    notes = [m for m, keep in zip(notes, shown, strict=True) if keep]
     if notes:
         message = ("not identifiable without positivity (the smaller target is reported): " + "; ".join(notes[:5])
                    + (f"; and {len(notes) - 5} more (diagnostics['unidentified'])" if len(notes) > 5 else ""))
         warnings.append(message)
         warn_at_caller(message, PositivityWarning)
-    equivalent: list[dict] = []
-    if prepared.positivity_violations:
-        message, equivalent = equivalence_notes(_likelihood_network(prepared, state), targets, canonicalised or ())
-        if message is not None:
-            warnings.append(message)
-            warn_at_caller(message, PositivityWarning)
+    if equivalence_message is not None:
+        warnings.append(equivalence_message)
+        warn_at_caller(equivalence_message, PositivityWarning)
     if prepared.exact and state.residual[0] > EXACT_RESIDUAL:
         message = residual_message(network.variables[state.residual[1]], state.residual[0],
                                    bool(prepared.positivity_violations))
