@@ -212,3 +212,61 @@ def test_canonicalise_targets_merges_the_entries_of_one_class():
     kept = out.entries.take(np.array([1]))
     np.testing.assert_allclose(kept.lval, log_lik[3][np.isfinite(log_lik[3])])
     assert out.entries.q == 3
+
+
+def _nearly_forced_network() -> CausalNetwork:
+    """A = a0 gives B = b0 with probability 1 - 1e-6; A = a1 leaves B free."""
+    return CausalNetwork.from_tables(
+        ["A", "B"], {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]}, {"B": ["A"]},
+        {"A": np.array([.3, .3, .4]), "B": np.array([[1 - 2e-6, 1e-6, 1e-6], [.5, .3, .2], [.3, .3, .4]])})
+
+
+def test_prune_removes_only_the_interventions_the_rows_cannot_tell_apart():
+    from pgmpy_mixture.discrete.likelihood.repair import prune_interventions
+    from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+    from pgmpy_mixture.discrete.simulate import sample_mixture
+
+    net = _nearly_forced_network()
+    truth = net.encode_targets([{}, {"A": "a0"}, {"A": "a1", "B": "b0"}])
+    codes, _ = sample_mixture(net, truth, [0.5, 0.3, 0.2], 30_000, rng=np.random.default_rng(5))
+    rows, counts = np.unique(codes, axis=0, return_counts=True)
+    # the lift's choice: B = b0 added to do(A=a0) (no row tells), and kept on do(A=a1) (half its rows tell)
+    found = net.encode_targets([{}, {"A": "a0", "B": "b0"}, {"A": "a1", "B": "b0"}])
+    log_ref = np.log(net.conditional_probabilities(rows)).sum(axis=1)
+    log_lik = net.log_likelihood(found, rows) - log_ref
+    grp, row = np.nonzero(np.isfinite(log_lik))
+    entries = ComponentLikelihoods(grp, row, log_lik[grp, row], 3, rows.shape[0])
+    out = prune_interventions(net, rows, entries, counts.astype(float), found, np.array([0.5, 0.3, 0.2]))
+    assert [net.decode_target(t) for t in out.targets] == [{}, {"A": "a0"}, {"A": "a1", "B": "b0"}]
+    assert [(g, j) for g, j, _, _ in out.moves] == [(1, 1)] and out.moves[0][3] < 1.0
+    np.testing.assert_allclose(out.mu, [0.5, 0.3, 0.2], atol=0.02)
+    # the recomputed entries are those of the pruned target, in the stored form
+    expected = net.log_likelihood(out.targets[1:2], rows)[0] - log_ref
+    mine = out.entries.take(np.array([1]))
+    np.testing.assert_allclose(mine.lval, expected[mine.row], atol=1e-5)
+    assert mine.row.size == np.isfinite(expected).sum()
+    # a target that becomes another one is merged with it
+    twice = net.encode_targets([{}, {"A": "a0", "B": "b0"}, {"A": "a0"}])
+    log_lik = net.log_likelihood(twice, rows) - log_ref
+    grp, row = np.nonzero(np.isfinite(log_lik))
+    out = prune_interventions(net, rows, ComponentLikelihoods(grp, row, log_lik[grp, row], 3, rows.shape[0]),
+                              counts.astype(float), twice, np.array([0.5, 0.3, 0.2]))
+    assert [net.decode_target(t) for t in out.targets] == [{}, {"A": "a0"}]
+    assert out.mu.sum() == pytest.approx(1.0)
+
+
+def test_likelihood_method_reports_the_nearly_forced_target_without_the_intervention():
+    import warnings
+
+    from pgmpy_mixture.data.counts import CountTable
+    from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
+    from pgmpy_mixture.discrete.simulate import sample_mixture
+
+    net = _nearly_forced_network()
+    truth = net.encode_targets([{}, {"A": "a0"}, {"A": "a1", "B": "b0"}])
+    codes, _ = sample_mixture(net, truth, [0.5, 0.3, 0.2], 30_000, rng=np.random.default_rng(5))
+    table = CountTable.from_codes(codes, list(net.variables), [list(s) for s in net.states])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = disentangle_likelihood(net, table)
+    assert sorted(c.label for c in result) == ["do(A=a0)", "do(A=a1, B=b0)", "observational"]

@@ -49,7 +49,7 @@ from pgmpy_mixture.discrete.likelihood.canonical import canonicalise_targets
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty, prepare_inputs
 from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, LiftState, lift_variable, start_state
 from pgmpy_mixture.discrete.likelihood.polish import PolishedWeights, polish_weights
-from pgmpy_mixture.discrete.likelihood.repair import repair_targets
+from pgmpy_mixture.discrete.likelihood.repair import prune_interventions, repair_targets
 from pgmpy_mixture.discrete.likelihood.report import (
     EXACT_RESIDUAL,
     equivalence_notes,
@@ -120,6 +120,9 @@ def disentangle_likelihood(
         After the recursion, add to each found target the intervened variables its rows ask for
         (:func:`~pgmpy_mixture.discrete.likelihood.repair.repair_targets`: a variable the recursion left free, one at
         a time, when the log-likelihood gain at fixed weights beats the extended-BIC price of the larger target);
+        Then remove from each target the interventions whose removal costs less than one log-likelihood unit at
+        fixed weights (:func:`~pgmpy_mixture.discrete.likelihood.repair.prune_interventions`: a CPD that gives the
+        state with probability close to one leaves the data unable to tell the target with and without it apart).
         ``diagnostics["repairs"]`` lists the moves. Ignored on exact input.
     existence_penalty : {"bic", "ebic"} or float or None
         After the polish, each found target is tested: ``D``, the log-likelihood drop from removing it and refitting
@@ -266,19 +269,22 @@ def _canonicalise(prepared: PreparedInput, state: LiftState) -> tuple[LiftState,
 
 def _repair(prepared: PreparedInput, state: LiftState, n_rows: np.ndarray, em_steps: int,
             newton_steps: int) -> tuple[LiftState, list[str]]:
-    """The recursion's targets after :func:`repair_targets`, and the moves made (``do(...) + V=s`` each)."""
-    network = prepared.network
-    if state.cpds is not None:
-        network = CausalNetwork(network.variables, network.states, network.parents, tuple(state.cpds))
+    """The recursion's targets after :func:`repair_targets` and :func:`prune_interventions`, and the moves made
+    (``do(...) + V=s (gain g)`` for an added intervention, ``do(...) - V=s (cost c)`` for a removed one)."""
+    network = _likelihood_network(prepared, state)
     codes = np.empty((state.entries.n_rows, network.n_variables), dtype=np.int64)
     codes[state.prefix_id] = prepared.codes
     out = repair_targets(network, codes, state.entries, n_rows, state.targets, state.mu, state.excluded,
                          em_steps=em_steps, newton_steps=newton_steps)
-    if not out.moves:
-        return state, []
     moves = [f"{format_target(network.decode_target(state.targets[c]))} + {network.variables[j]}="
              f"{network.states[j][s]} (gain {gain:.3g})" for c, j, s, gain in out.moves]
-    return replace(state, targets=out.targets, entries=out.entries, mu=out.mu), moves
+    pruned = prune_interventions(network, codes, out.entries, n_rows, out.targets, out.mu, em_steps=em_steps,
+                                 newton_steps=newton_steps)
+    moves += [f"{format_target(network.decode_target(out.targets[c]))} - {network.variables[j]}="
+              f"{network.states[j][s]} (cost {cost:.3g})" for c, j, s, cost in pruned.moves]
+    if not moves:
+        return state, []
+    return replace(state, targets=pruned.targets, entries=pruned.entries, mu=pruned.mu), moves
 
 
 def _target_choices(network: CausalNetwork, targets: np.ndarray) -> np.ndarray:
