@@ -98,7 +98,7 @@ def _distinct(rows: np.ndarray, cards: np.ndarray) -> np.ndarray:
     if rows.shape[1] == 0:
         return rows[:1]
     if float(np.sum(np.log2(cards.astype(np.float64)))) < 62:
-        keys = rows @ configuration_strides([int(c) for c in cards])
+        keys = rows.astype(np.int64) @ configuration_strides([int(c) for c in cards])
         _, first = np.unique(keys, return_index=True)
         return rows[first]
     return np.unique(rows, axis=0)
@@ -145,7 +145,8 @@ def support_walk(network: CausalNetwork, target: np.ndarray, *, max_rows: int = 
             if needed[j]:
                 needed[list(network.parents[j])] = True
     last = _last_child(network, needed)
-    rows = np.zeros((1, 0), dtype=np.int64)
+    code = np.int8 if cards.max() <= 127 else np.int16 if cards.max() <= 32767 else np.int64
+    rows = np.zeros((1, 0), dtype=code)
     live: list[int] = []  # the variable of each column of rows
     support: list[np.ndarray] = []
     natural = np.zeros(n, dtype=bool)
@@ -156,19 +157,20 @@ def support_walk(network: CausalNetwork, target: np.ndarray, *, max_rows: int = 
             support.append(np.arange(cards[j]) == t if t >= 0 else np.ones(cards[j], dtype=bool))
             continue
         pars = network.parents[j]
-        configs = rows[:, [live.index(p) for p in pars]] @ configuration_strides([int(cards[p]) for p in pars])
+        configs = rows[:, [live.index(p) for p in pars]].astype(np.int64) @ configuration_strides(
+            [int(cards[p]) for p in pars])
         distinct, inverse = np.unique(configs, return_inverse=True)
         positive = network.cpd_columns(j, distinct) > 0
         if t >= 0:
             natural[j] = bool(np.all(positive[:, t]) and np.all(positive.sum(axis=1) == 1))
             support.append(np.arange(cards[j]) == t)
-            column = np.full(rows.shape[0], t, dtype=np.int64)
+            column = np.full(rows.shape[0], t, dtype=code)
         else:
             support.append(positive.any(axis=0))
             if last[j] > j:  # expand every setting by the states its parents allow
                 allowed = positive[inverse]
                 rows = np.repeat(rows, allowed.sum(axis=1), axis=0)
-                column = np.nonzero(allowed)[1].astype(np.int64)
+                column = np.nonzero(allowed)[1].astype(code)
         if last[j] > j:
             rows = np.column_stack([rows, column])
             live.append(j)
