@@ -204,8 +204,10 @@ def _choose_exclusion(
             for e in candidates
         ]
         best = _best_fit(fits)
-        ranked = np.argsort([-f.loglik for f in fits], kind="stable")  # short fits can rank two states wrongly:
-        runner = int(ranked[1]) if len(fits) > 1 and np.isfinite(fits[ranked[1]].loglik) else None  # finish both
+        # with zero CPD entries the short fits can rank two states wrongly (measured: insurance): finish both
+        ranked = np.argsort([-f.loglik for f in fits], kind="stable")
+        runner = int(ranked[1]) if (len(fits) > 1 and np.isfinite(fits[ranked[1]].loglik)
+                                    and np.any(step.cells.pa_probs == 0)) else None
         informative = best
         if tau is not None:
             predicted = expected_counts(first, step.cells.pa_probs).sum(axis=0)[candidates]
