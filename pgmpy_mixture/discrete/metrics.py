@@ -15,6 +15,14 @@ Both sides may be a :class:`~pgmpy_mixture.result.MixtureResult`, a sequence of
 targets: a ``network`` is then needed to name the states; it is taken from the other side when that side
 is a ``MixtureResult`` carrying one). A MixtureSpec is recognised by its ``components(network)`` method, so
 this module does not depend on the simulator. The matching itself is :func:`pgmpy_mixture.targets.match_targets`.
+
+**Up to distribution-equivalence** (``up_to_equivalence=True``, a ``network`` needed): when CPD entries are zero, two
+targets can give the same interventional distribution, ``P(V | do(t)) = P(V | do(t'))``, and no data tell them apart
+(:mod:`pgmpy_mixture.discrete.equivalence`). Every target on both sides is then replaced by the canonical member of
+its class (the fewest interventions: those the CPDs would not have produced anyway on every parent setting the
+target reaches), components of one side that fall in the same class are merged (weights summed), and the classes are
+matched exactly as above. Recall is then counted over the distinct true classes, precision over the distinct
+estimated ones.
 """
 
 from __future__ import annotations
@@ -104,7 +112,20 @@ def _components(obj: object, network: CausalNetwork | None, side: str) -> list[t
     return out
 
 
-def match_components(true, estimated, *, network: CausalNetwork | None = None) -> Matching:
+def _merge_equivalent(network: CausalNetwork, comps: list[tuple[Mapping[str, str], float]]
+                      ) -> list[tuple[Mapping[str, str], float]]:
+    """The components' classes under distribution-equivalence: canonical targets, summed weights."""
+    from pgmpy_mixture.discrete.equivalence import equivalence_classes
+
+    if not comps:
+        return comps
+    canonical, label = equivalence_classes(network, network.encode_targets([target for target, _ in comps]))
+    weights = np.bincount(label, weights=[w for _, w in comps], minlength=canonical.shape[0])
+    return [(network.decode_target(c), float(w)) for c, w in zip(canonical, weights, strict=True)]
+
+
+def match_components(true, estimated, *, network: CausalNetwork | None = None,
+                     up_to_equivalence: bool = False) -> Matching:
     """Match estimated components to true ones by exact target equality (empty target included).
 
     When a side holds the same target twice (possible only for plain lists), each true target takes the
@@ -115,7 +136,10 @@ def match_components(true, estimated, *, network: CausalNetwork | None = None) -
     true, estimated : MixtureResult, MixtureSpec or sequence of Component
     network : CausalNetwork, optional
         Needed when a side is a :class:`~pgmpy_mixture.discrete.simulate.MixtureSpec` and the other side carries
-        no network.
+        no network, and for ``up_to_equivalence``.
+    up_to_equivalence : bool
+        Match distribution-equivalence classes instead of targets (see the module): the indices and weights of the
+        returned matching are then those of the classes, each side's classes in order of first appearance.
 
     Returns
     -------
@@ -127,10 +151,20 @@ def match_components(true, estimated, *, network: CausalNetwork | None = None) -
     >>> est = [Component({}, 0.5), Component({"A": "y"}, 0.5)]
     >>> match_components(true, est).pairs
     ((1, 0),)
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["x", "y"], "B": ["u", "v"]}, {"B": ["A"]},
+    ...     {"A": np.array([.5, .5]), "B": np.array([[1.0, 0.0], [.3, .7]])})  # A = x forces B = u
+    >>> est = [Component({"A": "x", "B": "u"}, 0.6), Component({}, 0.4)]
+    >>> match_components(true, est, network=net).pairs, match_components(true, est, network=net,
+    ...                                                                  up_to_equivalence=True).pairs
+    (((1, 1),), ((0, 0), (1, 1)))
     """
     network = network or _network_of(true) or _network_of(estimated)
     t = _components(true, network, "true")
     e = _components(estimated, network, "estimated")
+    if up_to_equivalence:
+        if network is None:
+            raise DataValueError("matching up to distribution-equivalence needs the network: pass network=")
+        t, e = _merge_equivalent(network, t), _merge_equivalent(network, e)
     m = match_targets([target for target, _ in t], [target for target, _ in e],
                       true_weights=[w for _, w in t], estimated_weights=[w for _, w in e])
     return Matching(
@@ -194,8 +228,9 @@ def fn_rmse(true, estimated, *, network: CausalNetwork | None = None) -> float:
     return _rms([m.true_weights[i] for i in m.unmatched_true])
 
 
-def evaluate(true, estimated, *, network: CausalNetwork | None = None) -> dict[str, float]:
-    """All metrics at once.
+def evaluate(true, estimated, *, network: CausalNetwork | None = None,
+             up_to_equivalence: bool = False) -> dict[str, float]:
+    """All metrics at once (``up_to_equivalence``: over distribution-equivalence classes, see the module).
 
     Returns
     -------
@@ -210,7 +245,7 @@ def evaluate(true, estimated, *, network: CausalNetwork | None = None) -> dict[s
     >>> scores["recall"], round(scores["rmse"] ** 2, 12), scores["fp_rmse"], scores["fn_rmse"]
     (0.5, 0.14, 0.4, 0.5)
     """
-    m = match_components(true, estimated, network=network)
+    m = match_components(true, estimated, network=network, up_to_equivalence=up_to_equivalence)
     n_true, n_est, n_match = len(m.true_weights), len(m.estimated_weights), len(m.pairs)
     return {
         "recall": n_match / n_true if n_true else math.nan,

@@ -66,9 +66,10 @@ def test_a_deterministic_child_makes_two_targets_one_distribution_and_the_smalle
     # on the rows of do(A=a1), B = b1 always: do(A=a1) and do(A=a1, B=b1) are the same distribution
     network = _copy_network()
     table = _table(network, [{}, {"A": "a1", "B": "b1"}], [0.6, 0.4], 5000, 1)
-    with pytest.warns(PositivityWarning, match=r"do\(A=a1\) is the same distribution as do\(A=a1, B=b1\)"):
+    with pytest.warns(PositivityWarning, match=r"do\(A=a1\) may add B=b1"):
         result = disentangle_likelihood(network, table)
     assert set(_weights(result)) == {"observational", "do(A=a1)"}
+    assert result.diagnostics["equivalent"] == [{"component": "do(A=a1)", "undetermined": {"B": "b1"}}]
     assert result.diagnostics["unidentified"] == [{"component": "do(A=a1)", "variable": "B", "states": ["b1"],
                                                    "alternatives": ["do(A=a1, B=b1)"]}]
 

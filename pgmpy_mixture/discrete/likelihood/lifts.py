@@ -213,14 +213,17 @@ def _choose_exclusion(
             for e in candidates
         ]
         best = _best_fit(fits)
+        # with zero CPD entries the short fits can rank two states wrongly (measured: insurance): finish both
+        ranked = np.argsort([-f.loglik for f in fits], kind="stable")
+        runner = int(ranked[1]) if (len(fits) > 1 and np.isfinite(fits[ranked[1]].loglik)
+                                    and np.any(step.cells.pa_probs == 0)) else None
         informative = best
         if tau is not None:
             predicted = expected_counts(first, step.cells.pa_probs).sum(axis=0)[candidates]
             informative = _informative_exclusion(fits, best, predicted, tau)
-        fits[informative] = step.fit(
-            fits[informative].mu, fits[informative].allowed, outer, start=fits[informative].theta,
-            p_start=(fits[informative].p, fits[informative].pa_probs),
-        )
+        for i in [informative] + ([runner] if informative == best and runner is not None else []):
+            fits[i] = step.fit(fits[i].mu, fits[i].allowed, outer, start=fits[i].theta,
+                               p_start=(fits[i].p, fits[i].pa_probs))
         if informative != best:
             return int(candidates[informative]), fits[informative]
     best = _best_fit(fits)

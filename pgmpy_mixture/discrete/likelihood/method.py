@@ -22,6 +22,11 @@ recursion but estimates every lift from all rows. It runs in stages, one module 
    the rows impossible under the observational CPDs, components positivity's failure leaves unidentified, rows no
    component explains, small samples; :mod:`~pgmpy_mixture.discrete.likelihood.report`) and diagnostics.
 
+Before the polish, when positivity fails, every found target is reduced to the fewest interventions of its
+distribution-equivalence class and targets of one class are merged
+(:mod:`~pgmpy_mixture.discrete.likelihood.canonical`): such targets are the same distribution, and no data can tell
+them apart. The result names, per component, the assignments the data cannot determine.
+
 Without positivity (Assumption 3.2) the method still works: every likelihood is stored relative to the product of
 the row's positive CPD factors (:class:`~pgmpy_mixture.discrete.likelihood.problem.LiftProblem`), so a row that is
 impossible under the observational CPDs is weighed like any other and tells which interventions must exist; lifts
@@ -40,12 +45,14 @@ import numpy as np
 from scipy.special import gammaln
 
 from pgmpy_mixture.data.counts import CountTable
+from pgmpy_mixture.discrete.likelihood.canonical import canonicalise_targets
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty, prepare_inputs
 from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, LiftState, lift_variable, start_state
 from pgmpy_mixture.discrete.likelihood.polish import PolishedWeights, polish_weights
-from pgmpy_mixture.discrete.likelihood.repair import repair_targets
+from pgmpy_mixture.discrete.likelihood.repair import prune_interventions, repair_targets
 from pgmpy_mixture.discrete.likelihood.report import (
     EXACT_RESIDUAL,
+    equivalence_notes,
     positivity_message,
     residual_message,
     unexplained_message,
@@ -113,6 +120,9 @@ def disentangle_likelihood(
         After the recursion, add to each found target the intervened variables its rows ask for
         (:func:`~pgmpy_mixture.discrete.likelihood.repair.repair_targets`: a variable the recursion left free, one at
         a time, when the log-likelihood gain at fixed weights beats the extended-BIC price of the larger target);
+        Then remove from each target the interventions whose removal costs less than one log-likelihood unit at
+        fixed weights (:func:`~pgmpy_mixture.discrete.likelihood.repair.prune_interventions`: a CPD that gives the
+        state with probability close to one leaves the data unable to tell the target with and without it apart).
         ``diagnostics["repairs"]`` lists the moves. Ignored on exact input.
     existence_penalty : {"bic", "ebic"} or float or None
         After the polish, each found target is tested: ``D``, the log-likelihood drop from removing it and refitting
@@ -155,7 +165,11 @@ def disentangle_likelihood(
         (or a lower bound of it when the bounds already cleared the threshold; ``inf`` for the heaviest, which is
         not tested), ``diagnostics["existence_p"]`` its chi-bar-square p-value ``P(chi2_1 > 2D) / 2`` and
         ``diagnostics["uncertain_lr"]`` the ``D`` of each set-aside target when it went, and
-        ``diagnostics["existence_thresholds"]`` the threshold of every tested target.
+        ``diagnostics["existence_thresholds"]`` the threshold of every tested target. When positivity fails, the
+        listed targets are the canonical members of their distribution-equivalence classes (the fewest
+        interventions); ``diagnostics["equivalent"]`` gives, per component, the assignments ``{variable: state}``
+        it may add without changing its distribution, and ``diagnostics["canonicalised"]`` the recursion's targets
+        that were reduced or merged.
 
     Examples
     --------
@@ -195,6 +209,9 @@ def disentangle_likelihood(
     if repair and not prepared.exact and state.targets.shape[0] > 1:
         state, repairs = _repair(prepared, state, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0),
                                  polish_steps, newton_steps)
+    canonicalised: list[str] = []
+    if prepared.positivity_violations and state.targets.shape[0] > 1:
+        state, canonicalised = _canonicalise(prepared, state)
     threshold = None if prepared.exact else existence_threshold(existence_penalty, float(n_rows.sum()))
     if threshold is not None and existence_penalty == "ebic":
         threshold = threshold + _target_choices(network, state.targets)
@@ -223,25 +240,51 @@ def disentangle_likelihood(
         "delta": delta,
     }
     result = _assemble_result(prepared, state, n_rows, unexplained, polished, options, started, polish_seconds,
-                              repairs)
+                              repairs, canonicalised)
     return result
+
+
+def _likelihood_network(prepared: PreparedInput, state: LiftState) -> CausalNetwork:
+    """The network whose CPDs the stored likelihoods use (the jointly re-fitted ones with ``joint_cpds``)."""
+    network = prepared.network
+    if state.cpds is not None:
+        network = CausalNetwork(network.variables, network.states, network.parents, tuple(state.cpds))
+    return network
+
+
+def _canonicalise(prepared: PreparedInput, state: LiftState) -> tuple[LiftState, list[str]]:
+    """The found targets reduced to the fewest interventions of their distribution-equivalence class and merged
+    (:func:`~pgmpy_mixture.discrete.likelihood.canonical.canonicalise_targets`), and the changes made."""
+    network = _likelihood_network(prepared, state)
+    out = canonicalise_targets(network, state.targets, state.mu, state.entries)
+    merged = np.bincount(out.source, minlength=out.targets.shape[0]) > 1
+    touched = out.changed | merged[out.source]
+    if not touched.any():
+        return state, []
+    changes = [f"{format_target(network.decode_target(state.targets[c]))} -> "
+               f"{format_target(network.decode_target(out.targets[out.source[c]]))}"
+               + (" (merged)" if merged[out.source[c]] else "") for c in np.flatnonzero(touched)]
+    return replace(state, targets=out.targets, mu=out.mu, entries=out.entries), changes
 
 
 def _repair(prepared: PreparedInput, state: LiftState, n_rows: np.ndarray, em_steps: int,
             newton_steps: int) -> tuple[LiftState, list[str]]:
-    """The recursion's targets after :func:`repair_targets`, and the moves made (``do(...) + V=s`` each)."""
-    network = prepared.network
-    if state.cpds is not None:
-        network = CausalNetwork(network.variables, network.states, network.parents, tuple(state.cpds))
+    """The recursion's targets after :func:`repair_targets` and :func:`prune_interventions`, and the moves made
+    (``do(...) + V=s (gain g)`` for an added intervention, ``do(...) - V=s (cost c)`` for a removed one)."""
+    network = _likelihood_network(prepared, state)
     codes = np.empty((state.entries.n_rows, network.n_variables), dtype=np.int64)
     codes[state.prefix_id] = prepared.codes
     out = repair_targets(network, codes, state.entries, n_rows, state.targets, state.mu, state.excluded,
                          em_steps=em_steps, newton_steps=newton_steps)
-    if not out.moves:
-        return state, []
     moves = [f"{format_target(network.decode_target(state.targets[c]))} + {network.variables[j]}="
              f"{network.states[j][s]} (gain {gain:.3g})" for c, j, s, gain in out.moves]
-    return replace(state, targets=out.targets, entries=out.entries, mu=out.mu), moves
+    pruned = prune_interventions(network, codes, out.entries, n_rows, out.targets, out.mu, em_steps=em_steps,
+                                 newton_steps=newton_steps)
+    moves += [f"{format_target(network.decode_target(out.targets[c]))} - {network.variables[j]}="
+              f"{network.states[j][s]} (cost {cost:.3g})" for c, j, s, cost in pruned.moves]
+    if not moves:
+        return state, []
+    return replace(state, targets=pruned.targets, entries=pruned.entries, mu=pruned.mu), moves
 
 
 def _target_choices(network: CausalNetwork, targets: np.ndarray) -> np.ndarray:
@@ -272,6 +315,7 @@ def _assemble_result(
     started: float,
     polish_seconds: float = 0.0,
     repairs: list[str] | None = None,
+    canonicalised: list[str] | None = None,
 ) -> MixtureResult:
     """Components, warnings and diagnostics of the likelihood method."""
     network = prepared.network
@@ -282,12 +326,24 @@ def _assemble_result(
         message = positivity_message(prepared.positivity_violations, impossible)
         warnings.append(message)
         warn_at_caller(message, PositivityWarning)
+    equivalent: list[dict] = []
+    equivalence_message = None
+    if prepared.positivity_violations:
+        equivalence_message, equivalent = equivalence_notes(_likelihood_network(prepared, state), targets,
+                                                            canonicalised or ())
     notes, records = unidentified_notes(network, targets, state.unidentified)
+    # a lift note of one state is an exact equivalence, already named by the equivalence records
+    covered = {(r["component"], v) for r in equivalent for v in r["undetermined"]}
+    shown = [len(r["states"]) > 1 or (r["component"], r["variable"]) not in covered for r in records]
+    notes = [m for m, keep in zip(notes, shown, strict=True) if keep]
     if notes:
         message = ("not identifiable without positivity (the smaller target is reported): " + "; ".join(notes[:5])
                    + (f"; and {len(notes) - 5} more (diagnostics['unidentified'])" if len(notes) > 5 else ""))
         warnings.append(message)
         warn_at_caller(message, PositivityWarning)
+    if equivalence_message is not None:
+        warnings.append(equivalence_message)
+        warn_at_caller(equivalence_message, PositivityWarning)
     if prepared.exact and state.residual[0] > EXACT_RESIDUAL:
         message = residual_message(network.variables[state.residual[1]], state.residual[0],
                                    bool(prepared.positivity_violations))
@@ -328,6 +384,8 @@ def _assemble_result(
         "unexplained_rows_share": unexplained,
         "unidentified": records,
         "repairs": list(repairs or []),
+        "equivalent": equivalent,
+        "canonicalised": list(canonicalised or []),
     }
     if polished.test is not None:
         labels = [format_target(network.decode_target(t)) for t in targets]

@@ -15,6 +15,15 @@ target (the log of how many more targets of its size there are, as in the existe
 :mod:`~pgmpy_mixture.discrete.likelihood.polish`), never onto the variable's excluded state (Assumption 3.1) and
 never onto a target already found; the best move of every target is made together, the weights refitted, and the
 search repeated until no target gains.
+
+The reverse move, :func:`prune_interventions`, removes an intervention the rows do not ask for. When a CPD gives
+a state with probability close to one (``1 - 1e-6`` is common in hand-built networks), a target with and without
+the intervention at that state differ only on rows the sample almost never holds: with no such row observed, the
+recursion's lift prefers the intervention by a fraction of a log-likelihood unit, though the data cannot tell the
+two apart (a near-equivalence, the finite-sample twin of the exact equivalences of
+:mod:`pgmpy_mixture.discrete.equivalence`). An intervention whose removal costs less than ``PRUNE_THRESHOLD`` in
+log-likelihood at fixed weights is removed, so such a component is reported with the fewest interventions the data
+require.
 """
 
 from __future__ import annotations
@@ -26,7 +35,10 @@ import numpy as np
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 
-__all__ = ["TargetRepair", "repair_targets"]
+__all__ = ["TargetRepair", "prune_interventions", "repair_targets"]
+
+#: an intervention must raise the log-likelihood by more than this (AIC's one unit for its one free state) to stay
+PRUNE_THRESHOLD = 1.0
 
 _ROW_CHUNK = 200_000  # rows per call when the CPD factors of the distinct rows are gathered
 
@@ -218,3 +230,117 @@ def repair_targets(
         moves += [(c, int(var[c]), int(state[c]), float(gain[c])) for c in chosen]
         targets, entries, mu, ll = new_targets, new_entries, new_mu, new_ll
     return TargetRepair(targets, entries, mu, tuple(moves))
+
+
+def _target_entries(codes: np.ndarray, log_factor: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and log-likelihoods (over the rows' positive CPD factors) of one target, the stored entries' form."""
+    on = target != NOT_INTERVENED
+    finite = np.isfinite(log_factor)
+    ok = np.all(codes[:, on] == target[on], axis=1) & np.all(finite[:, ~on], axis=1)
+    rows = np.flatnonzero(ok)
+    lval = -np.where(finite[rows][:, on], log_factor[rows][:, on], 0.0).sum(axis=1, dtype=np.float64)
+    return rows, lval
+
+
+def prune_interventions(
+    network: CausalNetwork,
+    codes: np.ndarray,
+    entries: ComponentLikelihoods,
+    n_rows: np.ndarray,
+    targets: np.ndarray,
+    mu: np.ndarray,
+    *,
+    threshold: float = PRUNE_THRESHOLD,
+    em_steps: int = 30,
+    newton_steps: int = 20,
+) -> TargetRepair:
+    """Remove the interventions whose removal costs less than ``threshold`` in log-likelihood (see the module).
+
+    For every target and intervened variable ``j`` at state ``s``, the cost at fixed weights is
+    ``-sum_r n_r log(1 + share_r (P(s | pa_j(r)) - 1))`` over the rows the target explains (``share_r``: the part of
+    row ``r`` it explains); rows that become possible without the intervention can only lower it. The cheapest
+    interventions of each target are removed while their summed cost stays below ``threshold``; a target that
+    becomes equal to another is merged with it (weights summed); the weights are then refitted.
+
+    Parameters
+    ----------
+    network, codes, n_rows, targets, mu
+        As for :func:`repair_targets`.
+    entries : ComponentLikelihoods
+        The likelihoods of ``targets``, as the method stores them: relative to the product of each row's positive
+        CPD factors (the entries of a changed target are recomputed in that form).
+    threshold : float
+        Largest log-likelihood cost of the removed interventions of one target.
+    em_steps, newton_steps : int
+        Iterations of the weight refit.
+
+    Returns
+    -------
+    TargetRepair
+        ``moves`` lists ``(target index in the input, variable, state, cost)`` of every removed intervention.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pgmpy_mixture.discrete.simulate import sample_mixture
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+    ...     {"A": np.array([.5, .5]), "B": np.array([[1 - 1e-6, 1e-6], [.4, .6]])})  # A = a0: B = b0 but rarely
+    >>> truth = net.encode_targets([{}, {"A": "a0"}])
+    >>> codes, _ = sample_mixture(net, truth, [0.6, 0.4], 20_000, rng=np.random.default_rng(0))
+    >>> rows, counts = np.unique(codes, axis=0, return_counts=True)
+    >>> found = net.encode_targets([{}, {"A": "a0", "B": "b0"}])  # the lift's choice: B = b0 as well
+    >>> log_ref = np.log(net.conditional_probabilities(rows)).sum(axis=1)  # this network has no zero entry
+    >>> log_lik = net.log_likelihood(found, rows) - log_ref
+    >>> grp, row = np.nonzero(np.isfinite(log_lik))
+    >>> entries = ComponentLikelihoods(grp, row, log_lik[grp, row], 2, rows.shape[0])
+    >>> out = prune_interventions(net, rows, entries, counts.astype(float), found, np.array([0.6, 0.4]))
+    >>> [net.decode_target(t) for t in out.targets], out.mu.round(2).tolist()
+    ([{}, {'A': 'a0'}], [0.59, 0.41])
+    """
+    targets = np.asarray(targets, dtype=np.int64)
+    codes = np.asarray(codes, dtype=np.int64)
+    q, n_vars = targets.shape
+    log_factor = _log_factors(network, codes)
+    values = entries.values()
+    mix = np.maximum(entries.mixture(mu, values), 1e-300)
+    share = np.minimum(mu[entries.grp] * values / mix[entries.row], 1.0)
+    counted = n_rows[entries.row]
+    cost = np.full((q, n_vars), np.inf)
+    for j in np.flatnonzero(np.any(targets != NOT_INTERVENED, axis=0)):
+        on = targets[entries.grp, j] != NOT_INTERVENED
+        factor = np.exp(log_factor[entries.row[on], j].astype(np.float64))
+        with np.errstate(divide="ignore"):
+            lost = -counted[on] * np.log1p(share[on] * (factor - 1.0))
+        total = np.bincount(entries.grp[on], weights=lost, minlength=q)
+        cost[:, j] = np.where(targets[:, j] != NOT_INTERVENED, total, np.inf)
+    order = np.argsort(cost, axis=1, kind="stable")
+    running = np.cumsum(np.take_along_axis(cost, order, axis=1), axis=1)
+    dropped = np.zeros_like(cost, dtype=bool)
+    np.put_along_axis(dropped, order, running < threshold, axis=1)
+    if not dropped.any():
+        return TargetRepair(targets, entries, mu, ())
+    moves = tuple((int(g), int(j), int(targets[g, j]), float(cost[g, j])) for g, j in zip(*np.nonzero(dropped),
+                                                                                          strict=True))
+    new_targets = np.where(dropped, NOT_INTERVENED, targets)
+    # a target that became equal to another is merged into the first of them
+    _, first, label = np.unique(new_targets, axis=0, return_index=True, return_inverse=True)
+    keep = np.sort(first)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    source = rank[label.reshape(-1)]
+    merged_mu = np.bincount(source, weights=mu, minlength=keep.size)
+    changed = dropped.any(axis=1)
+    parts_grp, parts_row, parts_lval = [], [], []
+    bounds = entries.slices()
+    for new, g in enumerate(keep):
+        if changed[g]:
+            rows, lval = _target_entries(codes, log_factor, new_targets[g])
+        else:
+            rows, lval = entries.row[bounds[g]:bounds[g + 1]], entries.lval[bounds[g]:bounds[g + 1]]
+        parts_grp.append(np.full(rows.size, new, dtype=np.int64))
+        parts_row.append(rows)
+        parts_lval.append(lval)
+    new_entries = ComponentLikelihoods(np.concatenate(parts_grp), np.concatenate(parts_row),
+                                       np.concatenate(parts_lval), keep.size, entries.n_rows)
+    new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, merged_mu, em_steps), newton_steps)
+    return TargetRepair(new_targets[keep], new_entries, new_mu, moves)

@@ -6,6 +6,8 @@ Three facts, each named by variable, state and component:
   intervention (those rows are evidence for the interventions that explain them, and are used as such);
 * :func:`unidentified_notes` -- which recovered components the data cannot tell apart from the same component
   with further interventions (:mod:`~pgmpy_mixture.discrete.likelihood.identify`);
+* :func:`equivalence_notes` -- which assignments of the recovered components the data cannot determine (the
+  component is the same distribution with or without them, :mod:`pgmpy_mixture.discrete.equivalence`);
 * :func:`unexplained_message` -- rows that no recovered component can produce;
 * :func:`residual_message` -- exact input the recovered mixture does not reproduce.
 """
@@ -19,7 +21,14 @@ import numpy as np
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 from pgmpy_mixture.targets import format_target
 
-__all__ = ["EXACT_RESIDUAL", "positivity_message", "residual_message", "unexplained_message", "unidentified_notes"]
+__all__ = [
+    "EXACT_RESIDUAL",
+    "equivalence_notes",
+    "positivity_message",
+    "residual_message",
+    "unexplained_message",
+    "unidentified_notes",
+]
 
 _LISTED = 6
 #: On exact input a lift whose residual (over the prefix probabilities) exceeds this does not reproduce the input.
@@ -96,6 +105,60 @@ def unidentified_notes(
             records.append({"component": label, "variable": var,
                             "states": [network.states[j][v] for v in states], "alternatives": alternatives})
     return messages, records
+
+
+def _short(label: str, width: int = 60) -> str:
+    return label if len(label) <= width else label[: width - 4] + " ...)"
+
+
+def equivalence_notes(
+    network: CausalNetwork, targets: np.ndarray, canonicalised: Sequence[str] = ()
+) -> tuple[str | None, list[dict]]:
+    """The assignments of the recovered (canonical) targets that the data cannot determine, as a warning and records.
+
+    For each target ``t``, the variables it does not intervene on that take one state with probability one under
+    ``do(t)``: ``t`` with any of them added at that state is the same distribution
+    (:func:`~pgmpy_mixture.discrete.equivalence.determined_states`). The warning names a few (never the whole list);
+    the records hold them all. ``canonicalised`` lists the recursion's targets that were replaced or merged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["a0", "a1"], "B": ["b0", "b1"]}, {"B": ["A"]},
+    ...     {"A": np.array([.5, .5]), "B": np.array([[1.0, 0.0], [.3, .7]])})
+    >>> message, records = equivalence_notes(net, net.encode_targets([{"A": "a0"}, {"A": "a1"}]))
+    >>> print(message)  # doctest: +NORMALIZE_WHITESPACE
+    not identifiable without positivity: 1 recovered component(s) are the same distribution with more
+    interventions (each is reported with the fewest; whether it also intervenes on variables its CPDs already fix
+    cannot be determined from any data): do(A=a0) may add B=b0; diagnostics['equivalent']
+    >>> records[0]["undetermined"]
+    {'B': 'b0'}
+    """
+    from pgmpy_mixture.discrete.equivalence import determined_states
+
+    records: list[dict] = []
+    for target in np.atleast_2d(targets):
+        fixed = determined_states(network, target)
+        free = np.flatnonzero((fixed >= 0) & (target == NOT_INTERVENED))
+        if free.size:
+            records.append({
+                "component": format_target(network.decode_target(target)),
+                "undetermined": {network.variables[j]: network.states[j][int(fixed[j])] for j in free},
+            })
+    if not records:
+        return None, records
+    shown = []
+    for record in records[:3]:
+        items = [f"{v}={s}" for v, s in record["undetermined"].items()]
+        shown.append(f"{_short(record['component'])} may add {_listing(items)}")
+    message = (f"not identifiable without positivity: {len(records)} recovered component(s) are the same distribution "
+               "with more interventions (each is reported with the fewest; whether it also intervenes on variables "
+               f"its CPDs already fix cannot be determined from any data): {'; '.join(shown)}"
+               + (f"; and {len(records) - 3} more" if len(records) > 3 else ""))
+    if canonicalised:
+        message += (f"; {len(canonicalised)} target(s) of the recursion were reduced to this form or merged "
+                    "(diagnostics['canonicalised'])")
+    return message + "; diagnostics['equivalent']", records
 
 
 def unexplained_message(share: float) -> str:
