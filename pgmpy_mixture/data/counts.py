@@ -31,20 +31,48 @@ from pgmpy_mixture.validation import (
 )
 
 
+def _row_keys(codes: np.ndarray, cards: Sequence[int]) -> np.ndarray:
+    """Mixed-radix key of every row (first column slowest); the caller keeps ``prod(cards)`` below ``2**62``."""
+    radix = np.ones(codes.shape[1], dtype=np.int64)
+    for k in range(codes.shape[1] - 2, -1, -1):
+        radix[k] = radix[k + 1] * int(cards[k + 1])
+    return codes.astype(np.int64) @ radix
+
+
 def _unique_rows(codes: np.ndarray, weights: np.ndarray, cards: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Sum ``weights`` over identical rows of ``codes`` (vectorised, no Python loop over rows)."""
+    """Sum ``weights`` over identical rows of ``codes`` (vectorised, no Python loop over rows).
+
+    Rows come out in lexicographic order. When the rows do not fit one 62-bit key, the columns are cut into blocks
+    that do; each block's keys are replaced by their rank among the block's distinct keys, and the ranks are folded
+    block by block (``rank * distinct + next rank``, re-ranked each time, so the folded key stays below the square of
+    the number of rows) -- integer sorts only, never a sort of whole rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = np.array([[1, 0] * 40, [0, 2] * 40, [1, 0] * 40])   # 80 columns of 3 states: 127 bits
+    >>> rows, weights = _unique_rows(codes, np.ones(3), [3] * 80)
+    >>> rows[:, :4].tolist(), weights.tolist()
+    ([[0, 2, 0, 2], [1, 0, 1, 0]], [1.0, 2.0])
+    """
     if codes.shape[0] == 0:
         return codes, weights
-    log_size = float(np.sum(np.log2(np.maximum(np.asarray(cards, dtype=float), 1.0))))
-    if log_size < 62:
-        radix = np.ones(codes.shape[1], dtype=np.int64)
-        for k in range(codes.shape[1] - 2, -1, -1):
-            radix[k] = radix[k + 1] * int(cards[k + 1])
-        keys = codes.astype(np.int64) @ radix
-        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        return codes[first], np.bincount(inverse.ravel(), weights=weights, minlength=uniq.size)
-    uniq, inverse = np.unique(codes, axis=0, return_inverse=True)
-    return uniq, np.bincount(inverse.ravel(), weights=weights, minlength=uniq.shape[0])
+    bits = np.log2(np.maximum(np.asarray(cards, dtype=float), 1.0))
+    starts = [0]
+    used = 0.0
+    for column, size in enumerate(bits):
+        if used + size >= 62 and column > starts[-1]:
+            starts.append(column)
+            used = 0.0
+        used += size
+    bounds = [*starts, codes.shape[1]]
+    rank = np.zeros(codes.shape[0], dtype=np.int64)
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        block, block_rank = np.unique(_row_keys(codes[:, lo:hi], cards[lo:hi]), return_inverse=True)
+        folded = rank * np.int64(block.size) + block_rank.ravel()
+        distinct, first, rank = np.unique(folded, return_index=True, return_inverse=True)
+        rank = rank.ravel()
+    return codes[first], np.bincount(rank, weights=weights, minlength=distinct.size)
 
 
 @dataclass(frozen=True, eq=False)
