@@ -141,6 +141,54 @@ class ComponentLikelihoods:
             return self.matrix() @ np.asarray(per_row, dtype=np.float64)
         return np.bincount(self.grp, weights=values * per_row[self.row], minlength=self.q)
 
+    def mixture_without(self, weights: np.ndarray, values: np.ndarray | None = None,
+                        mix: np.ndarray | None = None) -> np.ndarray:
+        """For every entry, its row's mixture without the entry's own component, summed directly where it matters.
+
+        ``mix - own`` loses every digit when the entry's component carries almost all of its row (a target fitted
+        to one row that the others explain ``1e-18`` times less): for the row's one largest term the sum of the
+        row's other terms is taken instead, so a removal that costs 40 log-likelihood units is not mistaken for
+        one that costs infinitely much.
+
+        Parameters
+        ----------
+        weights : numpy.ndarray
+            Component weights, length ``q``.
+        values : numpy.ndarray, optional
+            Likelihoods on the entries (default: :meth:`values`).
+        mix : numpy.ndarray, optional
+            ``mixture(weights, values)``, if already computed.
+
+        Returns
+        -------
+        numpy.ndarray
+            One value per entry, ``>= 0``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> lik = ComponentLikelihoods(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0.0, 0.0, 52.0]), 2, 2)
+        >>> mu = np.array([0.5, 1e-6])
+        >>> rest = lik.mixture_without(mu)
+        >>> float(rest[0]), float(rest[2])  # row 0 has no other term; row 1 without the 1e-6 target is 0.5, exactly
+        (0.0, 0.5)
+        >>> mix = lik.mixture(mu)
+        >>> float(mix[1] - mu[1] * lik.values()[2])  # what the subtraction gives: every digit lost
+        0.0
+        """
+        values = self.values() if values is None else values
+        mix = self.mixture(weights, values) if mix is None else mix
+        own = weights[self.grp] * values
+        rest = mix[self.row] - own
+        top = np.zeros(self.n_rows)
+        np.maximum.at(top, self.row, own)
+        is_top = own >= top[self.row]
+        tops = np.bincount(self.row, weights=is_top.astype(float), minlength=self.n_rows)
+        others = np.bincount(self.row, weights=np.where(is_top, 0.0, own), minlength=self.n_rows)
+        single = is_top & (tops[self.row] == 1)  # the row's one largest term: its rest is the sum of the others
+        rest[single] = others[self.row[single]]
+        return np.maximum(rest, 0.0)
+
 
 @dataclass
 class RowLikelihoods:

@@ -145,39 +145,6 @@ class ExistenceTest:
         return 0.5 * chi2.sf(2.0 * np.maximum(self.statistic, 0.0), 1)
 
 
-def _mixture_without(entries: ComponentLikelihoods, mu: np.ndarray, values: np.ndarray, mix: np.ndarray) -> np.ndarray:
-    """For every entry, its row's mixture without the entry's own component, summed directly where it matters.
-
-    ``mix - own`` loses every digit when the entry's component carries almost all of the row (a target fitted to one
-    row that the others explain ``1e-18`` times less): there the sum of the row's other entries is taken instead, so
-    a removal that costs 40 log-likelihood units is not mistaken for one that costs infinitely much.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> lik = ComponentLikelihoods(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0.0, 0.0, 52.0]), 2, 2)
-    >>> mu = np.array([0.5, 1e-6])
-    >>> values = lik.values()
-    >>> mix = lik.mixture(mu, values)
-    >>> rest = _mixture_without(lik, mu, values, mix)
-    >>> float(rest[0]), float(rest[2])  # row 0 has no other term; row 1 without the 1e-6 target is 0.5, exactly
-    (0.0, 0.5)
-    >>> float(mix[1] - mu[1] * values[2])  # what the subtraction gives: every digit lost
-    0.0
-    """
-    own = mu[entries.grp] * values
-    rest = mix[entries.row] - own
-    n_rows = entries.n_rows
-    top = np.zeros(n_rows)
-    np.maximum.at(top, entries.row, own)
-    is_top = own >= top[entries.row]
-    tops = np.bincount(entries.row, weights=is_top.astype(float), minlength=n_rows)
-    others = np.bincount(entries.row, weights=np.where(is_top, 0.0, own), minlength=n_rows)
-    single = is_top & (tops[entries.row] == 1)  # the row's one largest term: its rest is the sum of the others
-    rest[single] = others[entries.row[single]]
-    return rest
-
-
 def _drop_bounds(
     entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -190,7 +157,7 @@ def _drop_bounds(
     mix = np.maximum(entries.mixture(mu, values), 1e-300)
     total = float(n_rows.sum())
     counted = n_rows[entries.row]
-    rest = _mixture_without(entries, mu, values, mix)
+    rest = entries.mixture_without(mu, values, mix)
     # rows the candidate alone explains make its removal infinitely costly
     alone = rest <= 0.0
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -71,6 +71,28 @@ def _move_price(n_vars: int, size: np.ndarray, cards: np.ndarray) -> np.ndarray:
     return np.maximum(ratio[:, None] + np.log(np.maximum(cards - 1, 1))[None, :], 0.0)
 
 
+def _log_rescaled_row(share: np.ndarray, rest_share: np.ndarray, log_multiplier: np.ndarray) -> np.ndarray:
+    """``log(1 + share (e^m - 1))``: the log change of a row when the part ``share`` of it is multiplied by ``e^m``.
+
+    ``log1p`` where the share is small; where the entry's component carries the row, ``1 - share`` has lost its
+    digits, so the row's exact rest (``rest_share``, from :meth:`ComponentLikelihoods.mixture_without`) is used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> share, rest = np.array([0.25, 1.0]), np.array([0.75, 1e-18])  # the second row: 1 - share rounds to 0
+    >>> _log_rescaled_row(share, rest, np.array([-np.inf, -np.inf])).round(3).tolist()  # the part is removed
+    [-0.288, -41.447]
+    """
+    small = share < 0.5
+    out = np.empty(share.shape)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        out[small] = np.log1p(share[small] * np.expm1(log_multiplier[small]))
+        big = ~small
+        out[big] = np.log(rest_share[big] + share[big] * np.exp(log_multiplier[big]))
+    return out
+
+
 def _best_moves(
     entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, targets: np.ndarray, codes: np.ndarray,
     log_factor: np.ndarray, cards: np.ndarray, excluded: np.ndarray,
@@ -84,11 +106,11 @@ def _best_moves(
     # order kept, so every sum below adds the same terms in the same order)
     movable = np.flatnonzero(sizes[entries.grp] > 0)
     grp, row = entries.grp[movable], entries.row[movable]
-    share = mu[grp] * values[movable] / mix[row]  # the part of each row the entry's target explains
+    share = np.minimum(mu[grp] * values[movable] / mix[row], 1.0)  # the part of each row the entry's target explains
+    rest_share = entries.mixture_without(mu, values, mix)[movable] / mix[row]
     counted = n_rows[row]
-    with np.errstate(divide="ignore"):
-        # an entry whose row does not have v_j = s is lost by the move: log(1 - share) per row
-        lost = counted * np.log1p(-np.minimum(share, 1.0))
+    # an entry whose row does not have v_j = s is lost by the move: log(1 - share) per row
+    lost = counted * _log_rescaled_row(share, rest_share, np.full(share.shape, -np.inf))
     hopeless = ~np.isfinite(lost)  # the target alone explains the row: losing it is impossible
     lost = np.where(hopeless, 0.0, lost)
     lost_total = np.bincount(grp, weights=lost, minlength=q)
@@ -101,8 +123,8 @@ def _best_moves(
         k = int(cards[j])
         state = codes[:, j][row]
         factor = log_factor[:, j][row].astype(np.float64)
-        with np.errstate(over="ignore", invalid="ignore"):
-            kept = counted * np.log1p(share * np.expm1(-factor))  # the entry's row, multiplied by 1 / P(v_j | pa_j)
+        with np.errstate(invalid="ignore"):
+            kept = counted * _log_rescaled_row(share, rest_share, -factor)  # the entry's row, times 1 / P(v_j | pa_j)
         kept = np.where(np.isfinite(factor), kept, -np.inf)
         key = grp * k + state
         delta = np.bincount(key, weights=np.where(np.isfinite(kept), kept - lost, 0.0), minlength=q * k).reshape(q, k)
@@ -304,13 +326,13 @@ def prune_interventions(
     values = entries.values()
     mix = np.maximum(entries.mixture(mu, values), 1e-300)
     share = np.minimum(mu[entries.grp] * values / mix[entries.row], 1.0)
+    rest_share = entries.mixture_without(mu, values, mix) / mix[entries.row]
     counted = n_rows[entries.row]
     cost = np.full((q, n_vars), np.inf)
     for j in np.flatnonzero(np.any(targets != NOT_INTERVENED, axis=0)):
         on = targets[entries.grp, j] != NOT_INTERVENED
-        factor = np.exp(log_factor[entries.row[on], j].astype(np.float64))
-        with np.errstate(divide="ignore"):
-            lost = -counted[on] * np.log1p(share[on] * (factor - 1.0))
+        factor = log_factor[entries.row[on], j].astype(np.float64)
+        lost = -counted[on] * _log_rescaled_row(share[on], rest_share[on], factor)
         total = np.bincount(entries.grp[on], weights=lost, minlength=q)
         cost[:, j] = np.where(targets[:, j] != NOT_INTERVENED, total, np.inf)
     order = np.argsort(cost, axis=1, kind="stable")
