@@ -49,7 +49,7 @@ from pgmpy_mixture.discrete.likelihood.canonical import canonicalise_targets
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, local_penalty, prepare_inputs
 from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, LiftState, lift_variable, start_state
 from pgmpy_mixture.discrete.likelihood.polish import PolishedWeights, polish_weights
-from pgmpy_mixture.discrete.likelihood.repair import prune_interventions, repair_targets
+from pgmpy_mixture.discrete.likelihood.repair import log_cpd_factors, prune_interventions, repair_targets
 from pgmpy_mixture.discrete.likelihood.report import (
     EXACT_RESIDUAL,
     equivalence_notes,
@@ -272,14 +272,17 @@ def _repair(prepared: PreparedInput, state: LiftState, n_rows: np.ndarray, em_st
     """The recursion's targets after :func:`repair_targets` and :func:`prune_interventions`, and the moves made
     (``do(...) + V=s (gain g)`` for an added intervention, ``do(...) - V=s (cost c)`` for a removed one)."""
     network = _likelihood_network(prepared, state)
-    codes = np.empty((state.entries.n_rows, network.n_variables), dtype=np.int64)
+    # column-major and small: the repair reads one variable's column at a time
+    small = np.min_scalar_type(max(int(max(network.cardinalities, default=1)) - 1, 0))
+    codes = np.empty((state.entries.n_rows, network.n_variables), dtype=small, order="F")
     codes[state.prefix_id] = prepared.codes
+    log_factor = log_cpd_factors(network, codes)  # shared by both moves
     out = repair_targets(network, codes, state.entries, n_rows, state.targets, state.mu, state.excluded,
-                         em_steps=em_steps, newton_steps=newton_steps)
+                         em_steps=em_steps, newton_steps=newton_steps, log_factor=log_factor)
     moves = [f"{format_target(network.decode_target(state.targets[c]))} + {network.variables[j]}="
              f"{network.states[j][s]} (gain {gain:.3g})" for c, j, s, gain in out.moves]
     pruned = prune_interventions(network, codes, out.entries, n_rows, out.targets, out.mu, em_steps=em_steps,
-                                 newton_steps=newton_steps)
+                                 newton_steps=newton_steps, log_factor=log_factor)
     moves += [f"{format_target(network.decode_target(out.targets[c]))} - {network.variables[j]}="
               f"{network.states[j][s]} (cost {cost:.3g})" for c, j, s, cost in pruned.moves]
     if not moves:

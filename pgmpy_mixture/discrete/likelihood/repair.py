@@ -32,15 +32,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pgmpy_mixture.discrete.likelihood.cells import cells_of
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 
-__all__ = ["TargetRepair", "prune_interventions", "repair_targets"]
+__all__ = ["TargetRepair", "log_cpd_factors", "prune_interventions", "repair_targets"]
 
 #: an intervention must raise the log-likelihood by more than this (AIC's one unit for its one free state) to stay
 PRUNE_THRESHOLD = 1.0
 
-_ROW_CHUNK = 200_000  # rows per call when the CPD factors of the distinct rows are gathered
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,37 @@ class TargetRepair:
     moves: tuple[tuple[int, int, int, float], ...]  # (target index, variable, state, gain at fixed weights)
 
 
-def _log_factors(network: CausalNetwork, codes: np.ndarray) -> np.ndarray:
-    """``log P(v_j | pa_j)`` of every distinct row and variable (float32; ``-inf`` where the CPD entry is zero)."""
+def log_cpd_factors(network: CausalNetwork, codes: np.ndarray) -> np.ndarray:
+    """``log P(v_j | pa_j)`` of every row of ``codes`` and every variable (float32; ``-inf`` where the entry is 0).
+
+    One variable at a time: the rows' CPD cells are found by their mixed-radix index and the logarithm is taken
+    once per distinct cell, so the work is a few integer passes per column (pass ``codes`` column-major and in a
+    small integer type for the fastest reads).
+
+    Parameters
+    ----------
+    network : CausalNetwork
+        The network whose CPDs give the factors.
+    codes : ndarray of int, shape (R, N)
+        State codes of full rows.
+
+    Returns
+    -------
+    ndarray of float32, shape (R, N), column-major
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["0", "1"], "B": ["0", "1"]}, {"B": ["A"]},
+    ...     {"A": np.array([.3, .7]), "B": np.array([[1.0, 0.0], [.2, .8]])})
+    >>> np.exp(log_cpd_factors(net, np.array([[1, 0], [0, 1]]))).astype(float).round(3).tolist()
+    [[0.7, 0.2], [0.3, 0.0]]
+    """
     out = np.empty(codes.shape, dtype=np.float32, order="F")  # column-major: one variable's factors are contiguous
-    for start in range(0, codes.shape[0], _ROW_CHUNK):
+    for j in range(codes.shape[1]):
+        cells = cells_of(network, codes, j)
         with np.errstate(divide="ignore"):
-            out[start:start + _ROW_CHUNK] = np.log(network.conditional_probabilities(codes[start:start + _ROW_CHUNK]))
+            out[:, j] = np.log(cells.p)[cells.inverse]
     return out
 
 
@@ -171,6 +196,7 @@ def repair_targets(
     em_steps: int = 30,
     newton_steps: int = 20,
     max_rounds: int | None = None,
+    log_factor: np.ndarray | None = None,
 ) -> TargetRepair:
     """Add the missed intervened variables to the found targets while the rows ask for it (see the module).
 
@@ -194,6 +220,8 @@ def repair_targets(
         Iterations of the weight refits after each round.
     max_rounds : int, optional
         Rounds of moves (default: the number of variables).
+    log_factor : ndarray of float, shape (R, N), optional
+        :func:`log_cpd_factors` of ``codes``, if already computed.
 
     Returns
     -------
@@ -220,9 +248,9 @@ def repair_targets(
     targets = np.asarray(targets, dtype=np.int64)
     cards = np.asarray(network.cardinalities, dtype=np.int64)
     excluded = np.asarray(excluded, dtype=np.int64)
-    log_factor = _log_factors(network, np.asarray(codes, dtype=np.int64))
     # column-major and small: each variable's column is read once per search round
     codes = np.asfortranarray(codes, dtype=np.min_scalar_type(max(int(cards.max(initial=1)) - 1, 0)))
+    log_factor = log_cpd_factors(network, codes) if log_factor is None else log_factor
     moves: list[tuple[int, int, int, float]] = []
     ll = log_likelihood(entries, n_rows, mu)
     for _ in range(targets.shape[1] if max_rounds is None else max_rounds):
@@ -275,6 +303,7 @@ def prune_interventions(
     threshold: float = PRUNE_THRESHOLD,
     em_steps: int = 30,
     newton_steps: int = 20,
+    log_factor: np.ndarray | None = None,
 ) -> TargetRepair:
     """Remove the interventions whose removal costs less than ``threshold`` in log-likelihood (see the module).
 
@@ -295,6 +324,8 @@ def prune_interventions(
         Largest log-likelihood cost of the removed interventions of one target.
     em_steps, newton_steps : int
         Iterations of the weight refit.
+    log_factor : ndarray of float, shape (R, N), optional
+        :func:`log_cpd_factors` of ``codes``, if already computed.
 
     Returns
     -------
@@ -320,9 +351,8 @@ def prune_interventions(
     ([{}, {'A': 'a0'}], [0.59, 0.41])
     """
     targets = np.asarray(targets, dtype=np.int64)
-    codes = np.asarray(codes, dtype=np.int64)
     q, n_vars = targets.shape
-    log_factor = _log_factors(network, codes)
+    log_factor = log_cpd_factors(network, codes) if log_factor is None else log_factor
     values = entries.values()
     mix = np.maximum(entries.mixture(mu, values), 1e-300)
     share = np.minimum(mu[entries.grp] * values / mix[entries.row], 1.0)
