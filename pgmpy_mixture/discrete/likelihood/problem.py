@@ -116,7 +116,7 @@ class LiftProblem:
         self.pair_matrix = sparse.csr_matrix(
             (self.values, (self.pair_of_entry, entries.row)), shape=(self.pair_b.size, entries.n_rows)
         )
-        self.row_matrix = self.pair_matrix.T.tocsr()  # (rows, pairs): the mixture is a row-wise gather
+        self.row_matrix = self.pair_matrix.T  # (rows, pairs), a view: same sums in the same order as a copy
         self.pair_obs = self.pair_b * (cells.k + 1)  # index of theta[b, 0] in theta.ravel()
         self.pair_do = self.pair_obs + 1 + self.pair_v  # index of theta[b, 1 + v_j]
         self.pair_p = cells.p[self.pair_cell]
