@@ -34,6 +34,7 @@ from pgmpy_mixture.aggregate import disentangle_marginals
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.discrete.disentangle import disentangle_exact, disentangle_paper
 from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
+from pgmpy_mixture.discrete.likelihood.method import SEARCH_ROWS
 from pgmpy_mixture.errors import EstimationWarning, ParameterError, warn_at_caller
 from pgmpy_mixture.model.marginals import InterventionalMarginals
 from pgmpy_mixture.model.network import CausalNetwork
@@ -158,6 +159,11 @@ _LIKELIHOOD_OPTIONS = (
            doc="re-estimate each CPD inside its lift from observational and mixture rows"),
     _LIKELIHOOD_DELTA,
     _PRIOR,
+    Option("search_rows", (int,), SEARCH_ROWS, low=1, allow_none=True, inputs=_SAMPLES,
+           doc="above this many distinct rows the recursion searches on a subsample of about this many (None: all "
+               "rows); repair, existence test and weights use every row"),
+    Option("random_state", (int,), 0, low=0, high=2**32 - 1, allow_none=True, inputs=_SAMPLES,
+           doc="seeds that subsample"),
 )
 
 _MARGINAL_COMMON = (

@@ -58,13 +58,17 @@ from pgmpy_mixture.discrete.likelihood.report import (
     unexplained_message,
     unidentified_notes,
 )
+from pgmpy_mixture.discrete.likelihood.search import carry_to_rows, search_input
 from pgmpy_mixture.discrete.mixing_weights import constrained_covariance
 from pgmpy_mixture.errors import EstimationWarning, ExclusionWarning, PositivityWarning, warn_at_caller
 from pgmpy_mixture.model.network import CausalNetwork
 from pgmpy_mixture.result import Component, MixtureResult, format_target
 from pgmpy_mixture.validation.parameters import existence_threshold
 
-__all__ = ["constrained_covariance", "disentangle_likelihood", "local_penalty"]
+__all__ = ["SEARCH_ROWS", "constrained_covariance", "disentangle_likelihood", "local_penalty"]
+
+#: the default ``search_rows``: larger tables are searched on a subsample of about this many distinct rows
+SEARCH_ROWS = 2**17
 
 
 def disentangle_likelihood(
@@ -85,6 +89,8 @@ def disentangle_likelihood(
     observational: CountTable | None = None,
     delta: float | None = None,
     prior: float = 1.0,
+    search_rows: int | None = SEARCH_ROWS,
+    random_state: int | np.random.Generator | None = 0,
     progress: bool = False,
 ) -> MixtureResult:
     """Disentangle a mixture of interventions by maximum-likelihood lifts over all rows (``method="likelihood"``).
@@ -153,6 +159,14 @@ def disentangle_likelihood(
         ``True`` re-estimates each variable's CPD inside its lift by EM, from the observational rows plus
         the mixture rows of components that do not intervene on it (measured: no better than plug-in on
         the paper's protocol, see benchmarks/RESULTS.md).
+    search_rows : int, optional
+        When the table holds more distinct rows than this, the recursion searches for the targets on a Poisson
+        subsample keeping about this many (:mod:`~pgmpy_mixture.discrete.likelihood.search`); the repair, the
+        existence test, the weights and their intervals always use every row. ``None``: the recursion uses every
+        row. Default ``2**17`` (measured in benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of
+        the time). Ignored on exact input and with ``joint_cpds``.
+    random_state : int, numpy Generator or None
+        Seeds that subsample (default 0: the same data give the same result).
     progress : bool
         Show a tqdm progress bar over the variables.
 
@@ -193,22 +207,30 @@ def disentangle_likelihood(
         refine_steps=refine_steps, delta=delta, prior=prior,
     )
     network = prepared.network
-    state = start_state(prepared)
+    searched = search_input(prepared, penalty, search_rows, random_state)
+    recursion = prepared if searched is None else searched
+    state = start_state(recursion)
     iterator = range(network.n_variables)
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
     for j in iterator:
-        state = lift_variable(prepared, state, j, settings)
+        state = lift_variable(recursion, state, j, settings)
+    factors = None  # the full rows' codes and CPD factors, computed once for the carry and the repair
+    if searched is not None:
+        factors = _row_factors(network, prepared.codes, np.arange(prepared.codes.shape[0]))
+        state = carry_to_rows(state, *factors, prepared.n_rows)
     # prefix_id now indexes the distinct full rows
     n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)
     explained = np.bincount(state.entries.row, minlength=n_rows.size) > 0
     unexplained = float(n_rows[~explained].sum() / n_rows.sum())
     repairs: list[str] = []
     if repair and not prepared.exact and state.targets.shape[0] > 1:
+        if factors is None:
+            factors = _row_factors(_likelihood_network(prepared, state), prepared.codes, state.prefix_id)
         state, repairs = _repair(prepared, state, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0),
-                                 polish_steps, newton_steps)
+                                 polish_steps, newton_steps, *factors)
     canonicalised: list[str] = []
     if prepared.positivity_violations and state.targets.shape[0] > 1:
         state, canonicalised = _canonicalise(prepared, state)
@@ -238,10 +260,14 @@ def disentangle_likelihood(
         "interval": "wald (observed information at the MLE, CPDs treated as known)",
         "cpds": prepared.cpd_source,
         "delta": delta,
+        "search_rows": search_rows,
+        "random_state": random_state,
     }
     result = _assemble_result(prepared, state, n_rows, unexplained, polished, options, started, polish_seconds,
                               repairs, canonicalised)
-    return result
+    search = None if searched is None else {"distinct_rows": int(searched.codes.shape[0]),
+                                            "sample_size": float(searched.sample_size)}
+    return replace(result, diagnostics={**result.diagnostics, "search": search})
 
 
 def _likelihood_network(prepared: PreparedInput, state: LiftState) -> CausalNetwork:
@@ -267,16 +293,23 @@ def _canonicalise(prepared: PreparedInput, state: LiftState) -> tuple[LiftState,
     return replace(state, targets=out.targets, mu=out.mu, entries=out.entries), changes
 
 
-def _repair(prepared: PreparedInput, state: LiftState, n_rows: np.ndarray, em_steps: int,
-            newton_steps: int) -> tuple[LiftState, list[str]]:
-    """The recursion's targets after :func:`repair_targets` and :func:`prune_interventions`, and the moves made
-    (``do(...) + V=s (gain g)`` for an added intervention, ``do(...) - V=s (cost c)`` for a removed one)."""
-    network = _likelihood_network(prepared, state)
-    # column-major and small: the repair reads one variable's column at a time
+def _row_factors(network: CausalNetwork, codes: np.ndarray, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows ``codes`` placed at ``position`` (column-major and small: the repair reads one variable's
+    column at a time) and their :func:`log_cpd_factors`."""
     small = np.min_scalar_type(max(int(max(network.cardinalities, default=1)) - 1, 0))
-    codes = np.empty((state.entries.n_rows, network.n_variables), dtype=small, order="F")
-    codes[state.prefix_id] = prepared.codes
-    log_factor = log_cpd_factors(network, codes)  # shared by both moves
+    placed = np.empty((int(position.max(initial=-1)) + 1, network.n_variables), dtype=small, order="F")
+    placed[position] = codes
+    return placed, log_cpd_factors(network, placed)
+
+
+def _repair(prepared: PreparedInput, state: LiftState, n_rows: np.ndarray, em_steps: int, newton_steps: int,
+            codes: np.ndarray, log_factor: np.ndarray) -> tuple[LiftState, list[str]]:
+    """The recursion's targets after :func:`repair_targets` and :func:`prune_interventions`, and the moves made
+    (``do(...) + V=s (gain g)`` for an added intervention, ``do(...) - V=s (cost c)`` for a removed one).
+
+    ``codes`` are the distinct full rows in the order of the state's entries and ``log_factor`` their CPD factors
+    (:func:`_row_factors`), shared by both moves."""
+    network = _likelihood_network(prepared, state)
     out = repair_targets(network, codes, state.entries, n_rows, state.targets, state.mu, state.excluded,
                          em_steps=em_steps, newton_steps=newton_steps, log_factor=log_factor)
     moves = [f"{format_target(network.decode_target(state.targets[c]))} + {network.variables[j]}="

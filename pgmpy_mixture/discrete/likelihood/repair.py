@@ -14,7 +14,9 @@ after refitting the weights from below. A move is made when that gain exceeds th
 target (the log of how many more targets of its size there are, as in the existence test of
 :mod:`~pgmpy_mixture.discrete.likelihood.polish`), never onto the variable's excluded state (Assumption 3.1) and
 never onto a target already found; the best move of every target is made together, the weights refitted, and the
-search repeated until no target gains.
+search repeated on the targets just moved until none gains (a target whose best move gained nothing is not searched
+again: one round costs a pass over every target's entries per variable). A target of fewer than
+:data:`MIN_REPAIR_ROWS` expected rows is not moved.
 
 The reverse move, :func:`prune_interventions`, removes an intervention the rows do not ask for. When a CPD gives
 a state with probability close to one (``1 - 1e-6`` is common in hand-built networks), a target with and without
@@ -36,10 +38,15 @@ from pgmpy_mixture.discrete.likelihood.cells import cells_of
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 
-__all__ = ["TargetRepair", "log_cpd_factors", "prune_interventions", "repair_targets"]
+__all__ = ["TargetRepair", "log_cpd_factors", "prune_interventions", "repair_targets", "target_entries"]
 
 #: an intervention must raise the log-likelihood by more than this (AIC's one unit for its one free state) to stay
 PRUNE_THRESHOLD = 1.0
+
+#: a target the weights give fewer rows than this is not moved: it is evidence of one row at most, every
+#: intervention matching that row raises its likelihood, and a search would walk it onto the whole row, one
+#: variable per round (measured: 28 rounds at N = 64); whether it exists is the existence test's question
+MIN_REPAIR_ROWS = 2.0
 
 
 
@@ -120,16 +127,21 @@ def _log_rescaled_row(share: np.ndarray, rest_share: np.ndarray, log_multiplier:
 
 def _best_moves(
     entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, targets: np.ndarray, codes: np.ndarray,
-    log_factor: np.ndarray, cards: np.ndarray, excluded: np.ndarray,
+    log_factor: np.ndarray, cards: np.ndarray, excluded: np.ndarray, searched: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For every target: the variable and state of its best move and the move's gain at fixed weights (-inf: none)."""
+    """For every target (of ``searched``, a mask; default all): the variable and state of its best move and the
+    move's gain at fixed weights (-inf: none)."""
     q, n_vars = targets.shape
     values = entries.values()
     mix = np.maximum(entries.mixture(mu, values), 1e-300)
     sizes = (targets != NOT_INTERVENED).sum(axis=1)
-    # the observational target stays observational: only the entries of the other targets are searched (their
-    # order kept, so every sum below adds the same terms in the same order)
-    movable = np.flatnonzero(sizes[entries.grp] > 0)
+    # the observational target stays observational, and a target of fewer than MIN_REPAIR_ROWS expected rows is
+    # left to the existence test: only the entries of the other targets are searched (their order kept, so every
+    # sum below adds the same terms in the same order)
+    frozen = (sizes == 0) | (float(n_rows.sum()) * mu < MIN_REPAIR_ROWS)
+    if searched is not None:
+        frozen |= ~searched
+    movable = np.flatnonzero(~frozen[entries.grp])
     grp, row = entries.grp[movable], entries.row[movable]
     share = np.minimum(mu[grp] * values[movable] / mix[row], 1.0)  # the part of each row the entry's target explains
     rest_share = entries.mixture_without(mu, values, mix)[movable] / mix[row]
@@ -160,7 +172,7 @@ def _best_moves(
         gain[broken | (saved < hopeless_total[:, None])] = -np.inf
         gain[targets[:, j] != NOT_INTERVENED] = -np.inf  # only free variables gain a state
         gain[:, excluded[j]] = -np.inf
-        gain[sizes == 0] = -np.inf  # the observational target stays observational
+        gain[frozen] = -np.inf
         better = gain.max(axis=1) > best_gain
         best_gain[better] = gain.max(axis=1)[better]
         best_var[better] = j
@@ -253,8 +265,9 @@ def repair_targets(
     log_factor = log_cpd_factors(network, codes) if log_factor is None else log_factor
     moves: list[tuple[int, int, int, float]] = []
     ll = log_likelihood(entries, n_rows, mu)
+    searched = None  # every target in the first round, then the ones just moved
     for _ in range(targets.shape[1] if max_rounds is None else max_rounds):
-        var, state, gain = _best_moves(entries, n_rows, mu, targets, codes, log_factor, cards, excluded)
+        var, state, gain = _best_moves(entries, n_rows, mu, targets, codes, log_factor, cards, excluded, searched)
         order = np.argsort(-gain, kind="stable")
         chosen: list[int] = []
         seen = {tuple(t) for t in targets.tolist()}
@@ -279,17 +292,63 @@ def repair_targets(
             break
         moves += [(c, int(var[c]), int(state[c]), float(gain[c])) for c in chosen]
         targets, entries, mu, ll = new_targets, new_entries, new_mu, new_ll
+        searched = np.zeros(targets.shape[0], dtype=bool)
+        searched[chosen] = True
     return TargetRepair(targets, entries, mu, tuple(moves))
 
 
-def _target_entries(codes: np.ndarray, log_factor: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and log-likelihoods (over the rows' positive CPD factors) of one target, the stored entries' form."""
-    on = target != NOT_INTERVENED
-    finite = np.isfinite(log_factor)
-    ok = np.all(codes[:, on] == target[on], axis=1) & np.all(finite[:, ~on], axis=1)
-    rows = np.flatnonzero(ok)
-    lval = -np.where(finite[rows][:, on], log_factor[rows][:, on], 0.0).sum(axis=1, dtype=np.float64)
-    return rows, lval
+def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarray) -> ComponentLikelihoods:
+    """The likelihoods of ``targets`` over the rows ``codes``, in the form the likelihood method stores them.
+
+    A target's likelihood of a row is the product of the CPD factors of its free variables, its intervened ones
+    matching (UAI 2021, Section 2); it is stored relative to the product of the row's positive CPD factors, so the
+    stored value is ``-sum log P(v_j | pa_j)`` over the intervened variables with a positive factor, and a row
+    with a zero factor at a free variable has no entry.
+
+    Parameters
+    ----------
+    codes : ndarray of int, shape (R, N)
+        Distinct rows.
+    log_factor : ndarray of float, shape (R, N)
+        :func:`log_cpd_factors` of ``codes``.
+    targets : ndarray of int, shape (q, N)
+        Encoded targets (-1: not intervened).
+
+    Returns
+    -------
+    ComponentLikelihoods
+        Sorted by target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = CausalNetwork.from_tables(["A", "B"], {"A": ["0", "1"], "B": ["0", "1"]}, {"B": ["A"]},
+    ...     {"A": np.array([.3, .7]), "B": np.array([[1.0, 0.0], [.2, .8]])})
+    >>> rows = np.array([[0, 0], [0, 1], [1, 1]])
+    >>> lik = target_entries(rows, log_cpd_factors(net, rows), np.array([[-1, -1], [-1, 1]]))
+    >>> lik.grp.tolist(), lik.row.tolist(), np.exp(lik.lval).round(3).tolist()  # do(B=1) explains row [0, 1]
+    ([0, 0, 1, 1], [0, 2, 1, 2], [1.0, 1.0, 1.0, 1.25])
+    """
+    targets = np.asarray(targets, dtype=np.int64)
+    zero = ~np.isfinite(log_factor)
+    zeros_per_row = zero.sum(axis=1)
+    grp, row, lval = [], [], []
+    for g, target in enumerate(targets):
+        on = np.flatnonzero(target != NOT_INTERVENED)
+        # every zero factor of the row sits at an intervened variable, and the row has the intervened states
+        ok = zeros_per_row == zero[:, on].sum(axis=1)
+        for j in on:
+            ok &= codes[:, j] == target[j]
+        rows = np.flatnonzero(ok)
+        factors = log_factor[np.ix_(rows, on)]
+        lval.append(-np.where(np.isfinite(factors), factors, 0.0).sum(axis=1, dtype=np.float64))
+        row.append(rows)
+        grp.append(np.full(rows.size, g, dtype=np.int64))
+    if not grp:
+        empty = np.zeros(0, dtype=np.int64)
+        return ComponentLikelihoods(empty, empty, np.zeros(0), 0, codes.shape[0])
+    return ComponentLikelihoods(np.concatenate(grp), np.concatenate(row), np.concatenate(lval), len(grp),
+                                codes.shape[0])
 
 
 def prune_interventions(
@@ -384,9 +443,13 @@ def prune_interventions(
     changed = dropped.any(axis=1)
     parts_grp, parts_row, parts_lval = [], [], []
     bounds = entries.slices()
+    fresh = target_entries(codes, log_factor, new_targets[keep[changed[keep]]])
+    fresh_bounds = fresh.slices()
     for new, g in enumerate(keep):
         if changed[g]:
-            rows, lval = _target_entries(codes, log_factor, new_targets[g])
+            f = int(np.count_nonzero(changed[keep[:new]]))  # its place among the recomputed targets
+            rows = fresh.row[fresh_bounds[f]:fresh_bounds[f + 1]]
+            lval = fresh.lval[fresh_bounds[f]:fresh_bounds[f + 1]]
         else:
             rows, lval = entries.row[bounds[g]:bounds[g + 1]], entries.lval[bounds[g]:bounds[g + 1]]
         parts_grp.append(np.full(rows.size, new, dtype=np.int64))
