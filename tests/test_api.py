@@ -58,6 +58,8 @@ VALID = {
     "repair": [True, False],
     "delta": [None, 1e-4, 1e-2],
     "prior": [0.5, 1.0, 50.0],
+    "search_rows": [None, 5, 131072],
+    "random_state": [0, 7],
 }
 
 
