@@ -49,6 +49,7 @@ class LiftSettings:
     refine_steps: int | None = None
     delta: float | None = None
     prior: float = 1.0
+    work_scale: float = 1.0  # the lifts' iterations are those of a table this many times larger (a subsample's)
 
 
 @dataclass
@@ -323,7 +324,7 @@ def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: L
     k = int(network.cardinalities[j])
     step = _lift_problem(prepared, state, j, settings)
     # EM iterations: run to convergence on small tables, within a work budget on large ones
-    budget = int(np.clip(_WORK_BUDGET / max(step.entries.row.size, 1), 4, 100))
+    budget = int(np.clip(_WORK_BUDGET / max(step.entries.row.size * settings.work_scale, 1), 4, 100))
     outer = budget if settings.lift_steps is None else settings.lift_steps
     n_choice = max(1, budget // 5) if settings.choice_steps is None else settings.choice_steps
     n_refine = max(2, budget // 2) if settings.refine_steps is None else settings.refine_steps

@@ -112,7 +112,8 @@ def disentangle_likelihood(
         On exact input, weights ``<= tolerance`` are zero.
     lift_steps : int, optional
         Maximum EM iterations of each lift (sampled input). Default: between 4 and 100, fewer on larger
-        tables (a fixed work budget per variable); iterations stop when the log-likelihood gains < 1e-4.
+        tables (a fixed work budget per variable; on the ``search_rows`` subsample, the iterations the full table
+        would get); iterations stop when the log-likelihood gains < 1e-4.
     choice_steps : int, optional
         EM iterations of the lift for every candidate excluded state before the best one is chosen
         (default: a fifth of the lift's).
@@ -209,6 +210,8 @@ def disentangle_likelihood(
     network = prepared.network
     searched = search_input(prepared, penalty, search_rows, random_state)
     recursion = prepared if searched is None else searched
+    if searched is not None:  # the subsample's lifts get the iterations the full table's would
+        settings = replace(settings, work_scale=float(prepared.sample_size) / max(float(searched.sample_size), 1.0))
     state = start_state(recursion)
     iterator = range(network.n_variables)
     if progress:

@@ -38,7 +38,8 @@ from pgmpy_mixture.discrete.likelihood.cells import cells_of
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 
-__all__ = ["TargetRepair", "log_cpd_factors", "prune_interventions", "repair_targets", "target_entries"]
+__all__ = ["TargetRepair", "log_cpd_factors", "prune_interventions", "reference_factors", "repair_targets",
+           "target_entries"]
 
 #: an intervention must raise the log-likelihood by more than this (AIC's one unit for its one free state) to stay
 PRUNE_THRESHOLD = 1.0
@@ -297,7 +298,33 @@ def repair_targets(
     return TargetRepair(targets, entries, mu, tuple(moves))
 
 
-def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarray) -> ComponentLikelihoods:
+def reference_factors(log_factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every row's log reference likelihood (the sum of its finite CPD log-factors) and its number of zero factors.
+
+    One column at a time (``log_factor`` is column-major), so no temporary of the whole table is made.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> log_ref, zeros = reference_factors(np.array([[np.log(0.5), -np.inf], [np.log(0.5), np.log(0.25)]]))
+    >>> np.exp(log_ref).round(6).tolist(), zeros.tolist()  # the first row has a zero factor
+    ([0.5, 0.125], [1, 0])
+    """
+    log_ref = np.zeros(log_factor.shape[0])
+    zeros = np.zeros(log_factor.shape[0], dtype=np.int64)
+    for j in range(log_factor.shape[1]):
+        column = log_factor[:, j]
+        finite = np.isfinite(column)
+        if finite.all():
+            log_ref += column
+        else:
+            log_ref += np.where(finite, column, 0.0)
+            zeros += ~finite
+    return log_ref, zeros
+
+
+def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarray,
+                   zeros_per_row: np.ndarray | None = None) -> ComponentLikelihoods:
     """The likelihoods of ``targets`` over the rows ``codes``, in the form the likelihood method stores them.
 
     A target's likelihood of a row is the product of the CPD factors of its free variables, its intervened ones
@@ -313,6 +340,8 @@ def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarra
         :func:`log_cpd_factors` of ``codes``.
     targets : ndarray of int, shape (q, N)
         Encoded targets (-1: not intervened).
+    zeros_per_row : ndarray of int, optional
+        Each row's number of zero CPD factors (:func:`reference_factors`), if already computed.
 
     Returns
     -------
@@ -330,18 +359,20 @@ def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarra
     ([0, 0, 1, 1], [0, 2, 1, 2], [1.0, 1.0, 1.0, 1.25])
     """
     targets = np.asarray(targets, dtype=np.int64)
-    zero = ~np.isfinite(log_factor)
-    zeros_per_row = zero.sum(axis=1)
+    zeros_per_row = reference_factors(log_factor)[1] if zeros_per_row is None else zeros_per_row
     grp, row, lval = [], [], []
     for g, target in enumerate(targets):
         on = np.flatnonzero(target != NOT_INTERVENED)
-        # every zero factor of the row sits at an intervened variable, and the row has the intervened states
-        ok = zeros_per_row == zero[:, on].sum(axis=1)
+        # the row has the intervened states, and every zero factor of it sits at an intervened variable
+        match = np.ones(codes.shape[0], dtype=bool)
         for j in on:
-            ok &= codes[:, j] == target[j]
-        rows = np.flatnonzero(ok)
+            match &= codes[:, j] == target[j]
+        rows = np.flatnonzero(match)
         factors = log_factor[np.ix_(rows, on)]
-        lval.append(-np.where(np.isfinite(factors), factors, 0.0).sum(axis=1, dtype=np.float64))
+        finite = np.isfinite(factors)
+        possible = zeros_per_row[rows] == (~finite).sum(axis=1)
+        rows = rows[possible]
+        lval.append(-np.where(finite[possible], factors[possible], 0.0).sum(axis=1, dtype=np.float64))
         row.append(rows)
         grp.append(np.full(rows.size, g, dtype=np.int64))
     if not grp:

@@ -23,7 +23,7 @@ import numpy as np
 
 from pgmpy_mixture.discrete.likelihood.inputs import PreparedInput, penalty_value
 from pgmpy_mixture.discrete.likelihood.lifts import LiftState
-from pgmpy_mixture.discrete.likelihood.repair import target_entries
+from pgmpy_mixture.discrete.likelihood.repair import reference_factors, target_entries
 from pgmpy_mixture.discrete.mixing_weights import em_weights
 
 __all__ = ["CARRY_EM_STEPS", "carry_to_rows", "search_input", "thin_counts", "thinning_fraction"]
@@ -147,9 +147,8 @@ def carry_to_rows(state: LiftState, codes: np.ndarray, log_factor: np.ndarray, n
     >>> state.entries.row.tolist(), state.prefix_id.tolist(), state.impossible.tolist()
     ([0, 1], [0, 1], [False, False])
     """
-    entries = target_entries(codes, log_factor, state.targets)
-    finite = np.isfinite(log_factor)
-    log_ref = np.where(finite, log_factor, 0.0).sum(axis=1, dtype=np.float64)
+    log_ref, zeros = reference_factors(log_factor)
+    entries = target_entries(codes, log_factor, state.targets, zeros)
     mu = em_weights(entries, n_rows, state.mu, CARRY_EM_STEPS) if state.mu.size > 1 else state.mu
     return replace(state, entries=entries, mu=mu, log_ref=log_ref, prefix_id=np.arange(codes.shape[0]),
-                   impossible=~finite.all(axis=1))
+                   impossible=zeros > 0)
