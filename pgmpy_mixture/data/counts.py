@@ -31,12 +31,19 @@ from pgmpy_mixture.validation import (
 )
 
 
+_KEY_CHUNK = 1 << 16  # rows per block of 64-bit codes: a whole-table temporary costs more in fresh pages than work
+
+
 def _row_keys(codes: np.ndarray, cards: Sequence[int]) -> np.ndarray:
     """Mixed-radix key of every row (first column slowest); the caller keeps ``prod(cards)`` below ``2**62``."""
     radix = np.ones(codes.shape[1], dtype=np.int64)
     for k in range(codes.shape[1] - 2, -1, -1):
         radix[k] = radix[k + 1] * int(cards[k + 1])
-    return codes.astype(np.int64) @ radix
+    keys = np.empty(codes.shape[0], dtype=np.int64)
+    for start in range(0, codes.shape[0], _KEY_CHUNK):
+        block = codes[start:start + _KEY_CHUNK]
+        keys[start:start + block.shape[0]] = block.astype(np.int64) @ radix
+    return keys
 
 
 def _unique_rows(codes: np.ndarray, weights: np.ndarray, cards: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
