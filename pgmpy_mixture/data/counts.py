@@ -30,7 +30,6 @@ from pgmpy_mixture.validation import (
     weights_are_probabilities,
 )
 
-
 _KEY_CHUNK = 1 << 16  # rows per block of 64-bit codes: a whole-table temporary costs more in fresh pages than work
 
 
