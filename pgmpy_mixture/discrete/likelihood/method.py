@@ -161,11 +161,12 @@ def disentangle_likelihood(
         the mixture rows of components that do not intervene on it (measured: no better than plug-in on
         the paper's protocol, see benchmarks/RESULTS.md).
     search_rows : int, optional
-        When the table holds more distinct rows than this, the recursion searches for the targets on a Poisson
-        subsample keeping about this many (:mod:`~pgmpy_mixture.discrete.likelihood.search`); the repair, the
-        existence test, the weights and their intervals always use every row. ``None``: the recursion uses every
-        row. Default ``2**17`` (measured in benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of
-        the time). Ignored on exact input and with ``joint_cpds``.
+        When the table holds more distinct rows than this, the recursion searches for the targets on a random
+        subsample (each row kept with one probability) keeping about this many distinct rows
+        (:mod:`~pgmpy_mixture.discrete.likelihood.search`); the repair, the existence test, the weights and their
+        intervals always use every row. ``None``: the recursion uses every row. Default ``2**17`` (measured in
+        benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of the time). Ignored on exact input
+        and with ``joint_cpds``.
     random_state : int, numpy Generator or None
         Seeds that subsample (default 0: the same data give the same result).
     progress : bool

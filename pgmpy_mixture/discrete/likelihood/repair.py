@@ -476,11 +476,12 @@ def prune_interventions(
     bounds = entries.slices()
     fresh = target_entries(codes, log_factor, new_targets[keep[changed[keep]]])
     fresh_bounds = fresh.slices()
+    f = 0  # the place of the next changed target among the recomputed ones
     for new, g in enumerate(keep):
         if changed[g]:
-            f = int(np.count_nonzero(changed[keep[:new]]))  # its place among the recomputed targets
             rows = fresh.row[fresh_bounds[f]:fresh_bounds[f + 1]]
             lval = fresh.lval[fresh_bounds[f]:fresh_bounds[f + 1]]
+            f += 1
         else:
             rows, lval = entries.row[bounds[g]:bounds[g + 1]], entries.lval[bounds[g]:bounds[g + 1]]
         parts_grp.append(np.full(rows.size, new, dtype=np.int64))
