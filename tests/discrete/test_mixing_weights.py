@@ -142,3 +142,4 @@ def test_sparse_products_match_the_entrywise_sums_in_any_entry_order():
     part = lik.take(np.array([3, 1]))
     np.testing.assert_allclose(part.mixture(np.array([0.5, 0.5])), dense[:, [3, 1]] @ np.array([0.5, 0.5]),
                                rtol=1e-13)
+

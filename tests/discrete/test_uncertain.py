@@ -8,12 +8,14 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pgmpy_mixture.api import disentangle_mixture
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
-from pgmpy_mixture.discrete.likelihood.polish import existence_test, polish_weights
-from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods
+from pgmpy_mixture.discrete.likelihood.polish import chain_bounds, existence_test, polish_weights
+from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.discrete.simulate import mixture_distribution, random_mixture, random_network, sample_mixture
 from pgmpy_mixture.errors import DataValueError, EstimationWarning, ParameterError
 from pgmpy_mixture.result import Component, MixtureResult
@@ -79,6 +81,57 @@ def test_the_bounds_agree_with_refits():
     none_left = existence_test(lik, n, mu, 1e12, protect=np.array([0]))
     assert none_left.keep.tolist() == [0] and sorted(none_left.aside.tolist()) == [1, 2]
     assert none_left.mu.tolist() == [1.0]
+
+
+def _random_likelihoods(seed: int) -> tuple[ComponentLikelihoods, np.ndarray, np.ndarray]:
+    """Random sparse component likelihoods (component 0 explains every row), row counts and their weights' MLE."""
+    rng = np.random.default_rng(seed)
+    n_rows, q = int(rng.integers(3, 40)), int(rng.integers(3, 9))
+    dense = np.where(rng.random((q, n_rows)) < 0.4, rng.normal(0.0, 2.0, (q, n_rows)), -np.inf)
+    dense[0] = rng.normal(0.0, 1.0, n_rows)
+    grp, row = np.nonzero(np.isfinite(dense))
+    lik = ComponentLikelihoods(grp, row, dense[grp, row], q, n_rows)
+    n = rng.integers(0, 30, n_rows).astype(float)
+    n[0] += 1.0
+    mu = newton_weights(lik, n, em_weights(lik, n, np.full(q, 1.0 / q), 3000), 60)
+    return lik, n, mu
+
+
+def _max_without(lik: ComponentLikelihoods, n: np.ndarray, mu: np.ndarray, gone) -> float:
+    keep = np.setdiff1d(np.arange(lik.q), np.asarray(gone, dtype=np.int64))
+    sub = lik.take(keep)
+    start = mu[keep] + 1e-3
+    return log_likelihood(sub, n, newton_weights(sub, n, em_weights(sub, n, start / start.sum(), 3000), 60))
+
+
+@given(st.integers(0, 10**6), st.data())
+def test_chain_bounds_bound_every_step_of_a_removal_sequence(seed, data):
+    lik, n, mu = _random_likelihoods(seed)
+    chain = np.array(data.draw(st.permutations(range(1, lik.q)))[: data.draw(st.integers(1, lik.q - 1))])
+    bound = chain_bounds(lik, n, mu, chain)
+    before = log_likelihood(lik, n, mu)
+    for step in range(chain.size):
+        after = _max_without(lik, n, mu, chain[: step + 1])
+        drop = before - after
+        assert drop <= bound[step] + 1e-6 * max(1.0, abs(before))
+        before = after
+
+
+@given(st.integers(0, 10**6), st.floats(0.5, 20.0))
+def test_every_target_set_aside_was_below_its_threshold_when_it_went(seed, threshold):
+    lik, n, mu = _random_likelihoods(seed)
+    out = existence_test(lik, n, mu, threshold, protect=np.array([int(np.argmax(mu))]))
+    assert sorted([*out.keep.tolist(), *out.aside.tolist()]) == list(range(lik.q))
+    before = log_likelihood(lik, n, mu)
+    for step in range(out.aside.size):
+        after = _max_without(lik, n, mu, out.aside[: step + 1])
+        assert before - after < threshold + 1e-6 * max(1.0, abs(before))
+        assert before - after <= out.aside_statistic[step] + 1e-6 * max(1.0, abs(before))
+        before = after
+    # what stays is needed: removing any one of the kept (but the protected) costs at least the threshold
+    for c in out.keep[out.statistic[np.arange(out.keep.size)] < np.inf]:
+        assert before - _max_without(lik, n, mu, [*out.aside.tolist(), int(c)]) >= threshold - 1e-6 * max(
+            1.0, abs(before))
 
 
 def _loose_result(**options):

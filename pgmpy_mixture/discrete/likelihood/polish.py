@@ -39,7 +39,7 @@ from pgmpy_mixture.discrete.mixing_weights import (
     observed_information,
 )
 
-__all__ = ["ExistenceTest", "PolishedWeights", "existence_test", "polish_weights"]
+__all__ = ["ExistenceTest", "PolishedWeights", "chain_bounds", "existence_test", "polish_weights"]
 
 _MIN_ROWS = 0.5  # smallest expected number of rows of a kept component
 
@@ -218,6 +218,94 @@ def _refit_against(entries: ComponentLikelihoods, n_rows: np.ndarray, start: np.
     return w, max(full - upper, 0.0), max(full - lower, 0.0)
 
 
+def chain_bounds(entries: ComponentLikelihoods, n_rows: np.ndarray, mu: np.ndarray, chain: np.ndarray) -> np.ndarray:
+    """Upper bounds of ``D`` at every step of removing the targets ``chain`` one at a time, without refitting.
+
+    Step ``i`` removes ``chain[i]`` from the model that lost ``chain[:i]``. With ``x_i`` the weights ``mu`` without
+    ``chain[:i]``, rescaled (a feasible point of that model), the step's ``D`` -- the drop of the maximum
+    log-likelihood -- is at most ``l(x_i) - l(x_{i+1}) + gap(x_i)``, where ``gap(x) = max(max_c g_c(x) - n, 0)``
+    bounds by concavity how far ``l(x_i)`` is below its model's maximum (``g`` the gradient, ``n`` the rows) and
+    ``l(x_{i+1})`` bounds the next model's maximum from below; as each model is inside the ones before it, the
+    smallest of the earlier steps' ``l(x_j) + gap(x_j)`` bounds its maximum too. Only the rows the chain's targets
+    explain change along it, so the whole chain costs one pass over the entries plus work on those rows: this lets
+    :func:`existence_test` set a run of weak targets aside together, each surely below its threshold at its step,
+    with one refit instead of one per target.
+
+    Parameters
+    ----------
+    entries : ComponentLikelihoods
+        The likelihoods of the current targets (sorted by component).
+    n_rows : ndarray
+        Row counts.
+    mu : ndarray
+        The current weights (the joint MLE: the first bound takes ``gap(mu)`` at the maximum as computed).
+    chain : ndarray of int
+        The targets to remove, in order (distinct, and not every target).
+
+    Returns
+    -------
+    ndarray
+        One bound per step (``inf`` when the step leaves a counted row no target explains).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # target 0 gives rows 0, 1, 2 the likelihoods .9, .05, .05; targets 1 and 2 give row 1 and row 2 all theirs
+    >>> lik = ComponentLikelihoods(np.array([0, 0, 0, 1, 2]), np.array([0, 1, 2, 1, 2]),
+    ...                            np.log([.9, .05, .05, 1., 1.]), 3, 3)
+    >>> n = np.array([88.0, 9.0, 7.0])
+    >>> mu = newton_weights(lik, n, em_weights(lik, n, np.full(3, 1 / 3), 100))  # the MLE, about (.94, .04, .02)
+    >>> chain_bounds(lik, n, mu, np.array([2, 1])).round(3).tolist()  # the refits give D = 0.378, then 1.211
+    [0.38, 1.298]
+    """
+    chain = np.asarray(chain, dtype=np.int64)
+    m = chain.size
+    values = entries.values()
+    position = np.full(entries.q, -1, dtype=np.int64)
+    position[chain] = np.arange(m)
+    step_of = position[entries.grp]
+    on_chain = step_of >= 0
+    touched_mask = np.zeros(entries.n_rows, dtype=bool)
+    touched_mask[entries.row[on_chain]] = True
+    touched = np.flatnonzero(touched_mask)
+    slot = np.full(entries.n_rows, -1, dtype=np.int64)
+    slot[touched] = np.arange(touched.size)
+    at_touched = slot[entries.row] >= 0
+    part = mu[entries.grp] * values
+    # each touched row's mixture split into the part of the targets that stay and the part of each chain step
+    fixed = np.bincount(slot[entries.row[at_touched & ~on_chain]], weights=part[at_touched & ~on_chain],
+                        minlength=touched.size)
+    steps = np.bincount(step_of[on_chain] * touched.size + slot[entries.row[on_chain]], weights=part[on_chain],
+                        minlength=m * touched.size).reshape(m, touched.size)
+    # rest[i]: the touched rows' mixture (unnormalised) once chain[:i] is gone, i = 0..m
+    rest = np.vstack([fixed + np.cumsum(steps[::-1], axis=0)[::-1], fixed[None, :]])
+    counted = n_rows[touched]
+    gone = np.concatenate([[0.0], np.cumsum(mu[chain])])
+    total = float(n_rows.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(counted > 0, np.log(rest), 0.0)
+        level = logs @ counted - total * np.log1p(-np.minimum(gone, 1.0))  # l(x_i) up to a constant
+    level[gone >= 1.0] = -np.inf
+    # gradients at x_0 .. x_{m-1}: (1 - gone_i) [G_c + sum over touched rows n_r L_c(r) (1 / rest_i(r) - 1 / mix(r))]
+    mix = np.maximum(entries.mixture(mu, values), 1e-300)
+    base = entries.component_sums(n_rows / mix, values)
+    with np.errstate(divide="ignore"):
+        inverse = np.where(rest[:m] > 0, 1.0 / rest[:m], 0.0) - 1.0 / np.maximum(mix[touched], 1e-300)[None, :]
+    shape = (entries.q, touched.size)
+    local = sparse.csr_matrix((values[at_touched], (entries.grp[at_touched], slot[entries.row[at_touched]])),
+                              shape=shape)
+    grad = (1.0 - gone[:m])[None, :] * (base[:, None] + local @ (inverse * counted[None, :]).T)
+    removed = (position[:, None] >= 0) & (position[:, None] < np.arange(m)[None, :])
+    grad[removed] = -np.inf
+    gap = np.maximum(grad.max(axis=0) - total, 0.0)
+    # the model that lost chain[:i] is inside every earlier one: its maximum is below each earlier bound too
+    ceiling = np.minimum.accumulate(level[:m] + gap)
+    with np.errstate(invalid="ignore"):
+        bound = ceiling - level[1:]
+    bound[~np.isfinite(level[1:])] = np.inf
+    return bound
+
+
 def existence_test(
     entries: ComponentLikelihoods,
     n_rows: np.ndarray,
@@ -275,18 +363,22 @@ def existence_test(
         lower, upper, ll = _drop_bounds(sub, n_rows, mu)
         lower[protected], upper[protected] = np.inf, np.inf
         stat = lower.copy()
-        # the weak ones for certain (even the refit could not save them): try them all at once first
+        # the weak ones for certain (even the refit could not save them), furthest below first: the longest run of
+        # them whose one-at-a-time removal is bounded below the threshold at every step goes at once
         sure = np.flatnonzero(upper < limit)
         if sure.size > 1:
-            rest = np.setdiff1d(np.arange(active.size), sure)
-            x = mu[rest] / mu[rest].sum()
-            # removing them all together costs less than any one's threshold: each greedy step would too
-            if ll[0] - log_likelihood(sub.take(rest), n_rows, x) < limit[sure].min():
-                aside += active[sure].tolist()
-                aside_weight += mu[sure].tolist()
-                aside_statistic += upper[sure].tolist()
+            chain = sure[np.argsort(upper[sure] - limit[sure], kind="stable")]
+            bound = chain_bounds(sub, n_rows, mu, chain)
+            bound[0] = upper[chain[0]]
+            below = bound < limit[chain]
+            run = chain[: int(np.argmin(below)) if not below.all() else chain.size]
+            if run.size > 1:
+                rest = np.setdiff1d(np.arange(active.size), run)
+                aside += active[run].tolist()
+                aside_weight += mu[run].tolist()
+                aside_statistic += bound[: run.size].tolist()
                 active, protected, limit = active[rest], protected[rest], limit[rest]
-                mu, _ = _refit(sub.take(rest), n_rows, x, em_steps, newton_steps)
+                mu, _ = _refit(sub.take(rest), n_rows, mu[rest], em_steps, newton_steps)
                 continue
         # else the targets whose bounds straddle their threshold: refit without each, nearest the threshold first,
         # until one falls below (when one is surely below, it goes first, with no refit)

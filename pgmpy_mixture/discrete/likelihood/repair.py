@@ -49,6 +49,9 @@ PRUNE_THRESHOLD = 1.0
 #: variable per round (measured: 28 rounds at N = 64); whether it exists is the existence test's question
 MIN_REPAIR_ROWS = 2.0
 
+# above this log(share / rest) a kept entry's gain log(1 + share / (rest P)) is computed as log(share / rest) - log P
+_LINEAR_LOG_RATIO = 460.0
+
 
 
 @dataclass(frozen=True)
@@ -152,25 +155,44 @@ def _best_moves(
     hopeless = ~np.isfinite(lost)  # the target alone explains the row: losing it is impossible
     lost = np.where(hopeless, 0.0, lost)
     lost_total = np.bincount(grp, weights=lost, minlength=q)
-    hopeless_total = np.bincount(grp, weights=hopeless.astype(float), minlength=q)
+    any_hopeless = bool(hopeless.any())
+    hopeless_total = np.bincount(grp, weights=hopeless, minlength=q) if any_hopeless else np.zeros(q)
+    # an entry whose row has v_j = s is kept and multiplied by 1 / P(v_j | pa_j): its row goes from rest + share to
+    # rest + share / P, i.e. gains log(1 + (share / rest) / P) over losing it (an exp and a log1p per entry and
+    # variable); where share / rest is huge, and for a hopeless entry (rest 0: it gains log(share / P) over nothing),
+    # the gain is log(share / rest) - log P, linear in log P
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.where(share > 0, np.log(share) - np.where(hopeless, 0.0, np.log(rest_share)), -np.inf)
+    linear = hopeless | (log_ratio > _LINEAR_LOG_RATIO)
+    any_linear = bool(linear.any())
+    ratio = np.exp(np.minimum(log_ratio, _LINEAR_LOG_RATIO))
     price = _move_price(n_vars, sizes, cards)
     best_gain = np.full(q, -np.inf)
     best_var = np.full(q, -1, dtype=np.int64)
     best_state = np.full(q, -1, dtype=np.int64)
-    for j in range(n_vars):
+    for j in np.flatnonzero(np.any(targets[~frozen] == NOT_INTERVENED, axis=0)):
         k = int(cards[j])
-        state = codes[:, j][row]
-        factor = log_factor[:, j][row].astype(np.float64)
-        with np.errstate(invalid="ignore"):
-            kept = counted * _log_rescaled_row(share, rest_share, -factor)  # the entry's row, times 1 / P(v_j | pa_j)
-        kept = np.where(np.isfinite(factor), kept, -np.inf)
-        key = grp * k + state
-        delta = np.bincount(key, weights=np.where(np.isfinite(kept), kept - lost, 0.0), minlength=q * k).reshape(q, k)
-        broken = np.bincount(key, weights=(~np.isfinite(kept)).astype(float), minlength=q * k).reshape(q, k) > 0
-        # hopeless entries at state s are kept by the move to s; any hopeless entry elsewhere forbids it
-        saved = np.bincount(key, weights=hopeless.astype(float), minlength=q * k).reshape(q, k)
+        key = grp * k + codes[:, j][row]
+        factor = log_factor[:, j][row]
+        kept = np.negative(factor, dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.exp(kept, out=kept)
+            kept *= ratio
+            np.log1p(kept, out=kept)
+        if any_linear:
+            kept[linear] = log_ratio[linear] - factor[linear]
+        impossible = np.isinf(factor)  # a zero CPD entry (only at an intervened variable: no move there)
+        broken = np.zeros((q, k), dtype=bool)
+        if impossible.any():
+            kept[impossible] = 0.0
+            broken = np.bincount(key, weights=impossible, minlength=q * k).reshape(q, k) > 0
+        kept *= counted
+        delta = np.bincount(key, weights=kept, minlength=q * k).reshape(q, k)
         gain = lost_total[:, None] + delta - price[:, j][:, None]
-        gain[broken | (saved < hopeless_total[:, None])] = -np.inf
+        gain[broken] = -np.inf
+        if any_hopeless:  # hopeless entries at state s are kept by the move to s; any one elsewhere forbids it
+            saved = np.bincount(key, weights=hopeless, minlength=q * k).reshape(q, k)
+            gain[saved < hopeless_total[:, None]] = -np.inf
         gain[targets[:, j] != NOT_INTERVENED] = -np.inf  # only free variables gain a state
         gain[:, excluded[j]] = -np.inf
         gain[frozen] = -np.inf
@@ -363,11 +385,11 @@ def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarra
     grp, row, lval = [], [], []
     for g, target in enumerate(targets):
         on = np.flatnonzero(target != NOT_INTERVENED)
-        # the row has the intervened states, and every zero factor of it sits at an intervened variable
-        match = np.ones(codes.shape[0], dtype=bool)
-        for j in on:
-            match &= codes[:, j] == target[j]
-        rows = np.flatnonzero(match)
+        # the row has the intervened states (narrowed one variable at a time: each keeps about a k-th of the rows),
+        # and every zero factor of it sits at an intervened variable
+        rows = np.flatnonzero(codes[:, on[0]] == target[on[0]]) if on.size else np.arange(codes.shape[0])
+        for j in on[1:]:
+            rows = rows[codes[rows, j] == target[j]]
         factors = log_factor[np.ix_(rows, on)]
         finite = np.isfinite(factors)
         possible = zeros_per_row[rows] == (~finite).sum(axis=1)
@@ -449,12 +471,15 @@ def prune_interventions(
     rest_share = entries.mixture_without(mu, values, mix) / mix[entries.row]
     counted = n_rows[entries.row]
     cost = np.full((q, n_vars), np.inf)
-    for j in np.flatnonzero(np.any(targets != NOT_INTERVENED, axis=0)):
-        on = targets[entries.grp, j] != NOT_INTERVENED
-        factor = log_factor[entries.row[on], j].astype(np.float64)
-        lost = -counted[on] * _log_rescaled_row(share[on], rest_share[on], factor)
-        total = np.bincount(entries.grp[on], weights=lost, minlength=q)
-        cost[:, j] = np.where(targets[:, j] != NOT_INTERVENED, total, np.inf)
+    bounds = entries.slices()
+    for g in np.flatnonzero(np.any(targets != NOT_INTERVENED, axis=1)):
+        # without the intervention at j, the part ``share`` of each of its rows is multiplied by P(v_j | pa_j)
+        on = np.flatnonzero(targets[g] != NOT_INTERVENED)
+        part = slice(bounds[g], bounds[g + 1])
+        factor = log_factor[np.ix_(entries.row[part], on)].astype(np.float64)
+        with np.errstate(divide="ignore"):
+            factor = np.log(rest_share[part, None] + share[part, None] * np.exp(factor))
+        cost[g, on] = -(counted[part] @ factor)
     order = np.argsort(cost, axis=1, kind="stable")
     running = np.cumsum(np.take_along_axis(cost, order, axis=1), axis=1)
     dropped = np.zeros_like(cost, dtype=bool)
