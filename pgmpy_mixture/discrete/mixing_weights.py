@@ -146,9 +146,9 @@ class ComponentLikelihoods:
         """For every entry, its row's mixture without the entry's own component, summed directly where it matters.
 
         ``mix - own`` loses every digit when the entry's component carries almost all of its row (a target fitted
-        to one row that the others explain ``1e-18`` times less): for the row's one largest term the sum of the
-        row's other terms is taken instead, so a removal that costs 40 log-likelihood units is not mistaken for
-        one that costs infinitely much.
+        to one row that the others explain ``1e-18`` times less): for an entry carrying more than half of its row
+        the sum of the row's other terms is taken instead, so a removal that costs 40 log-likelihood units is not
+        mistaken for one that costs infinitely much.
 
         Parameters
         ----------
@@ -179,34 +179,13 @@ class ComponentLikelihoods:
         values = self.values() if values is None else values
         mix = self.mixture(weights, values) if mix is None else mix
         own = weights[self.grp] * values
-        rest = mix[self.row] - own
-        top = self._row_maxima(own)
-        is_top = own >= top[self.row]
-        tops = np.bincount(self.row, weights=is_top.astype(float), minlength=self.n_rows)
-        others = np.bincount(self.row, weights=np.where(is_top, 0.0, own), minlength=self.n_rows)
-        single = is_top & (tops[self.row] == 1)  # the row's one largest term: its rest is the sum of the others
-        rest[single] = others[self.row[single]]
+        row_mix = mix[self.row]
+        rest = row_mix - own
+        # an entry carrying more than half of its row (at most one per row): its rest is the sum of the others
+        carries = own > 0.5 * row_mix
+        others = np.bincount(self.row, weights=np.where(carries, 0.0, own), minlength=self.n_rows)
+        rest[carries] = others[self.row[carries]]
         return np.maximum(rest, 0.0)
-
-
-    def _row_maxima(self, per_entry: np.ndarray) -> np.ndarray:
-        """The largest of ``per_entry`` (non-negative) over each row's entries (0 for a row without entries).
-
-        When every component's rows are increasing (sorted, no repeat: how the methods build them), one component
-        at a time its rows are distinct, so a gather, a maximum and a scatter per component replace the slow
-        unbuffered ``np.maximum.at``.
-        """
-        top = np.zeros(self.n_rows)
-        grp, row = self.grp, self.row
-        ordered = grp.size < 2 or bool(np.all((grp[1:] > grp[:-1]) | ((grp[1:] == grp[:-1]) & (row[1:] > row[:-1]))))
-        if not ordered:
-            np.maximum.at(top, row, per_entry)
-            return top
-        bounds = np.searchsorted(grp, np.arange(self.q + 1))
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
-            rows = row[start:stop]
-            top[rows] = np.maximum(top[rows], per_entry[start:stop])
-        return top
 
 
 @dataclass

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from pgmpy_mixture.api import disentangle_mixture
 from pgmpy_mixture.data.counts import CountTable
 from pgmpy_mixture.discrete.likelihood import disentangle_likelihood
-from pgmpy_mixture.discrete.likelihood.search import thin_counts, thinning_fraction
+from pgmpy_mixture.discrete.likelihood.inputs import prepare_inputs
+from pgmpy_mixture.discrete.likelihood.lifts import LiftSettings, lift_variable, start_state
+from pgmpy_mixture.discrete.likelihood.method import SEARCH_MIN_ROWS
+from pgmpy_mixture.discrete.likelihood.search import search_input, thin_counts, thinning_fraction
 from pgmpy_mixture.discrete.metrics import evaluate
 from pgmpy_mixture.discrete.simulate import mixture_distribution, random_mixture, random_network, sample_mixture
 from pgmpy_mixture.errors import ParameterError
@@ -92,3 +95,18 @@ def test_a_bad_search_size_is_refused_by_name(value):
     table = CountTable.from_codes(codes, network.variables, network.states)
     with pytest.raises(ParameterError, match="search_rows"):
         disentangle_mixture(network, table, method="likelihood", search_rows=value)
+
+
+def test_the_subsample_lifts_keep_no_target_of_fewer_rows_than_the_minimum():
+    network, _, table = _instance(0)
+    prepared = prepare_inputs(network, table, penalty="local", epsilon=0.0, joint_cpds=False, observational=None,
+                              delta=None, prior=1.0)
+    searched = search_input(prepared, "local", 10_000, 0)
+    smallest = {}
+    for min_rows in (0.0, SEARCH_MIN_ROWS):
+        state = start_state(searched)
+        for j in range(network.n_variables):
+            state = lift_variable(searched, state, j, LiftSettings(min_rows=min_rows))
+        smallest[min_rows] = float((state.mu * searched.n_rows.sum()).min())
+    assert smallest[0.0] < SEARCH_MIN_ROWS  # without the rule, targets of one or two rows of the subsample appear
+    assert smallest[SEARCH_MIN_ROWS] >= SEARCH_MIN_ROWS

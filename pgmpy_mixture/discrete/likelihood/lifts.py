@@ -50,6 +50,7 @@ class LiftSettings:
     delta: float | None = None
     prior: float = 1.0
     work_scale: float = 1.0  # the lifts' iterations are those of a table this many times larger (a subsample's)
+    min_rows: float = 0.0  # a target expecting fewer rows than this is eliminated unless it alone explains a row
 
 
 @dataclass
@@ -159,6 +160,28 @@ def backward_elimination(
             rest = np.flatnonzero(keep)
             weights[rest] = em_weights(entries.take(rest), n, weights[rest], em_steps)
     return keep
+
+
+def _enough_rows(entries: ComponentLikelihoods, n: np.ndarray, w: np.ndarray, min_rows: float) -> np.ndarray:
+    """The targets expecting at least ``min_rows`` rows (``n w``), and those that alone explain a counted row.
+
+    On a search subsample (:mod:`~pgmpy_mixture.discrete.likelihood.search`) a target of one or two rows is no
+    evidence of a component: every further lift adds the intervention its row matches (the row's likelihood gains
+    ``log 1 / P(v_j | pa_j)`` per variable, more than the local penalty of 1), so it grows into a copy of its row
+    that the existence test on every row sets aside, at the cost of carrying it through every stage.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # component 1 holds about one row, component 2 about one row that only it explains
+    >>> lik = ComponentLikelihoods(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 2]), np.zeros(4), 3, 3)
+    >>> _enough_rows(lik, np.array([60.0, 39.0, 1.0]), np.array([0.98, 0.01, 0.01]), 3.0).tolist()
+    [True, False, True]
+    """
+    enough = w * float(n.sum()) >= min_rows
+    single = (np.bincount(entries.row, minlength=entries.n_rows) == 1) & (n > 0)
+    alone = np.bincount(entries.grp, weights=single[entries.row], minlength=entries.q) > 0
+    return enough | alone
 
 
 def _lift_problem(prepared: PreparedInput, state: LiftState, j: int, settings: LiftSettings) -> LiftProblem:
@@ -356,6 +379,8 @@ def lift_variable(prepared: PreparedInput, state: LiftState, j: int, settings: L
         w_new = new_mu / new_mu.sum()
         penalty = local_penalty(prepared.sample_size, w_new) if settings.penalty == "local" else tau
         alive &= backward_elimination(new_entries, step.n, w_new, penalty, 0)
+        if settings.min_rows > 0:
+            alive &= _enough_rows(new_entries, step.n, w_new, settings.min_rows) | ~alive.any()
     keep_idx = np.flatnonzero(alive)
     state.targets, state.entries = new_targets[keep_idx], new_entries.take(keep_idx)
     state.mu = new_mu[keep_idx] / new_mu[keep_idx].sum()

@@ -17,7 +17,10 @@ goes. The statistics are bounded without refitting: removing target ``c`` and re
 feasible point ``x`` of the smaller model, so ``l(x)`` bounds its maximum from below, and by concavity
 ``l(x) + max_c' g_c'(x) - n`` (``g`` the gradient) bounds it from above; only a target whose bounds straddle the
 threshold is refitted (EM warm-started at ``x``, then Newton), and only until the same two bounds at the refit's
-current iterate put ``D`` surely below or surely above the threshold (:func:`_refit_against`).
+current iterate put ``D`` surely below or surely above the threshold (:func:`_refit_against`). When several
+targets are surely below, the same bounds taken along the sequence of their removals (:func:`chain_bounds`) let
+the longest run of them whose every step is surely below its threshold go together, with one refit: each of them
+still goes at a step where its ``D`` is below its threshold, as one at a time.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ from pgmpy_mixture.discrete.mixing_weights import (
 __all__ = ["ExistenceTest", "PolishedWeights", "chain_bounds", "existence_test", "polish_weights"]
 
 _MIN_ROWS = 0.5  # smallest expected number of rows of a kept component
+
+#: a run of sure-weak targets set aside together holds at most this many entries (beyond its first two targets):
+#: the bounds of the run cost work in proportion to the rows its targets explain
+CHAIN_ENTRIES = 2**15
 
 
 @dataclass
@@ -170,9 +177,12 @@ def _drop_bounds(
     grad = entries.component_sums(n_rows / mix, values)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = np.where(alone, 0.0, counted * (1.0 / np.where(alone, 1.0, rest) - 1.0 / mix[entries.row]))
-    shape = (entries.q, entries.n_rows)
-    correction = (sparse.csr_matrix((h, (entries.grp, entries.row)), shape=shape)
-                  @ sparse.csr_matrix((values, (entries.grp, entries.row)), shape=shape).T).toarray()
+    matrix = entries.matrix()  # sorted by component: h on the same entries shares its index arrays
+    if matrix.nnz == h.size and np.array_equal(matrix.data, values):
+        weighted = sparse.csr_matrix((h, matrix.indices, matrix.indptr), shape=matrix.shape)
+    else:
+        weighted = sparse.csr_matrix((h, (entries.grp, entries.row)), shape=matrix.shape)
+    correction = (weighted @ matrix.T).toarray()
     moved = (1.0 - mu)[:, None] * (grad[None, :] + correction)
     np.fill_diagonal(moved, -np.inf)
     gap = np.maximum(moved.max(axis=1) - total, 0.0) if entries.q > 1 else np.full(entries.q, np.inf)
@@ -368,6 +378,9 @@ def existence_test(
         sure = np.flatnonzero(upper < limit)
         if sure.size > 1:
             chain = sure[np.argsort(upper[sure] - limit[sure], kind="stable")]
+            # bounded work per run: the chain stops once its targets hold CHAIN_ENTRIES entries (at least two)
+            held = np.cumsum(np.diff(sub.slices())[chain])
+            chain = chain[: max(2, int(np.searchsorted(held, CHAIN_ENTRIES, side="right")))]
             bound = chain_bounds(sub, n_rows, mu, chain)
             bound[0] = upper[chain[0]]
             below = bound < limit[chain]

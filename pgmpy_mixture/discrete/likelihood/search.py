@@ -13,6 +13,14 @@ on many variables a repeated row is so unlikely under every component that the r
 The recursion's targets are then carried back to every row (:func:`carry_to_rows`: their likelihoods are products
 of CPD factors, UAI 2021 Section 2), and the target repair, the existence test and the joint MLE of the weights
 run on the full table, so the reported weights and intervals use every row.
+
+On the subsample the lifts eliminate a target expecting fewer than ``SEARCH_MIN_ROWS`` (3) of its rows, unless
+it alone explains a row: a target of one or two rows is no evidence of a component, yet each further lift adds
+the intervention its row matches (``log 1 / P(v_j | pa_j)`` gained per variable, more than the local penalty), so
+it would grow into a copy of one row that the existence test on every row sets aside (measured at N = 64: 20 such
+targets of 22 to 47 interventions in one instance, carried through the repair and the test at a third of the
+time). The search therefore does not look for targets of weight below about ``3 / f n``; ``search_rows=None``
+searches every row.
 """
 
 from __future__ import annotations
