@@ -144,8 +144,9 @@ def disentangle_likelihood(
         (a run of targets surely below it, bounded at every step, goes together), the weights refitted and the rest
         tested again after each, until every remaining target passes (the heaviest always stays). Set-aside
         targets go to ``result.uncertain`` with their weights in the full fit, a warning says how many and their
-        total weight, and the listed weights are the joint MLE of the kept targets. :meth:`MixtureResult.including_uncertain` gives the full fit (every found target at its weight
-        before the test; ``diagnostics["full_fit"]`` holds the listed targets' part of it). Ignored on exact input.
+        total weight, and the listed weights are the joint MLE of the kept targets.
+        :meth:`MixtureResult.including_uncertain` gives the full fit (every found target at its weight before the
+        test; ``diagnostics["full_fit"]`` holds the listed targets' part of it). Ignored on exact input.
     observational : CountTable, optional
         Observational samples: P(V) is then estimated by plug-in, i.e. the CPDs of the network's graph are
         fitted to these samples by :func:`~pgmpy_mixture.model.fitting.fit_network` (smoothed by ``delta``) and
@@ -170,8 +171,8 @@ def disentangle_likelihood(
         ``SEARCH_MIN_ROWS = 3`` rows of the subsample is eliminated, unless it alone explains a row, so targets
         of weight below about ``3 / subsample size`` are not searched for); the repair, the existence test, the
         weights and their intervals always use every row. ``None``: the recursion uses every row. Default
-        ``2**17`` (measured in benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of the time). Ignored on exact input
-        and with ``joint_cpds``.
+        ``2**17`` (measured in benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of the time).
+        Ignored on exact input and with ``joint_cpds``.
     random_state : int, numpy Generator or None
         Seeds that subsample (default 0: the same data give the same result).
     progress : bool
