@@ -68,7 +68,7 @@ from pgmpy_mixture.validation.parameters import existence_threshold
 __all__ = ["SEARCH_ROWS", "constrained_covariance", "disentangle_likelihood", "local_penalty"]
 
 #: the default ``search_rows``: larger tables are searched on a subsample of about this many distinct rows
-SEARCH_ROWS = 2**17
+SEARCH_ROWS = 2**16
 
 #: on the search subsample, a target expecting fewer rows than this is eliminated (unless it alone explains a row)
 SEARCH_MIN_ROWS = 3.0
@@ -171,7 +171,7 @@ def disentangle_likelihood(
         ``SEARCH_MIN_ROWS = 3`` rows of the subsample is eliminated, unless it alone explains a row, so targets
         of weight below about ``3 / subsample size`` are not searched for); the repair, the existence test, the
         weights and their intervals always use every row. ``None``: the recursion uses every row. Default
-        ``2**17`` (measured in benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of the time).
+        ``2**16`` (measured in benchmarks/RESULTS.md: the same targets at 10^6 rows in a fraction of the time).
         Ignored on exact input and with ``joint_cpds``.
     random_state : int, numpy Generator or None
         Seeds that subsample (default 0: the same data give the same result).
