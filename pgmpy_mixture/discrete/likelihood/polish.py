@@ -177,8 +177,9 @@ def _drop_bounds(
     grad = entries.component_sums(n_rows / mix, values)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = np.where(alone, 0.0, counted * (1.0 / np.where(alone, 1.0, rest) - 1.0 / mix[entries.row]))
-    matrix = entries.matrix()  # sorted by component: h on the same entries shares its index arrays
-    if matrix.nnz == h.size and np.array_equal(matrix.data, values):
+    matrix = entries.matrix()  # entries sorted by component: h on them shares the matrix's index arrays
+    grp = entries.grp
+    if grp.size < 2 or not np.any(grp[1:] < grp[:-1]):
         weighted = sparse.csr_matrix((h, matrix.indices, matrix.indptr), shape=matrix.shape)
     else:
         weighted = sparse.csr_matrix((h, (entries.grp, entries.row)), shape=matrix.shape)
