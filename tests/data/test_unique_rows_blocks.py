@@ -21,3 +21,16 @@ def test_distinct_rows_and_weights_match_a_sort_of_whole_rows(seed, n_columns, n
     expected, inverse = np.unique(codes, axis=0, return_inverse=True)
     np.testing.assert_array_equal(rows, expected)
     np.testing.assert_allclose(totals, np.bincount(inverse.ravel(), weights=weights, minlength=expected.shape[0]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.integers(1, 200), st.integers(1, 61))
+def test_wide_columns_that_cannot_join_the_rank_are_ranked_alone(seed, n_columns, n_rows, log2_states):
+    rng = np.random.default_rng(seed)
+    cards = rng.integers(1, 2**log2_states + 1, size=n_columns)
+    codes = rng.integers(0, cards, size=(min(n_rows, 40), n_columns))[rng.integers(0, min(n_rows, 40), n_rows)]
+    weights = rng.random(n_rows)
+    rows, totals = _unique_rows(codes, weights, cards.tolist())
+    expected, inverse = np.unique(codes, axis=0, return_inverse=True)
+    np.testing.assert_array_equal(rows, expected)
+    np.testing.assert_allclose(totals, np.bincount(inverse.ravel(), weights=weights, minlength=expected.shape[0]))
