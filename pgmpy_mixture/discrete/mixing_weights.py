@@ -51,6 +51,11 @@ __all__ = [
 
 _TINY = 1e-300
 
+#: Newton on the weights stops after a step that moves no weight by more than this: the steps converge
+#: quadratically, so the next would move about its square, and on a million rows the solution of the Newton
+#: system is only defined to about 1e-11 (further steps oscillate at that level without changing the likelihood)
+NEWTON_MOVE = 1e-9
+
 
 @dataclass
 class ComponentLikelihoods:
@@ -412,8 +417,11 @@ def squarem_weights(
     return pi / pi.sum(), {"log_likelihood": value, "iterations": iteration, "converged": converged}
 
 
-def observed_information(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def observed_information(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray,
+                         mix: np.ndarray | None = None) -> np.ndarray:
     """Observed information of the mixing weights, ``sum_r n_r L(r) L(r)' / (w . L(r))^2`` (``q x q``).
+
+    ``mix`` is ``lik.mixture(weights)``, when already computed.
 
     Examples
     --------
@@ -423,11 +431,12 @@ def observed_information(lik: ComponentLikelihoods, n: np.ndarray, weights: np.n
     [[53.333, 0.0], [0.0, 160.0]]
     """
     matrix = lik.matrix()
-    mix = np.maximum(matrix.T @ np.asarray(weights, dtype=np.float64), _TINY)
-    scale = np.sqrt(n) / mix
+    if mix is None:
+        mix = matrix.T @ np.asarray(weights, dtype=np.float64)
+    scale = np.sqrt(n) / np.maximum(mix, _TINY)
     scaled = sparse.csr_matrix((matrix.data * scale[matrix.indices], matrix.indices, matrix.indptr),
                                shape=matrix.shape)
-    return np.asarray((scaled @ scaled.T).todense())
+    return (scaled @ scaled.T).toarray()
 
 
 def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int = 20) -> np.ndarray:
@@ -468,12 +477,13 @@ def newton_path(
     values = lik.values()
     ones = np.ones(w.size)
 
-    current = log_likelihood(lik, n, w)
+    raw = lik.mixture(w, values)
+    current = float(n @ np.log(np.maximum(raw, _TINY))) if np.all(raw[n > 0] > 0) else -np.inf
+    mix = np.maximum(raw, _TINY)
     for _ in range(steps):
-        mix = np.maximum(lik.mixture(w, values), _TINY)
         grad = lik.component_sums(n / mix, values)
         yield w, current, grad
-        info = observed_information(lik, n, w)
+        info = observed_information(lik, n, w, mix)
         system = np.zeros((w.size + 1, w.size + 1))
         system[: w.size, : w.size] = info
         system[: w.size, w.size] = ones
@@ -488,7 +498,8 @@ def newton_path(
         improved = False
         for _ in range(30):
             trial = w + t * d
-            value = log_likelihood(lik, n, trial)
+            trial_mix = lik.mixture(trial, values)
+            value = float(n @ np.log(np.maximum(trial_mix, _TINY))) if np.all(trial_mix[n > 0] > 0) else -np.inf
             if value >= current - 1e-12 * abs(current):
                 improved = True
                 break
@@ -496,10 +507,10 @@ def newton_path(
         if not improved:
             break
         moved = float(np.abs(trial - w).max())
-        w, current = trial / trial.sum(), value
-        if moved < 1e-12:
+        total = trial.sum()
+        w, current, mix = trial / total, value, np.maximum(trial_mix / total, _TINY)
+        if moved < NEWTON_MOVE:
             break
-    mix = np.maximum(lik.mixture(w, values), _TINY)
     yield w, current, lik.component_sums(n / mix, values)
 
 
