@@ -39,6 +39,7 @@ the reference is the observational likelihood itself and nothing changes.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -226,11 +227,17 @@ def disentangle_likelihood(
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
-    for j in iterator:
-        state = lift_variable(recursion, state, j, settings)
     factors = None  # the full rows' codes and CPD factors, computed once for the carry and the repair
-    if searched is not None:
-        factors = _row_factors(network, prepared.codes, np.arange(prepared.codes.shape[0]))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the full rows' factors do not depend on the subsample's lifts: computed beside them (numpy's passes
+        # over the rows release the GIL, so the two share the machine's cores)
+        pending = None if searched is None else pool.submit(
+            _row_factors, network, prepared.codes, np.arange(prepared.codes.shape[0]))
+        for j in iterator:
+            state = lift_variable(recursion, state, j, settings)
+        if pending is not None:
+            factors = pending.result()
+    if factors is not None:
         state = carry_to_rows(state, *factors, prepared.n_rows)
     # prefix_id now indexes the distinct full rows
     n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)

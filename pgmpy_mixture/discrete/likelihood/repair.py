@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pgmpy_mixture.discrete.likelihood.cells import cells_of
+from pgmpy_mixture.discrete.likelihood.threads import map_in_threads
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
 
@@ -48,6 +49,9 @@ PRUNE_THRESHOLD = 1.0
 #: intervention matching that row raises its likelihood, and a search would walk it onto the whole row, one
 #: variable per round (measured: 28 rounds at N = 64); whether it exists is the existence test's question
 MIN_REPAIR_ROWS = 2.0
+
+#: the prune first sums an intervention's removal cost over this many of the target's rows (a lower bound)
+_PRUNE_HEAD = 4096
 
 #: Newton iterations (at most) of the weight refits between repair rounds and after the prune: the rounds compare
 #: log-likelihoods that differ by at least a move's price (several units), and three steps after the EM bring them
@@ -175,37 +179,70 @@ def _best_moves(
     best_gain = np.full(q, -np.inf)
     best_var = np.full(q, -1, dtype=np.int64)
     best_state = np.full(q, -1, dtype=np.int64)
-    for j in np.flatnonzero(np.any(targets[~frozen] == NOT_INTERVENED, axis=0)):
+    # entries are sorted by target: a variable's work covers only the runs of targets free there (a target holding
+    # most of its variables intervened costs nothing at them)
+    starts = np.searchsorted(grp, np.arange(q + 1))
+    empty = starts[1:] == starts[:-1]
+    def gains_at(j: int) -> np.ndarray:
+        """The gain of moving each target to ``V_j = s``, shape ``(q, k_j)`` (-inf where not allowed)."""
         k = int(cards[j])
-        key = grp * k + codes[:, j][row]
-        factor = log_factor[:, j][row]
-        kept = np.negative(factor, dtype=np.float64)
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.exp(kept, out=kept)
-            kept *= ratio
-            np.log1p(kept, out=kept)
-        if any_linear:
-            kept[linear] = log_ratio[linear] - factor[linear]
-        impossible = np.isinf(factor)  # a zero CPD entry (only at an intervened variable: no move there)
+        column, factors = codes[:, j], log_factor[:, j]
+        delta = np.zeros((q, k))
         broken = np.zeros((q, k), dtype=bool)
-        if impossible.any():
-            kept[impossible] = 0.0
-            broken = np.bincount(key, weights=impossible, minlength=q * k).reshape(q, k) > 0
-        kept *= counted
-        delta = np.bincount(key, weights=kept, minlength=q * k).reshape(q, k)
+        saved = np.zeros((q, k)) if any_hopeless else None
+        for first, stop in _runs((targets[:, j] == NOT_INTERVENED) & ~frozen | empty):
+            part = slice(starts[first], starts[stop])
+            if part.start == part.stop:
+                continue
+            rows = row[part]
+            key = (grp[part] - first) * k + column[rows]
+            factor = factors[rows]
+            kept = np.negative(factor, dtype=np.float64)
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.exp(kept, out=kept)
+                kept *= ratio[part]
+                np.log1p(kept, out=kept)
+            if any_linear:
+                here = linear[part]
+                kept[here] = log_ratio[part][here] - factor[here]
+            impossible = np.isinf(factor)  # a zero CPD entry (only at an intervened variable: no move there)
+            size = (stop - first) * k
+            if impossible.any():
+                kept[impossible] = 0.0
+                broken[first:stop] = np.bincount(key, weights=impossible, minlength=size).reshape(-1, k) > 0
+            kept *= counted[part]
+            delta[first:stop] = np.bincount(key, weights=kept, minlength=size).reshape(-1, k)
+            if saved is not None:
+                saved[first:stop] = np.bincount(key, weights=hopeless[part], minlength=size).reshape(-1, k)
         gain = lost_total[:, None] + delta - price[:, j][:, None]
         gain[broken] = -np.inf
-        if any_hopeless:  # hopeless entries at state s are kept by the move to s; any one elsewhere forbids it
-            saved = np.bincount(key, weights=hopeless, minlength=q * k).reshape(q, k)
+        if saved is not None:  # hopeless entries at state s are kept by the move to s; any one elsewhere forbids it
             gain[saved < hopeless_total[:, None]] = -np.inf
         gain[targets[:, j] != NOT_INTERVENED] = -np.inf  # only free variables gain a state
         gain[:, excluded[j]] = -np.inf
         gain[frozen] = -np.inf
+        return gain
+
+    free_variables = np.flatnonzero(np.any(targets[~frozen] == NOT_INTERVENED, axis=0))
+    for j, gain in zip(free_variables, map_in_threads(gains_at, free_variables.tolist()), strict=True):
         better = gain.max(axis=1) > best_gain
         best_gain[better] = gain.max(axis=1)[better]
         best_var[better] = j
         best_state[better] = gain.argmax(axis=1)[better]
     return best_var, best_state, best_gain
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The runs ``[first, stop)`` of consecutive ``True`` in ``mask``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _runs(np.array([True, True, False, True]))
+    [(0, 2), (3, 4)]
+    """
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
 def _apply(
@@ -388,8 +425,8 @@ def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarra
     """
     targets = np.asarray(targets, dtype=np.int64)
     zeros_per_row = reference_factors(log_factor)[1] if zeros_per_row is None else zeros_per_row
-    grp, row, lval = [], [], []
-    for g, target in enumerate(targets):
+    def explained(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows ``target`` explains and its stored log-likelihoods of them."""
         on = np.flatnonzero(target != NOT_INTERVENED)
         # the row has the intervened states (narrowed one variable at a time: each keeps about a k-th of the rows),
         # and every zero factor of it sits at an intervened variable
@@ -399,15 +436,26 @@ def target_entries(codes: np.ndarray, log_factor: np.ndarray, targets: np.ndarra
         factors = log_factor[np.ix_(rows, on)]
         finite = np.isfinite(factors)
         possible = zeros_per_row[rows] == (~finite).sum(axis=1)
-        rows = rows[possible]
-        lval.append(-np.where(finite[possible], factors[possible], 0.0).sum(axis=1, dtype=np.float64))
-        row.append(rows)
-        grp.append(np.full(rows.size, g, dtype=np.int64))
-    if not grp:
+        return rows[possible], -np.where(finite[possible], factors[possible], 0.0).sum(axis=1, dtype=np.float64)
+
+    parts = map_in_threads(explained, list(targets))
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return ComponentLikelihoods(empty, empty, np.zeros(0), 0, codes.shape[0])
-    return ComponentLikelihoods(np.concatenate(grp), np.concatenate(row), np.concatenate(lval), len(grp),
-                                codes.shape[0])
+    sizes = [rows.size for rows, _ in parts]
+    return ComponentLikelihoods(np.repeat(np.arange(len(parts)), sizes), np.concatenate([r for r, _ in parts]),
+                                np.concatenate([v for _, v in parts]), len(parts), codes.shape[0])
+
+
+def _removal_costs(log_factor: np.ndarray, row: np.ndarray, share: np.ndarray, rest_share: np.ndarray,
+                   counted: np.ndarray, part: slice, on: np.ndarray) -> np.ndarray:
+    """``-sum_r n_r log(rest_r + share_r P(v_j | pa_j(r)))`` over the entries ``part`` of one target, for each
+    intervened variable ``j`` of ``on``: without the intervention at ``j`` the part ``share`` of each of its rows is
+    multiplied by ``P(v_j | pa_j)``."""
+    factor = log_factor[np.ix_(row[part], on)].astype(np.float64)
+    with np.errstate(divide="ignore"):
+        factor = np.log(rest_share[part, None] + share[part, None] * np.exp(factor))
+    return -(counted[part] @ factor)
 
 
 def prune_interventions(
@@ -479,13 +527,15 @@ def prune_interventions(
     cost = np.full((q, n_vars), np.inf)
     bounds = entries.slices()
     for g in np.flatnonzero(np.any(targets != NOT_INTERVENED, axis=1)):
-        # without the intervention at j, the part ``share`` of each of its rows is multiplied by P(v_j | pa_j)
         on = np.flatnonzero(targets[g] != NOT_INTERVENED)
-        part = slice(bounds[g], bounds[g + 1])
-        factor = log_factor[np.ix_(entries.row[part], on)].astype(np.float64)
-        with np.errstate(divide="ignore"):
-            factor = np.log(rest_share[part, None] + share[part, None] * np.exp(factor))
-        cost[g, on] = -(counted[part] @ factor)
+        # every row's term is a cost (its log is at most 0), so the cost over the target's first rows bounds the
+        # whole from below: only the interventions that bound leaves under the threshold are summed over every row
+        head = slice(bounds[g], min(bounds[g + 1], bounds[g] + _PRUNE_HEAD))
+        cost[g, on] = _removal_costs(log_factor, entries.row, share, rest_share, counted, head, on)
+        open_ = on[cost[g, on] < threshold]
+        if open_.size and head.stop < bounds[g + 1]:
+            cost[g, open_] = _removal_costs(log_factor, entries.row, share, rest_share, counted,
+                                            slice(bounds[g], bounds[g + 1]), open_)
     order = np.argsort(cost, axis=1, kind="stable")
     running = np.cumsum(np.take_along_axis(cost, order, axis=1), axis=1)
     dropped = np.zeros_like(cost, dtype=bool)
