@@ -46,7 +46,6 @@ naming the variable (exact mode warns rather than raises, and returns its best e
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -66,6 +65,7 @@ from pgmpy_mixture.model.oracle import (
     log_mixture_extensions,
     log_mixture_probability,
 )
+from pgmpy_mixture.parallel import single_blas_thread
 from pgmpy_mixture.result import Component, MixtureResult
 from pgmpy_mixture.validation import frequency_sample_size
 
@@ -486,25 +486,8 @@ def _verify(run: _Run, oracle: DistributionOracle, j: int) -> None:
         )
 
 
-_BLAS_CONTROLLER = None
-
-
-def _single_blas_thread() -> contextlib.AbstractContextManager:
-    """Run BLAS on one thread: every product here is small, and threaded BLAS on small products is slower
-    (tens of times slower on a loaded machine). Uses ``threadpoolctl`` when installed (a dependency of
-    scikit-learn); without it this only costs speed."""
-    global _BLAS_CONTROLLER
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - speed only
-        return contextlib.nullcontext()
-    if _BLAS_CONTROLLER is None:
-        _BLAS_CONTROLLER = ThreadpoolController()
-    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
-
-
 def _run(oracle: DistributionOracle, *, exact: bool, threshold: float, progress: bool) -> _Run:
-    with _single_blas_thread():
+    with single_blas_thread():  # every product here is small: threaded BLAS only competes for the cores
         return _run_steps(oracle, exact=exact, threshold=threshold, progress=progress)
 
 

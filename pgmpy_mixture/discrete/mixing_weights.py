@@ -439,11 +439,14 @@ def observed_information(lik: ComponentLikelihoods, n: np.ndarray, weights: np.n
     return (scaled @ scaled.T).toarray()
 
 
-def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int = 20) -> np.ndarray:
+def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int = 20,
+                   chord: bool = False) -> np.ndarray:
     """Newton ascent of the log-likelihood in the mixing weights on the simplex (a polish after EM).
 
     Each step solves the KKT system of the quadratic model with the constraint ``sum d = 0``, is shortened to
-    stay inside the simplex, and halved until the likelihood does not fall.
+    stay inside the simplex, and halved until the likelihood does not fall. With ``chord=True`` the observed
+    information of the starting weights serves every step (the chord method: one pass building the ``q x q``
+    matrix instead of one per step; still an ascent, linear instead of quadratic convergence near the maximum).
 
     Examples
     --------
@@ -455,13 +458,13 @@ def newton_weights(lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray
     w = weights.copy()
     if w.size <= 1:
         return w
-    for iterate, _, _ in newton_path(lik, n, w, steps):
+    for iterate, _, _ in newton_path(lik, n, w, steps, chord=chord):
         w = iterate
     return w
 
 
 def newton_path(
-    lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int = 20
+    lik: ComponentLikelihoods, n: np.ndarray, weights: np.ndarray, steps: int = 20, chord: bool = False
 ) -> Iterator[tuple[np.ndarray, float, np.ndarray]]:
     """The iterates of :func:`newton_weights`: ``(w, l(w), gradient of l at w)`` before each step, then the last.
 
@@ -480,10 +483,12 @@ def newton_path(
     raw = lik.mixture(w, values)
     current = float(n @ np.log(np.maximum(raw, _TINY))) if np.all(raw[n > 0] > 0) else -np.inf
     mix = np.maximum(raw, _TINY)
+    info = None
     for _ in range(steps):
         grad = lik.component_sums(n / mix, values)
         yield w, current, grad
-        info = observed_information(lik, n, w, mix)
+        if info is None or not chord:
+            info = observed_information(lik, n, w, mix)
         system = np.zeros((w.size + 1, w.size + 1))
         system[: w.size, : w.size] = info
         system[: w.size, w.size] = ones

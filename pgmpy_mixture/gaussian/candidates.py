@@ -13,6 +13,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import ParameterError
+from pgmpy_mixture.parallel import single_blas_thread
 from pgmpy_mixture.validation import check_n_jobs
 
 __all__ = ["check_n_components", "candidate_counts", "fit_candidate_mixtures", "relative_gains", "select_by_cutoff"]
@@ -67,11 +68,10 @@ def _fit_one_count(
 ):
     """Best of the starts of every initialisation scheme for one count ``k``: (model, average log-lik, BIC)."""
     from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
 
     best, best_ll = None, -np.inf
     # one BLAS thread: these are small matrices, and multi-threaded BLAS was 10x slower here (oversubscription)
-    with threadpool_limits(limits=1):
+    with single_blas_thread(openmp=True):
         for init in init_params:
             gm = GaussianMixture(
                 n_components=int(k), covariance_type=covariance_type, n_init=n_init, random_state=random_state,
@@ -87,11 +87,10 @@ def _restart_without_lightest(X: np.ndarray, upper, k: int, random_state, reg_co
     """EM for ``k`` components started from the ``(k + 1)``-component model ``upper`` without its lightest
     component: (model, average log-lik, BIC)."""
     from sklearn.mixture import GaussianMixture
-    from threadpoolctl import threadpool_limits
 
     keep = np.sort(np.argsort(upper.weights_, kind="stable")[1:])
     precisions = upper.precisions_ if upper.covariance_type == "tied" else upper.precisions_[keep]
-    with threadpool_limits(limits=1):
+    with single_blas_thread(openmp=True):
         gm = GaussianMixture(
             n_components=k, covariance_type=upper.covariance_type, random_state=random_state, reg_covar=reg_covar,
             max_iter=max_iter, weights_init=upper.weights_[keep] / upper.weights_[keep].sum(),

@@ -1,6 +1,6 @@
 """The passes over every row that the likelihood method shares out or cuts short give the same answer.
 
-Threads (``threads.WORKERS``), the prune's first-rows bound (``repair._PRUNE_HEAD``) and Newton's stop once a step
+Threads (``parallel.WORKERS``), the prune's first-rows bound (``repair._PRUNE_HEAD``) and Newton's stop once a step
 moves no weight by more than ``NEWTON_MOVE``: each is checked against the plain computation on random instances.
 """
 
@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pgmpy_mixture import parallel
 from pgmpy_mixture.data.counts import CountTable
-from pgmpy_mixture.discrete.likelihood import disentangle_likelihood, repair, threads
+from pgmpy_mixture.discrete.likelihood import disentangle_likelihood, repair
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, newton_path
 from pgmpy_mixture.discrete.simulate import random_mixture, random_network, sample_mixture
 
@@ -40,7 +41,7 @@ def test_one_thread_and_several_give_the_same_result_to_the_last_digit(seed):
     network, table = _sampled(seed, 7, 6000)
     shared = _fit(network, table, search_rows=500)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(threads, "WORKERS", 1)
+        patch.setattr(parallel, "WORKERS", 1)
         alone = _fit(network, table, search_rows=500)
     assert [c.label for c in shared] == [c.label for c in alone]
     assert [c.weight for c in shared] == [c.weight for c in alone]
@@ -81,3 +82,24 @@ def test_newton_stops_within_a_few_steps_at_the_maximum(seed, q, rows):
     assert np.allclose(grad[kept] / total, 1.0, atol=1e-6)
     assert np.all(grad[~kept] / total <= 1.0 + 1e-6)
     assert value >= max(v for _, v, _ in path) - 1e-9 * abs(value)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), q=st.integers(2, 6), rows=st.integers(50, 3000))
+def test_chord_newton_ascends_from_the_em_start(seed, q, rows):
+    rng = np.random.default_rng(seed)
+    present = rng.random((q, rows)) < 0.6
+    present[0] = True
+    grp, row = np.nonzero(present)
+    lik = ComponentLikelihoods(grp, row, rng.normal(0.0, 1.0, grp.size), q, rows)
+    counts = rng.integers(1, 400, rows).astype(float)
+    start = em_weights(lik, counts, np.full(q, 1.0 / q), 30)
+    chord = [(w, value) for w, value, _ in newton_path(lik, counts, start, 3, chord=True)]
+    # every chord step is an ascent (the information of the start stays positive definite on the simplex) and
+    # stays on the simplex
+    values = [v for _, v in chord]
+    assert all(b >= a - 1e-12 * abs(a) for a, b in zip(values, values[1:], strict=False))
+    assert all(np.all(w >= 0) and abs(w.sum() - 1.0) < 1e-12 for w, _ in chord)
+    # and it is no further from the maximum than the EM start it began at
+    best = list(newton_path(lik, counts, start, 50))[-1][1]
+    assert values[0] - 1e-9 * abs(best) <= values[-1] <= best + 1e-9 * abs(best)

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from pgmpy_mixture.discrete.likelihood.cells import cells_of
-from pgmpy_mixture.discrete.likelihood.threads import map_in_threads
 from pgmpy_mixture.discrete.mixing_weights import ComponentLikelihoods, em_weights, log_likelihood, newton_weights
 from pgmpy_mixture.model.network import NOT_INTERVENED, CausalNetwork
+from pgmpy_mixture.parallel import map_in_threads
 
 __all__ = ["REFIT_NEWTON_STEPS", "TargetRepair", "log_cpd_factors", "prune_interventions", "reference_factors",
            "repair_targets", "target_entries"]
@@ -55,7 +55,8 @@ _PRUNE_HEAD = 4096
 
 #: Newton iterations (at most) of the weight refits between repair rounds and after the prune: the rounds compare
 #: log-likelihoods that differ by at least a move's price (several units), and three steps after the EM bring them
-#: within about 1e-4 of the maximum (measured at N = 64); the final polish makes the weights the exact joint MLE
+#: within about 1e-4 of the maximum (measured at N = 64); the final polish makes the weights the exact joint MLE.
+#: The refits are chord steps (one observed information per refit, ``newton_weights(chord=True)``)
 REFIT_NEWTON_STEPS = 3
 
 # above this log(share / rest) a kept entry's gain log(1 + share / (rest P)) is computed as log(share / rest) - log P
@@ -347,12 +348,14 @@ def repair_targets(
         if not chosen:
             break
         new_targets, new_entries = _apply(entries, targets, codes, log_factor, np.array(chosen), var, state)
-        new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, mu, em_steps), refit_newton)
+        new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, mu, em_steps), refit_newton,
+                                   chord=True)
         new_ll = log_likelihood(new_entries, n_rows, new_mu)
         if new_ll <= ll and len(chosen) > 1:  # the moves interfered: make the single best one
             chosen = chosen[:1]
             new_targets, new_entries = _apply(entries, targets, codes, log_factor, np.array(chosen), var, state)
-            new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, mu, em_steps), refit_newton)
+            new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, mu, em_steps), refit_newton,
+                                   chord=True)
             new_ll = log_likelihood(new_entries, n_rows, new_mu)
         if new_ll <= ll:
             break
@@ -571,5 +574,5 @@ def prune_interventions(
     new_entries = ComponentLikelihoods(np.concatenate(parts_grp), np.concatenate(parts_row),
                                        np.concatenate(parts_lval), keep.size, entries.n_rows)
     new_mu = newton_weights(new_entries, n_rows, em_weights(new_entries, n_rows, merged_mu, em_steps),
-                            min(newton_steps, REFIT_NEWTON_STEPS))
+                            min(newton_steps, REFIT_NEWTON_STEPS), chord=True)
     return TargetRepair(new_targets[keep], new_entries, new_mu, moves)
