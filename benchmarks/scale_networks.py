@@ -106,7 +106,8 @@ def scale_child(graph: str, n: int, index: int, rows: int, max_in_degree: int | 
                 result = model.disentangle_mixture(df)
             ours_seconds = min(ours_seconds, time.perf_counter() - started)
             ours_cpu = min(ours_cpu, time.process_time() - cpu_started)  # every thread of the process
-    out = {"graph": graph, "N": n, "index": index, "rows": rows, "fit_s": fit_seconds, "ours_s": ours_seconds, "ours_cpu_s": ours_cpu,
+    out = {"graph": graph, "N": n, "index": index, "rows": rows, "fit_s": fit_seconds, "ours_s": ours_seconds,
+           "ours_cpu_s": ours_cpu,
            "max_in_degree": int(max(len(p) for p in network.parents)),
            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     out.update(_scores(spec, result, network))
