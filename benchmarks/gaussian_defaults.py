@@ -1,7 +1,7 @@
 """The causal-learn pre-step on its defaults: component count at every unit, and the DAG it leads to.
 
 Instances (one per seed): an 8-node linear Gaussian SEM (:func:`~pgmpy_mixture.gaussian.simulate.random_linear_sem`,
-edge probability 0.8, edge weights uniform on +-[0.5, 1.5], unit noise),
+edge probability 0.8 unless ``--edge-prob`` says otherwise, edge weights uniform on +-[0.5, 1.5], unit noise),
 20 000 rows split equally between the observational component and 4 single-node shift interventions on distinct
 random nodes (incoming edges kept, noise mean shifted by 3-5 noise standard deviations, uniform, random sign).
 
@@ -16,6 +16,7 @@ Run::
 
     nice python benchmarks/gaussian_defaults.py              # seeds 0-2, about 10 minutes on a loaded 2-core machine
     nice python benchmarks/gaussian_defaults.py --seeds 10   # seeds 0-9
+    nice python benchmarks/gaussian_defaults.py --seeds 5 --edge-prob 0.3 --scales 1 --rules "default (bic)"
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from pgmpy_mixture.gaussian.simulate import random_linear_sem
 SCALES = (1e-3, 1.0, 1e6)
 
 
-def instance(seed: int, n_nodes: int = 8, n_rows: int = 20_000, n_shifts: int = 4):
+def instance(seed: int, n_nodes: int = 8, n_rows: int = 20_000, n_shifts: int = 4, edge_prob: float = 0.8):
     """``(data, labels, true adjacency, target sets)`` of one seeded instance (module docstring)."""
     rng = np.random.default_rng(seed)
-    sem = random_linear_sem(n_nodes, 0.8, weight_range=(0.5, 1.5), rng=rng)
+    sem = random_linear_sem(n_nodes, edge_prob, weight_range=(0.5, 1.5), rng=rng)
     nodes = rng.choice(n_nodes, size=n_shifts, replace=False)
     targets = [frozenset()] + [frozenset([int(j)]) for j in nodes]
     per = n_rows // len(targets)
@@ -76,16 +77,20 @@ def pooled_pc_shd(data, adj, alpha: float = 0.01) -> int:
     return shd(adj, graph_to_adjacency(cg.G))
 
 
-def run(seeds: int) -> list[dict]:
+RULES = {"default (bic)": {}, "cutoff 0.07": {"selection": "cutoff"}}
+
+
+def run(seeds: int, first_seed: int = 0, edge_prob: float = 0.8, scales=SCALES, rules=tuple(RULES)) -> list[dict]:
     from pgmpy_mixture.adapters.causallearn import MixtureSplitter, graph_to_adjacency
 
     records = []
-    for seed in range(seeds):
-        data, labels, adj, truth = instance(seed)
+    for seed in range(first_seed, first_seed + seeds):
+        data, labels, adj, truth = instance(seed, edge_prob=edge_prob)
         pooled = pooled_pc_shd(data, adj)
-        for scale in SCALES:
+        for scale in scales:
             X = data * scale
-            for name, settings in (("default (bic)", {}), ("cutoff 0.07", {"selection": "cutoff"})):
+            for name in rules:
+                settings = RULES[name]
                 start = time.perf_counter()
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -93,7 +98,7 @@ def run(seeds: int) -> list[dict]:
                     seconds = time.perf_counter() - start
                     found = sp.discover(X)
                     split_pc = sp.discover(X, method="pc").graph
-                records.append(dict(seed=seed, scale=scale, rule=name, k=sp.n_components_,
+                records.append(dict(seed=seed, scale=scale, rule=name, k=sp.n_components_, edges=int(adj.sum()),
                                     ari=adjusted_rand(labels, sp.labels_), targets_ok=_targets_exact(sp, labels, truth),
                                     search=found.method, shd=shd(adj, graph_to_adjacency(found.graph)),
                                     split_pc=shd(adj, graph_to_adjacency(split_pc)), pooled_pc=pooled,
@@ -103,16 +108,17 @@ def run(seeds: int) -> list[dict]:
 
 
 def markdown(records: list[dict]) -> str:
-    lines = ["| seed | scale | count rule | k (true 5) | ARI | targets exact | SHD discover() (search) | "
+    lines = ["| seed | edges | scale | count rule | k (true 5) | ARI | targets exact | SHD discover() (search) | "
              "SHD discover(method='pc') | SHD PC on pooled rows | fit s |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in records:
-        lines.append(f"| {r['seed']} | {r['scale']:g} | {r['rule']} | {r['k']} | {r['ari']:.3f} | "
+        lines.append(f"| {r['seed']} | {r['edges']} | {r['scale']:g} | {r['rule']} | {r['k']} | {r['ari']:.3f} | "
                      f"{'yes' if r['targets_ok'] else 'no'} | {r['shd']} ({r['search']}) | {r['split_pc']} | "
                      f"{r['pooled_pc']} | {r['seconds']:.1f} |")
     for rule in sorted({r["rule"] for r in records}):
         rows = [r for r in records if r["rule"] == rule]
-        lines.append(f"| **mean** | all | {rule} | {np.mean([r['k'] == 5 for r in rows]):.0%} right | "
+        lines.append(f"| **mean** | {np.mean([r['edges'] for r in rows]):.1f} | all | {rule} | "
+                     f"{np.mean([r['k'] == 5 for r in rows]):.0%} right | "
                      f"{np.mean([r['ari'] for r in rows]):.3f} | {np.mean([r['targets_ok'] for r in rows]):.0%} | "
                      f"{np.mean([r['shd'] for r in rows]):.2f} | {np.mean([r['split_pc'] for r in rows]):.2f} | "
                      f"{np.mean([r['pooled_pc'] for r in rows]):.2f} | |")
@@ -122,8 +128,17 @@ def markdown(records: list[dict]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--edge-prob", type=float, default=0.8, help="edge probability of the random SEM")
+    parser.add_argument("--scales", default=",".join(f"{s:g}" for s in SCALES), help="comma list of data scales")
+    parser.add_argument("--rules", default=",".join(RULES), help=f"comma list among {list(RULES)}")
     args = parser.parse_args(argv)
-    print(markdown(run(args.seeds)))
+    rules = tuple(r.strip() for r in args.rules.split(","))
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        parser.error(f"unknown rules {unknown}; choose among {list(RULES)}")
+    scales = tuple(float(s) for s in args.scales.split(","))
+    print(markdown(run(args.seeds, args.first_seed, args.edge_prob, scales, rules)))
 
 
 if __name__ == "__main__":
