@@ -41,6 +41,7 @@ from sklearn.base import BaseEstimator
 
 from pgmpy_mixture.errors import NotFittedError, ParameterError, missing_dependency, require, warn_at_caller
 from pgmpy_mixture.gaussian.mixture_utigsp import (
+    DAG_ALPHA,
     GaussianMixtureFit,
     estimate_dag,
     estimate_essential_graph,
@@ -57,10 +58,6 @@ METHODS = ("auto", "pc", "cdnod", "ges", "grasp", "boss", "sem", "utigsp")
 #: order-based DAG looks violated (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.check_sparse_shifts` warns), and
 #: ``discover(method="auto")`` runs causal-learn's PC on the split instead.
 SPARSE_SHIFT_LIMIT = 0.5
-
-#: ``discover``'s default test level for ``"sem"`` (the Wald tests of the order-based DAG, as
-#: :func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_dag` and :meth:`MixtureSplitter.essential_graph` use)
-SEM_ALPHA = 1e-3
 
 #: ``discover``'s default test level for causal-learn's searches and UT-IGSP
 SEARCH_ALPHA = 0.01
@@ -526,7 +523,7 @@ class MixtureSplitter(BaseEstimator):
         labels = self.labels_ if X is None else self.fit_.predict(self._check(X))
         return labels.astype(np.float64).reshape(-1, 1)
 
-    def essential_graph(self, alpha: float = 1e-3):
+    def essential_graph(self, alpha: float = DAG_ALPHA):
         """The learned graph up to its interventional Markov equivalence class, as a causal-learn ``GeneralGraph``:
         the I-essential graph of the ``"sem"`` DAG given ``targets_``
         (:func:`~pgmpy_mixture.gaussian.mixture_utigsp.estimate_essential_graph`). Undirected edges (``---``) are those
@@ -571,7 +568,8 @@ class MixtureSplitter(BaseEstimator):
         X : array-like, the data the splitter was fitted on (or new data from the same mixture).
         method : one of "auto" (default), "sem", "pc", "cdnod", "ges", "grasp", "boss", "utigsp"
         alpha : float, optional
-            Level of the tests (sem, pc, cdnod, utigsp). Default: :data:`SEM_ALPHA` (0.001) for ``"sem"``, whose
+            Level of the tests (sem, pc, cdnod, utigsp). Default: ``DAG_ALPHA`` (0.001,
+            :data:`pgmpy_mixture.gaussian.mixture_utigsp.DAG_ALPHA`) for ``"sem"``, whose
             Wald tests run on the moments of every row (at 0.01 they kept spurious edges on sparse 8-node graphs:
             mean SHD 1.2 against 0.6 at 0.001 over ten 20 000-row mixtures, ``benchmarks/RESULTS.md``), and
             :data:`SEARCH_ALPHA` (0.01, causal-learn's customary level) for the other searches.
@@ -603,7 +601,7 @@ class MixtureSplitter(BaseEstimator):
             self._check_fitted()
             method = "sem" if self.shift_density_ <= SPARSE_SHIFT_LIMIT else "pc"
         if alpha is None:
-            alpha = SEM_ALPHA if method == "sem" else SEARCH_ALPHA
+            alpha = DAG_ALPHA if method == "sem" else SEARCH_ALPHA
         graph, targets = self._search(X, method, alpha, **kwargs)
         return Discovery(graph, targets, method, alpha)
 

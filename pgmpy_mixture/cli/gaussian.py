@@ -142,12 +142,12 @@ def _fit(frame: pd.DataFrame, args: argparse.Namespace) -> tuple[GaussianMixture
 
 
 def _graph(fit: GaussianMixtureFit, splitter: Any, frame: pd.DataFrame, args: argparse.Namespace) -> list[str]:
-    from pgmpy_mixture.gaussian.mixture_utigsp import estimate_dag, estimate_essential_graph
+    from pgmpy_mixture.gaussian.mixture_utigsp import DAG_ALPHA, estimate_dag, estimate_essential_graph
 
     if args.graph == "sem":
-        return edge_lines(estimate_dag(fit, alpha=args.alpha), fit.names)
+        return edge_lines(estimate_dag(fit, alpha=args.alpha or DAG_ALPHA), fit.names)
     if args.graph == "essential":
-        return edge_lines(estimate_essential_graph(fit, alpha=args.alpha), fit.names)
+        return edge_lines(estimate_essential_graph(fit, alpha=args.alpha or DAG_ALPHA), fit.names)
     from pgmpy_mixture.adapters.causallearn import graph_to_adjacency
 
     graph, _ = splitter.discover(frame, method=args.graph, alpha=args.alpha)
@@ -175,7 +175,7 @@ def cmd_split(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     check_outputs({"--labels": args.labels, "--json": args.json, "--plot": args.plot,
                    "--plot-components": args.plot_components}, figures=("--plot", "--plot-components"))
-    check_test_level("--alpha", args.alpha, allow_none=False)
+    check_test_level("--alpha", args.alpha, allow_none=True)
     if args.graph in GRAPH_METHODS[2:]:  # before the fit: a missing causal-learn is reported up front
         from pgmpy_mixture.adapters.causallearn import require_causallearn
 
@@ -249,7 +249,9 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--graph", choices=GRAPH_METHODS, default=None,
                    help="also learn the graph: sem (order-based DAG), essential (its interventional essential "
                         "graph), or a causal-learn search on the split (needs the causallearn extra)")
-    p.add_argument("--alpha", type=float, default=1e-3, help="test level for --graph (default 0.001)")
+    p.add_argument("--alpha", type=float, default=None,
+                   help="test level for --graph (default: 0.001 for sem and essential, 0.01 for the causal-learn "
+                        "searches, as MixtureSplitter.discover)")
     p.add_argument("--seed", type=seed_type, default=0, help="random seed, a whole number >= 0 (default 0)")
     p.add_argument("--jobs", type=int, default=None, help="processes for the candidate fits (default 1)")
     p.add_argument("--labels", default=None, help="write each row's component, label and probability to this CSV")

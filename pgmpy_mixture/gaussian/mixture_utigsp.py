@@ -81,6 +81,7 @@ from pgmpy_mixture.validation import check_fit_matrix, check_n_jobs, check_test_
 from pgmpy_mixture.validation.parameters import check_gaussian_fit_options
 
 __all__ = [
+    "DAG_ALPHA",
     "GaussianMixtureFit",
     "check_sparse_shifts",
     "fit_candidate_mixtures",
@@ -101,6 +102,10 @@ __all__ = [
     "full_moments",
     "significant_predecessors",
 ]
+
+#: level of the Wald tests that keep an edge of the order-based DAG (:func:`estimate_dag`): they run on moments of
+#: every row, so a level of 0.01 keeps spurious edges on sparse graphs (``benchmarks/RESULTS.md``)
+DAG_ALPHA = 1e-3
 
 
 def _pair_moments(weights: np.ndarray, means: np.ndarray, covs: np.ndarray, n: int):
@@ -287,7 +292,7 @@ def identify_targets(
     return observational, targets, changes, order
 
 
-def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
+def estimate_dag(fit: GaussianMixtureFit, alpha: float = DAG_ALPHA) -> np.ndarray:
     """DAG adjacency (``adj[i, j]`` True for ``i -> j``) from the fitted mixture and its order.
 
     For each node ``j`` the components where ``j`` is not a target share its mechanism; their moments are pooled
@@ -315,7 +320,7 @@ def estimate_dag(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
     return adj
 
 
-def estimate_essential_graph(fit: GaussianMixtureFit, alpha: float = 1e-3) -> np.ndarray:
+def estimate_essential_graph(fit: GaussianMixtureFit, alpha: float = DAG_ALPHA) -> np.ndarray:
     """The graph up to its interventional Markov equivalence class: the I-essential graph (I-CPDAG) of
     :func:`estimate_dag`'s DAG given the identified targets (Hauser & Buhlmann 2012). An edge stays undirected
     (``adj[i, j]`` and ``adj[j, i]`` both True) when no recovered intervention and no v-structure orients it:
