@@ -571,7 +571,7 @@ class MixtureSplitter(BaseEstimator):
             Level of the tests (sem, pc, cdnod, utigsp). Default: ``DAG_ALPHA`` (0.001,
             :data:`pgmpy_mixture.gaussian.mixture_utigsp.DAG_ALPHA`) for ``"sem"``, whose
             Wald tests run on the moments of every row (at 0.01 they kept spurious edges on sparse 8-node graphs:
-            mean SHD 1.3 against 0.6 at 0.001 over ten 20 000-row mixtures, ``benchmarks/RESULTS.md``), and
+            mean SHD 0.7 against 0.3 at 0.001 over ten 20 000-row mixtures, ``benchmarks/RESULTS.md``), and
             :data:`SEARCH_ALPHA` (0.01, causal-learn's customary level) for the other searches.
         **kwargs
             Passed to the causal-learn function (or to ``unknown_target_igsp``).
