@@ -81,7 +81,8 @@ def pooled_pc_shd(data, adj, alpha: float = 0.01) -> int:
 RULES = {"default (bic)": {}, "cutoff 0.07": {"selection": "cutoff"}}
 
 
-def run(seeds: int, first_seed: int = 0, edge_prob: float = 0.8, scales=SCALES, rules=tuple(RULES)) -> list[dict]:
+def run(seeds: int, first_seed: int = 0, edge_prob: float = 0.8, scales=SCALES, rules=tuple(RULES),
+        n_init: int | None = None) -> list[dict]:
     from pgmpy_mixture.adapters.causallearn import MixtureSplitter, graph_to_adjacency
 
     records = []
@@ -91,7 +92,7 @@ def run(seeds: int, first_seed: int = 0, edge_prob: float = 0.8, scales=SCALES, 
         for scale in scales:
             X = data * scale
             for name in rules:
-                settings = RULES[name]
+                settings = RULES[name] if n_init is None else {**RULES[name], "n_init": n_init}
                 start = time.perf_counter()
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -142,13 +143,14 @@ def main(argv=None) -> None:
     parser.add_argument("--edge-prob", type=float, default=0.8, help="edge probability of the random SEM")
     parser.add_argument("--scales", default=",".join(f"{s:g}" for s in SCALES), help="comma list of data scales")
     parser.add_argument("--rules", default=",".join(RULES), help=f"comma list among {list(RULES)}")
+    parser.add_argument("--n-init", type=int, default=None, help="MixtureSplitter's n_init (default: its own)")
     args = parser.parse_args(argv)
     rules = tuple(r.strip() for r in args.rules.split(","))
     unknown = [r for r in rules if r not in RULES]
     if unknown:
         parser.error(f"unknown rules {unknown}; choose among {list(RULES)}")
     scales = tuple(float(s) for s in args.scales.split(","))
-    print(markdown(run(args.seeds, args.first_seed, args.edge_prob, scales, rules)))
+    print(markdown(run(args.seeds, args.first_seed, args.edge_prob, scales, rules, args.n_init)))
 
 
 if __name__ == "__main__":
