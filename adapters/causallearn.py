@@ -178,7 +178,8 @@ class MixtureSplitter(BaseEstimator):
     cutoff_ratio : float
         The paper's cutoff (default 0.07, the authors' default).
     n_init : int
-        k-means initialisations of each scikit-learn ``GaussianMixture``.
+        Starts of each scikit-learn ``GaussianMixture`` per initialisation scheme (k-means and k-means++; default 1,
+        see :func:`~pgmpy_mixture.gaussian.mixture_utigsp.fit_mixture_utigsp`).
     alpha : float, optional
         Level of the mechanism-change tests (None: BIC threshold).
     reg_covar : float
@@ -232,7 +233,7 @@ class MixtureSplitter(BaseEstimator):
     """
 
     def __init__(self, n_components: int | str = "auto", k_max: int | None = None, selection: str = "bic",
-                 cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
+                 cutoff_ratio: float = 0.07, n_init: int = 1, alpha: float | None = None, reg_covar: float = 1e-6,
                  random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
                  max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
                  backward_restarts: bool = True):

@@ -241,7 +241,7 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
                         "log-likelihood cutoff rule")
     p.add_argument("--cutoff-ratio", type=float, default=0.07, dest="cutoff_ratio",
                    help="the cutoff rule's relative gain (default 0.07, the authors' default)")
-    p.add_argument("--n-init", type=int, default=3, dest="n_init", help="EM starts per count (default 3)")
+    p.add_argument("--n-init", type=int, default=1, dest="n_init", help="EM starts per count and scheme (default 1)")
     p.add_argument("--covariance", choices=("full", "diag", "tied", "spherical"), default="full",
                    help="covariance type of the clustering (default full)")
     p.add_argument("--max-targets", type=int, default=None, dest="max_targets",

@@ -100,7 +100,7 @@ def _restart_without_lightest(X: np.ndarray, upper, k: int, random_state, reg_co
 
 
 def fit_candidate_mixtures(
-    X: np.ndarray, candidates: Sequence[int], n_init: int = 3, random_state: int | None = 0,
+    X: np.ndarray, candidates: Sequence[int], n_init: int = 1, random_state: int | None = 0,
     reg_covar: float = 1e-6, max_iter: int = 300, progress: bool = False, covariance_type: str = "full",
     init_params: Sequence[str] = ("kmeans", "k-means++"), n_jobs: int | None = None,
     backward_restarts: bool = True,

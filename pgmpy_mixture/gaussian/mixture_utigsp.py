@@ -343,7 +343,7 @@ def estimate_essential_graph(fit: GaussianMixtureFit, alpha: float = DAG_ALPHA) 
 
 def fit_mixture_utigsp(
     X: object, n_components: int | str = "auto", k_max: int | None = None, selection: str = "bic",
-    cutoff_ratio: float = 0.07, n_init: int = 3, alpha: float | None = None, reg_covar: float = 1e-6,
+    cutoff_ratio: float = 0.07, n_init: int = 1, alpha: float | None = None, reg_covar: float = 1e-6,
     random_state: int | None = 0, max_targets: int | None = None, covariance_type: str = "full",
     max_fit_rows: int | None = 200_000, progress: bool = False, n_jobs: int | None = None,
     backward_restarts: bool = True,
@@ -365,7 +365,8 @@ def fit_mixture_utigsp(
     cutoff_ratio : float
         The paper's cutoff (authors' default 0.07).
     n_init : int
-        k-means initialisations per candidate.
+        Starts per candidate count and initialisation scheme (k-means and k-means++; default 1: with the backward
+        restarts, 3 gave the same answers on every simulation of ``benchmarks/RESULTS.md`` in 2.6-3x the time).
     alpha : float, optional
         Level of the change tests (None: BIC threshold).
     reg_covar : float

@@ -459,7 +459,7 @@ GAUSSIAN_FIT_OPTIONS: tuple[Option, ...] = (
     Option("k_max", (int,), None, low=1, allow_none=True, doc="largest candidate count with 'auto'"),
     Option("selection", (), "bic", choices=("cutoff", "bic"), doc="BIC (default) or the paper's cutoff rule"),
     Option("cutoff_ratio", (float,), 0.07, low=0.0, low_open=True, doc="relative log-likelihood gain cutoff"),
-    Option("n_init", (int,), 3, low=1, doc="EM starts per candidate count"),
+    Option("n_init", (int,), 1, low=1, doc="EM starts per candidate count and initialisation scheme"),
     Option("alpha", (float,), None, low=0.0, high=1.0, low_open=True, high_open=True, allow_none=True,
            doc="level of the mechanism-change tests (None: BIC threshold)"),
     Option("reg_covar", (float,), 1e-6, low=0.0, doc="added to covariance diagonals"),
