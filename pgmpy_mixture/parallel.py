@@ -13,12 +13,13 @@ and 4.0 s with one BLAS thread).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["WORKERS", "map_in_threads", "single_blas_thread"]
+__all__ = ["WORKERS", "map_in_threads", "single_blas_thread", "with_single_blas_thread"]
 
 #: threads for the passes over the rows (at most 4: the passes are bound by memory bandwidth beyond that)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -61,3 +62,24 @@ def single_blas_thread(openmp: bool = False) -> contextlib.AbstractContextManage
     if _BLAS_CONTROLLER is None:
         _BLAS_CONTROLLER = ThreadpoolController()
     return _BLAS_CONTROLLER.limit(limits=1, user_api=None if openmp else "blas")
+
+
+def with_single_blas_thread(function: Callable[..., _Out]) -> Callable[..., _Out]:
+    """Decorator: every call of ``function`` runs inside :func:`single_blas_thread` (docstring and signature kept).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> @with_single_blas_thread
+    ... def norm(x):
+    ...     return float(x @ x)
+    >>> norm(np.ones(4))
+    4.0
+    """
+
+    @functools.wraps(function)
+    def one_blas_thread(*args, **kwargs):
+        with single_blas_thread():
+            return function(*args, **kwargs)
+
+    return one_blas_thread

@@ -65,7 +65,7 @@ from pgmpy_mixture.model.oracle import (
     log_mixture_extensions,
     log_mixture_probability,
 )
-from pgmpy_mixture.parallel import single_blas_thread
+from pgmpy_mixture.parallel import with_single_blas_thread
 from pgmpy_mixture.result import Component, MixtureResult
 from pgmpy_mixture.validation import frequency_sample_size
 
@@ -486,12 +486,8 @@ def _verify(run: _Run, oracle: DistributionOracle, j: int) -> None:
         )
 
 
+@with_single_blas_thread  # every product here is small: threaded BLAS only competes for the cores
 def _run(oracle: DistributionOracle, *, exact: bool, threshold: float, progress: bool) -> _Run:
-    with single_blas_thread():  # every product here is small: threaded BLAS only competes for the cores
-        return _run_steps(oracle, exact=exact, threshold=threshold, progress=progress)
-
-
-def _run_steps(oracle: DistributionOracle, *, exact: bool, threshold: float, progress: bool) -> _Run:
     if not isinstance(oracle, DistributionOracle):
         raise ParameterError(f"oracle must implement DistributionOracle, got {type(oracle).__name__}")
     net = oracle.network

@@ -63,7 +63,7 @@ from pgmpy_mixture.discrete.likelihood.search import carry_to_rows, search_input
 from pgmpy_mixture.discrete.mixing_weights import constrained_covariance
 from pgmpy_mixture.errors import EstimationWarning, ExclusionWarning, PositivityWarning, warn_at_caller
 from pgmpy_mixture.model.network import CausalNetwork
-from pgmpy_mixture.parallel import single_blas_thread
+from pgmpy_mixture.parallel import with_single_blas_thread
 from pgmpy_mixture.result import Component, MixtureResult, format_target
 from pgmpy_mixture.validation.parameters import existence_threshold
 
@@ -76,6 +76,7 @@ SEARCH_ROWS = 2**16
 SEARCH_MIN_ROWS = 3.0
 
 
+@with_single_blas_thread  # the products here are vectors and small matrices (pgmpy_mixture.parallel)
 def disentangle_likelihood(
     network: CausalNetwork,
     counts: CountTable,
@@ -206,90 +207,87 @@ def disentangle_likelihood(
     >>> [(c.label, round(c.weight, 9)) for c in result]
     [('observational', 0.5), ('do(A=a1)', 0.3), ('do(A=a1, B=b2)', 0.2)]
     """
-    # the products here are vectors and small matrices: BLAS threads only take the cores from the passes over the
-    # rows (pgmpy_mixture.parallel)
-    with single_blas_thread():
-        started = time.perf_counter()
-        existence_threshold(existence_penalty, None)  # checked before any work
-        prepared = prepare_inputs(
-            network, counts, penalty=penalty, epsilon=epsilon, joint_cpds=joint_cpds, observational=observational,
-            delta=delta, prior=prior,
-        )
-        settings = LiftSettings(
-            penalty=penalty, epsilon=epsilon, tolerance=tolerance, lift_steps=lift_steps, choice_steps=choice_steps,
-            refine_steps=refine_steps, delta=delta, prior=prior,
-        )
-        network = prepared.network
-        searched = search_input(prepared, penalty, search_rows, random_state)
-        recursion = prepared if searched is None else searched
-        if searched is not None:  # the subsample's lifts get the iterations the full table's would
-            settings = replace(settings, work_scale=float(prepared.sample_size) / max(float(searched.sample_size), 1.0),
-                               min_rows=SEARCH_MIN_ROWS)
-        state = start_state(recursion)
-        iterator = range(network.n_variables)
-        if progress:
-            from tqdm.auto import tqdm
+    started = time.perf_counter()
+    existence_threshold(existence_penalty, None)  # checked before any work
+    prepared = prepare_inputs(
+        network, counts, penalty=penalty, epsilon=epsilon, joint_cpds=joint_cpds, observational=observational,
+        delta=delta, prior=prior,
+    )
+    settings = LiftSettings(
+        penalty=penalty, epsilon=epsilon, tolerance=tolerance, lift_steps=lift_steps, choice_steps=choice_steps,
+        refine_steps=refine_steps, delta=delta, prior=prior,
+    )
+    network = prepared.network
+    searched = search_input(prepared, penalty, search_rows, random_state)
+    recursion = prepared if searched is None else searched
+    if searched is not None:  # the subsample's lifts get the iterations the full table's would
+        settings = replace(settings, work_scale=float(prepared.sample_size) / max(float(searched.sample_size), 1.0),
+                           min_rows=SEARCH_MIN_ROWS)
+    state = start_state(recursion)
+    iterator = range(network.n_variables)
+    if progress:
+        from tqdm.auto import tqdm
 
-            iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
-        factors = None  # the full rows' codes and CPD factors, computed once for the carry and the repair
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            # the full rows' factors do not depend on the subsample's lifts: computed beside them (numpy's passes
-            # over the rows release the GIL, so the two share the machine's cores)
-            pending = None if searched is None else pool.submit(
-                _row_factors, network, prepared.codes, np.arange(prepared.codes.shape[0]))
-            for j in iterator:
-                state = lift_variable(recursion, state, j, settings)
-            if pending is not None:
-                factors = pending.result()
-        if factors is not None:
-            state = carry_to_rows(state, *factors, prepared.n_rows)
-        # prefix_id now indexes the distinct full rows
-        n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)
-        explained = np.bincount(state.entries.row, minlength=n_rows.size) > 0
-        unexplained = float(n_rows[~explained].sum() / n_rows.sum())
-        repairs: list[str] = []
-        if repair and not prepared.exact and state.targets.shape[0] > 1:
-            if factors is None:
-                factors = _row_factors(_likelihood_network(prepared, state), prepared.codes, state.prefix_id)
-            state, repairs = _repair(prepared, state, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0),
-                                     polish_steps, newton_steps, *factors)
-        canonicalised: list[str] = []
-        if prepared.positivity_violations and state.targets.shape[0] > 1:
-            state, canonicalised = _canonicalise(prepared, state)
-        threshold = None if prepared.exact else existence_threshold(existence_penalty, float(n_rows.sum()))
-        if threshold is not None and existence_penalty == "ebic":
-            threshold = threshold + _target_choices(network, state.targets)
-        polish_started = time.perf_counter()
-        polished = polish_weights(
-            state.entries, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0), state.mu,
-            exact=prepared.exact, epsilon=epsilon, polish_steps=polish_steps, newton_steps=newton_steps,
-            threshold=threshold,
-        )
-        polish_seconds = time.perf_counter() - polish_started
-        options = {
-            "penalty": penalty,
-            "penalty_value": prepared.tau,
-            "epsilon": epsilon,
-            "tolerance": tolerance,
-            "lift_steps": lift_steps,
-            "choice_steps": choice_steps,
-            "refine_steps": refine_steps,
-            "polish_steps": polish_steps,
-            "newton_steps": newton_steps,
-            "repair": repair,
-            "existence_penalty": existence_penalty,
-            "existence_threshold": threshold if np.ndim(threshold) == 0 else "per target",
-            "interval": "wald (observed information at the MLE, CPDs treated as known)",
-            "cpds": prepared.cpd_source,
-            "delta": delta,
-            "search_rows": search_rows,
-            "random_state": random_state,
-        }
-        result = _assemble_result(prepared, state, n_rows, unexplained, polished, options, started, polish_seconds,
-                                  repairs, canonicalised)
-        search = None if searched is None else {"distinct_rows": int(searched.codes.shape[0]),
-                                                "sample_size": float(searched.sample_size)}
-        return replace(result, diagnostics={**result.diagnostics, "search": search})
+        iterator = tqdm(iterator, desc="likelihood lifts", unit="var")
+    factors = None  # the full rows' codes and CPD factors, computed once for the carry and the repair
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the full rows' factors do not depend on the subsample's lifts: computed beside them (numpy's passes
+        # over the rows release the GIL, so the two share the machine's cores)
+        pending = None if searched is None else pool.submit(
+            _row_factors, network, prepared.codes, np.arange(prepared.codes.shape[0]))
+        for j in iterator:
+            state = lift_variable(recursion, state, j, settings)
+        if pending is not None:
+            factors = pending.result()
+    if factors is not None:
+        state = carry_to_rows(state, *factors, prepared.n_rows)
+    # prefix_id now indexes the distinct full rows
+    n_rows = np.bincount(state.prefix_id, weights=prepared.n_rows, minlength=state.entries.n_rows)
+    explained = np.bincount(state.entries.row, minlength=n_rows.size) > 0
+    unexplained = float(n_rows[~explained].sum() / n_rows.sum())
+    repairs: list[str] = []
+    if repair and not prepared.exact and state.targets.shape[0] > 1:
+        if factors is None:
+            factors = _row_factors(_likelihood_network(prepared, state), prepared.codes, state.prefix_id)
+        state, repairs = _repair(prepared, state, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0),
+                                 polish_steps, newton_steps, *factors)
+    canonicalised: list[str] = []
+    if prepared.positivity_violations and state.targets.shape[0] > 1:
+        state, canonicalised = _canonicalise(prepared, state)
+    threshold = None if prepared.exact else existence_threshold(existence_penalty, float(n_rows.sum()))
+    if threshold is not None and existence_penalty == "ebic":
+        threshold = threshold + _target_choices(network, state.targets)
+    polish_started = time.perf_counter()
+    polished = polish_weights(
+        state.entries, n_rows if unexplained == 0 else np.where(explained, n_rows, 0.0), state.mu,
+        exact=prepared.exact, epsilon=epsilon, polish_steps=polish_steps, newton_steps=newton_steps,
+        threshold=threshold,
+    )
+    polish_seconds = time.perf_counter() - polish_started
+    options = {
+        "penalty": penalty,
+        "penalty_value": prepared.tau,
+        "epsilon": epsilon,
+        "tolerance": tolerance,
+        "lift_steps": lift_steps,
+        "choice_steps": choice_steps,
+        "refine_steps": refine_steps,
+        "polish_steps": polish_steps,
+        "newton_steps": newton_steps,
+        "repair": repair,
+        "existence_penalty": existence_penalty,
+        "existence_threshold": threshold if np.ndim(threshold) == 0 else "per target",
+        "interval": "wald (observed information at the MLE, CPDs treated as known)",
+        "cpds": prepared.cpd_source,
+        "delta": delta,
+        "search_rows": search_rows,
+        "random_state": random_state,
+    }
+    result = _assemble_result(prepared, state, n_rows, unexplained, polished, options, started, polish_seconds,
+                              repairs, canonicalised)
+    search = None if searched is None else {"distinct_rows": int(searched.codes.shape[0]),
+                                            "sample_size": float(searched.sample_size)}
+    return replace(result, diagnostics={**result.diagnostics, "search": search})
 
 
 def _likelihood_network(prepared: PreparedInput, state: LiftState) -> CausalNetwork:
