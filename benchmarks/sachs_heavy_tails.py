@@ -200,7 +200,8 @@ def m_step(Z: np.ndarray, tau: np.ndarray, u: np.ndarray,
 
 
 def fit_t_mixture(Z: np.ndarray, k: int, random_state: int, nu: float | None = None, n_init: int = 2,
-                  max_iter: int = 200, tol: float = 1e-4, reg_covar: float = 1e-6) -> TMixture:
+                  max_iter: int = 200, tol: float = 1e-4, reg_covar: float = 1e-6,
+                  initial_labels: np.ndarray | None = None) -> TMixture:
     """EM for a ``k``-component multivariate t mixture, best of ``n_init`` k-means starts.
 
     Parameters
@@ -220,6 +221,9 @@ def fit_t_mixture(Z: np.ndarray, k: int, random_state: int, nu: float | None = N
     tol : float
         Stop when the mean log-likelihood per row changes by less than this.
     reg_covar : float
+    initial_labels : ndarray (n,) of int in ``0 .. k - 1``, optional
+        One start from this partition instead of the k-means starts (``sachs_ceiling.py`` starts from the true
+        conditions).
 
     Returns
     -------
@@ -227,8 +231,11 @@ def fit_t_mixture(Z: np.ndarray, k: int, random_state: int, nu: float | None = N
     """
     n, d = Z.shape
     best: TMixture | None = None
-    for start in range(n_init):
-        labels = KMeans(n_clusters=k, n_init=1, random_state=1000 * random_state + start).fit_predict(Z)
+    for start in range(1 if initial_labels is not None else n_init):
+        if initial_labels is not None:
+            labels = np.asarray(initial_labels)
+        else:
+            labels = KMeans(n_clusters=k, n_init=1, random_state=1000 * random_state + start).fit_predict(Z)
         tau = np.eye(k)[labels]
         weights, means, scales = m_step(Z, tau, np.ones_like(tau), reg_covar)
         dof = np.full(k, 10.0 if nu is None else float(nu))

@@ -93,3 +93,32 @@ def test_inference_speed_tiny(tmp_path):
     for column in ("max diff joint-chain", "max diff ours-loop"):  # the exact routes agree
         assert all(float(r[header.index(column)]) < 1e-9 for r in rows)
     assert (tmp_path / "inference_speed.png").stat().st_size > 0
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def test_sachs_ceiling_log_scale_holds_what_results_records():
+    """The two ceilings of goal 3 (``benchmarks/RESULTS.md``, "What any clustering can reach on Sachs"), checked
+    on the log scale: from the true conditions, EM of every mixture model moves to a partition with a lower ARI,
+    below the goal's 0.40; and the true split, handed to the steps after the clustering, matches fewer than 3 of 5
+    targets exactly and gives no search an SHD of 14 or less against the 18-edge DAG. If a change to the pipeline
+    makes one of these fail, goal 3 may have become reachable: re-run the script and revisit the goal."""
+    out = run_script("sachs_ceiling.py", "--scales", "log", timeout=900).stdout
+    if out.startswith("skipping"):
+        pytest.skip("../shared/data/sachs is not available")
+    table = out.split("\n\n")[-2:]  # the two tables as printed at the end
+    models = [_cells(line) for line in table[0].splitlines()[2:]]
+    assert len(models) == 6
+    for row in models:
+        start, after = float(row[2].split()[0]), float(row[3].split()[0])
+        assert after < start and after < 0.40, row
+    splits = [_cells(line) for line in table[1].splitlines()[2:]]
+    assert len(splits) == 3
+    for row in splits:
+        nominal, jci = (int(x) for x in row[4].split(" / "))
+        assert nominal < 3 and jci < 3, row
+        for cell in row[6:]:
+            if cell != "-":
+                assert int(cell.split(" / ")[0]) > 14, row
