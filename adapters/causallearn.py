@@ -194,7 +194,8 @@ class MixtureSplitter(BaseEstimator):
     progress : bool
         Show progress bars while fitting.
     n_jobs : int, optional
-        Processes for the candidate mixtures (joblib; -1: every core); the result does not depend on it.
+        How the candidate mixtures are fitted side by side: None (default) in threads, one per core; 1 one after
+        the other; 2 or more (-1: every core) in that many processes (joblib). The result does not depend on it.
     backward_restarts : bool
         Refit each candidate count from the next larger model without its lightest component, keeping the better
         fit: repairs EM runs stuck with two components merged (default on).

@@ -54,6 +54,7 @@ from sachs_defaults import purity as home_precision  # noqa: E402
 from sachs_heavy_tails import fit_t_mixture, m_step, t_log_joint  # noqa: E402
 
 from pgmpy_mixture.adapters.causallearn import SPARSE_SHIFT_LIMIT  # noqa: E402
+from pgmpy_mixture.gaussian.density import mixture_log_joint  # noqa: E402
 from pgmpy_mixture.gaussian.metrics import adjusted_rand, shd  # noqa: E402
 from pgmpy_mixture.gaussian.scaling import standardise  # noqa: E402
 
@@ -65,36 +66,7 @@ RANDOM_STARTS = 5
 SHOWN = ("g0076", "u0126", "psitect")  # PKC, Mek, PIP2 inhibitors: the goal's purity conditions
 
 
-# --------------------------------------------------------------------------------------- Gaussian log densities
-def gaussian_log_joint(Z: np.ndarray, weights: np.ndarray, means: np.ndarray, covs: np.ndarray) -> np.ndarray:
-    """``log(weight_k N(z_i; mean_k, cov_k))`` as an ``(n, K)`` array.
-
-    Parameters
-    ----------
-    Z : ndarray (n, d)
-    weights : ndarray (K,)
-    means : ndarray (K, d)
-    covs : ndarray (K, d, d)
-
-    Returns
-    -------
-    ndarray (n, K)
-
-    Examples
-    --------
-    >>> gaussian_log_joint(np.zeros((1, 1)), np.ones(1), np.zeros((1, 1)), np.ones((1, 1, 1))).round(4)
-    array([[-0.9189]])
-    """
-    d = Z.shape[1]
-    out = np.empty((len(Z), len(weights)))
-    for k in range(len(weights)):
-        chol = np.linalg.cholesky(covs[k])
-        z = np.linalg.solve(chol, (Z - means[k]).T)
-        out[:, k] = (np.log(weights[k]) - 0.5 * np.einsum("ij,ij->j", z, z) - np.log(np.diag(chol)).sum()
-                     - 0.5 * d * np.log(2 * np.pi))
-    return out
-
-
+# ----------------------------------------------------------------------------------------- Gaussian mixtures
 def supervised_moments(Z: np.ndarray, labels: np.ndarray, kind: str):
     """Weights, means and ``(K, d, d)`` covariances of a partition under a covariance ``kind``
     (``"full"``, ``"tied"`` or ``"diag"``), each with ``REG`` on the diagonal, as scikit-learn's M-step."""
@@ -121,7 +93,7 @@ def sklearn_precisions(covs: np.ndarray, kind: str) -> np.ndarray:
 def gaussian_family(Z: np.ndarray, truth: np.ndarray, kind: str) -> dict:
     """Start at the true conditions, EM to convergence, and the best of seeded random starts."""
     weights, means, covs = supervised_moments(Z, truth, kind)
-    start_joint = gaussian_log_joint(Z, weights, means, covs)
+    start_joint = mixture_log_joint(Z, weights, means, covs)
     settings = dict(n_components=K, covariance_type=kind, tol=TOL, max_iter=MAX_ITER, reg_covar=REG)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

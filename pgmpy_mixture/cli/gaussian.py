@@ -253,7 +253,8 @@ def add_split_parser(sub: Any) -> argparse.ArgumentParser:
                    help="test level for --graph (default: 0.001 for sem and essential, 0.01 for the causal-learn "
                         "searches, as MixtureSplitter.discover)")
     p.add_argument("--seed", type=seed_type, default=0, help="random seed, a whole number >= 0 (default 0)")
-    p.add_argument("--jobs", type=int, default=None, help="processes for the candidate fits (default 1)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="candidate fits: default in threads (one per core); 1 one after the other; 2+ or -1 processes")
     p.add_argument("--labels", default=None, help="write each row's component, label and probability to this CSV")
     p.add_argument("--json", default=None, metavar="OUT",
                    help="also write the fit as JSON (- for stdout, the report then goes to stderr)")

@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import ParameterError
 from pgmpy_mixture.gaussian.density import gaussian_log_density, mixture_log_joint  # noqa: F401 (old path, below)
+from pgmpy_mixture.parallel import with_single_blas_thread
 
 __all__ = ["CHUNK_ROWS", "row_blocks", "soft_moments", "weighted_moments", "refine_em"]
 
@@ -52,6 +53,7 @@ def row_blocks(n: int, chunk_rows: int | None = None) -> Iterator[slice]:
 Responsibilities = np.ndarray | Callable[[slice], np.ndarray]
 
 
+@with_single_blas_thread  # small products over the rows (pgmpy_mixture.parallel)
 def soft_moments(
     data: np.ndarray, responsibilities: Responsibilities, n_components: int | None = None,
     reg_covar: float = 1e-6, chunk_rows: int | None = None,

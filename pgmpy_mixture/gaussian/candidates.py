@@ -13,7 +13,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from pgmpy_mixture.errors import ParameterError
-from pgmpy_mixture.parallel import single_blas_thread
+from pgmpy_mixture.parallel import map_in_threads, single_blas_thread
 from pgmpy_mixture.validation import check_n_jobs
 
 __all__ = ["check_n_components", "candidate_counts", "fit_candidate_mixtures", "relative_gains", "select_by_cutoff"]
@@ -111,9 +111,13 @@ def fit_candidate_mixtures(
 
     ``covariance_type`` is scikit-learn's ("full" as in the paper; "diag" has far fewer parameters and clusters
     the Sachs conditions better; the component moments used afterwards are always full, see
-    :func:`pgmpy_mixture.gaussian.mixture_utigsp.select_and_identify`). ``n_jobs`` fits the candidate counts (and the
-    helper counts of the backward restarts) in parallel processes (joblib; -1 for every core); with an integer
-    ``random_state`` the result does not depend on it.
+    :func:`pgmpy_mixture.gaussian.mixture_utigsp.select_and_identify`). The candidate counts (and the helper counts
+    of the backward restarts) are fitted side by side: by default (``n_jobs=None``) in threads, one per core up to
+    :data:`~pgmpy_mixture.parallel.WORKERS` (scikit-learn's EM spends its time in NumPy passes over the rows, which
+    release the GIL: 1.85 times faster on two cores at 2^14 rows, ``benchmarks/RESULTS.md``); ``n_jobs=1`` fits
+    them one after the other, and ``n_jobs`` >= 2 (or -1, every core) in that many processes (joblib). Every fit
+    is seeded and runs on one BLAS thread, so with an integer ``random_state`` the result does not depend on
+    ``n_jobs``.
 
     ``backward_restarts`` (default on) repairs EM runs stuck with two true components merged. From the top down,
     each count ``k`` is also fitted from the ``(k + 1)``-model without its lightest component, and the higher
@@ -138,16 +142,28 @@ def fit_candidate_mixtures(
     helpers = _helper_counts(counts, *X.shape) if backward_restarts else []
     every = counts + helpers
     bar = dict(desc="Gaussian mixtures", total=len(every), disable=not progress or len(every) < 2)
-    if n_jobs is None or n_jobs == 1:
+    # largest counts first (they take longest), so that no worker is left with a big fit at the end
+    longest_first = sorted(range(len(every)), key=lambda i: -every[i])
+    fitted = [None] * len(every)
+    if n_jobs == 1:
         fitted = [_fit_one_count(X, k, *args) for k in tqdm(every, **bar)]
+    elif n_jobs is None:
+        # the one-thread limit is set once around the threads: each fit's own limit then finds it in place and
+        # leaves it in place, where a limit lifted at the end of one fit would free BLAS under the other threads
+        with tqdm(**bar) as shown, single_blas_thread(openmp=True):
+
+            def fit_count(i: int):
+                result = _fit_one_count(X, every[i], *args)
+                shown.update()
+                return result
+
+            for i, result in zip(longest_first, map_in_threads(fit_count, longest_first), strict=True):
+                fitted[i] = result
     else:
         from joblib import Parallel, delayed
 
-        # largest counts first (they take longest), so that no worker is left with a big fit at the end
-        longest_first = sorted(range(len(every)), key=lambda i: -every[i])
         jobs = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_fit_one_count)(X, every[i], *args)
                                                                for i in longest_first)
-        fitted = [None] * len(every)
         for i, result in zip(longest_first, tqdm(jobs, **bar), strict=True):
             fitted[i] = result
     results = fitted[:len(counts)]

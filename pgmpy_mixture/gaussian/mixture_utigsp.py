@@ -385,7 +385,8 @@ def fit_mixture_utigsp(
     progress : bool
         Show progress bars (candidate mixtures, refinement passes).
     n_jobs : int, optional
-        Fit the candidate counts in this many processes (joblib; -1: every core). The result does not depend on it.
+        How the candidate counts are fitted side by side: None (default) in threads, one per core; 1 one after
+        the other; 2 or more (-1: every core) in that many processes (joblib). The result does not depend on it.
     backward_restarts : bool
         Also fit each count from the next larger model without its lightest component, and keep the better fit
         (see :func:`~pgmpy_mixture.gaussian.candidates.fit_candidate_mixtures`); repairs EM runs stuck with two

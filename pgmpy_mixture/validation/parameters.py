@@ -469,7 +469,7 @@ GAUSSIAN_FIT_OPTIONS: tuple[Option, ...] = (
            doc="covariance type of the clustering"),
     Option("max_fit_rows", (int,), 200_000, low=1, allow_none=True, doc="rows the candidates are fitted on"),
     Option("progress", (bool,), False, doc="show progress bars"),
-    Option("n_jobs", (int,), None, allow_none=True, doc="processes for the candidate fits (-1: every core)"),
+    Option("n_jobs", (int,), None, allow_none=True, doc="candidate fits: None threads, 1 in turn, 2+ or -1 processes"),
     Option("backward_restarts", (bool,), True, doc="refit each count from the next larger model"),
 )
 

@@ -58,14 +58,32 @@ def test_candidate_counts_are_bounded_by_the_data_support():
         candidate_counts(2, None, n=100, d=3, selection="aic")
 
 
-def test_parallel_candidate_fits_give_the_same_result():
+def test_threads_processes_and_one_at_a_time_give_the_same_result():
+    """The default fits the counts in threads, ``n_jobs=1`` one after the other, ``n_jobs=2`` in processes."""
     sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        serial = fit_mixture_utigsp(sim.data, random_state=0, n_init=1)
-        parallel = fit_mixture_utigsp(sim.data, random_state=0, n_init=1, n_jobs=2)
-    assert np.array_equal(serial.loglik_curve, parallel.loglik_curve)
-    assert np.array_equal(serial.means, parallel.means) and serial.targets == parallel.targets
+        serial = fit_mixture_utigsp(sim.data, random_state=0, n_init=1, n_jobs=1)
+        threads = fit_mixture_utigsp(sim.data, random_state=0, n_init=1)
+        processes = fit_mixture_utigsp(sim.data, random_state=0, n_init=1, n_jobs=2)
+    for parallel in (threads, processes):
+        assert np.array_equal(serial.loglik_curve, parallel.loglik_curve)
+        assert np.array_equal(serial.means, parallel.means) and serial.targets == parallel.targets
+
+
+def test_threaded_candidate_fits_leave_the_blas_limit_as_it_was():
+    """Each fit in a thread limits BLAS to one thread; the limit held around the threads is lifted after them."""
+    import sklearn.cluster  # noqa: F401 (its OpenMP runtime is loaded before the limits are read)
+    from threadpoolctl import threadpool_info
+
+    def limits():
+        return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+
+    before = limits()
+    sim = simulate_linear_mixture(n_nodes=3, n_samples=3000, random_state=2)
+    fit_candidate_mixtures(sim.data, [1, 2, 3, 4], random_state=0)
+    after = limits()
+    assert {path: after[path] for path in before} == before
 
 
 def test_backward_restarts_repair_a_stuck_fit_and_never_lower_the_likelihood():

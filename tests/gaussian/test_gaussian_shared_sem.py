@@ -71,9 +71,12 @@ def _fit_shared(fn, data, **kw):
 
 
 @pytest.mark.slow
-def test_shared_sem_beats_unconstrained_on_soft_interventions():
-    """Over 6 data sets of overlapping soft interventions the sparse-shift EM identifies targets better (mean
-    Jaccard) than the unconstrained mixture, and its labels are no worse (measured: 0.78 vs 0.48; ARI 0.74 vs 0.71).
+def test_soft_interventions_default_and_shared_sem_both_identify_targets():
+    """Over 6 data sets of overlapping soft interventions both fits identify the targets and label the rows alike.
+
+    Measured: mean target Jaccard 0.92 for the default mixture and 0.83 for the sparse-shift EM, ARI 0.730 and
+    0.734. The sparse-shift EM used to lead on the targets (0.78 against 0.48). The default caught up once EM was
+    restarted from each larger fit without its lightest component and run to convergence on every row.
     """
     scores = {fit_mixture_utigsp: [], fit_shared_sem_mixture: []}
     aris = {fit_mixture_utigsp: [], fit_shared_sem_mixture: []}
@@ -85,8 +88,8 @@ def test_shared_sem_beats_unconstrained_on_soft_interventions():
             rows, cols, _ = match_by_moments(sim.means, sim.covariances, fit.means, fit.covariances)
             scores[fn].append(target_jaccard(sim.targets, fit.targets, rows, cols))
             aris[fn].append(adjusted_rand(sim.labels, fit.predict(sim.data)))
-    assert np.mean(scores[fit_shared_sem_mixture]) > np.mean(scores[fit_mixture_utigsp]) + 0.15
-    assert np.mean(aris[fit_shared_sem_mixture]) >= np.mean(aris[fit_mixture_utigsp]) - 0.01
+    assert np.mean(scores[fit_mixture_utigsp]) >= 0.85 and np.mean(scores[fit_shared_sem_mixture]) >= 0.75
+    assert abs(np.mean(aris[fit_shared_sem_mixture]) - np.mean(aris[fit_mixture_utigsp])) <= 0.02
 
 
 def test_shared_sem_fit_counts_its_own_parameters_in_bic():
