@@ -55,7 +55,6 @@ import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 from pgmpy_mixture.errors import DataValueError, EstimationWarning, ParameterError, warn_at_caller
 from pgmpy_mixture.gaussian.blocks import refine_em, weighted_moments
@@ -68,6 +67,7 @@ from pgmpy_mixture.gaussian.candidates import (
 from pgmpy_mixture.gaussian.density import gaussian_log_density
 from pgmpy_mixture.gaussian.graphs import icpdag
 from pgmpy_mixture.gaussian.regression import (
+    chi2_quantile,
     pooled_moments,
     regression_from_moments,
     residual_variances,
@@ -152,7 +152,7 @@ def change_statistics(
     if alpha is None:
         thr_values = df * np.log(np.maximum(counts[first] + counts[second], 2.0))
     else:
-        thr_values = np.full(len(first), float(stats.chi2.isf(alpha, df)))
+        thr_values = np.full(len(first), chi2_quantile(float(alpha), df))
     thr = np.zeros((K, K))
     thr[first, second] = thr[second, first] = thr_values
     return lr, thr

@@ -13,13 +13,15 @@ another, so that ``log`` and divisions stay finite on a degenerate (collinear) c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
 
 __all__ = ["VARIANCE_FLOOR", "regression_from_moments", "residual_variances", "wald_statistics",
-           "significant_predecessors", "pooled_moments", "shared_mechanism_moments"]
+           "significant_predecessors", "two_sided_normal_quantile", "chi2_quantile", "pooled_moments",
+           "shared_mechanism_moments"]
 
 #: Smallest residual variance of a regression from moments. Far below any variance the methods meet (a simulated
 #: do-intervention has noise variance 1e-9, and the mixture fit adds ``reg_covar = 1e-6`` to every diagonal), it
@@ -136,7 +138,33 @@ def significant_predecessors(cov: np.ndarray, j: int, preds: Sequence[int], n_ef
     ...                          1e-3).tolist()
     [True, False]
     """
-    return wald_statistics(cov, j, preds, n_eff)[1] > stats.norm.isf(alpha / 2)
+    return wald_statistics(cov, j, preds, n_eff)[1] > two_sided_normal_quantile(alpha)
+
+
+@functools.lru_cache(maxsize=256)
+def two_sided_normal_quantile(alpha: float) -> float:
+    """``z`` with ``P(|Z| > z) = alpha``: the critical value of a two-sided Wald test at level ``alpha``, computed once
+    per level (the causal-order search asks for it for every node and candidate predecessor set).
+
+    Examples
+    --------
+    >>> round(two_sided_normal_quantile(0.05), 4)
+    1.96
+    """
+    return float(stats.norm.isf(alpha / 2))
+
+
+@functools.lru_cache(maxsize=256)
+def chi2_quantile(alpha: float, df: int) -> float:
+    """Upper ``alpha`` quantile of the chi-square distribution with ``df`` degrees of freedom, computed once per
+    ``(alpha, df)``.
+
+    Examples
+    --------
+    >>> round(chi2_quantile(0.05, 1), 4)
+    3.8415
+    """
+    return float(stats.chi2.isf(alpha, df))
 
 
 def pooled_moments(w: np.ndarray, means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
