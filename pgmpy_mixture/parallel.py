@@ -2,12 +2,14 @@
 
 NumPy releases the GIL inside its passes over arrays (gathers, ``exp``/``log1p``, ``bincount``), so passes that do
 not depend on each other run side by side in threads (:func:`map_in_threads`). Each pass returns its own result and
-the results come back in the order of the items, so the output is the same whatever the number of threads.
+the results come back in the order of the items, so the output is the same whatever the number of threads. The
+Gaussian candidate mixtures are fitted this way too, one count per thread
+(:func:`pgmpy_mixture.gaussian.candidates.fit_candidate_mixtures`).
 
 The products this library makes are vectors against vectors or small matrices: a multi-threaded BLAS gains nothing
 on them, and its threads, which keep spinning after each call, take the cores from those passes
 (:func:`single_blas_thread`; measured at N = 64 and 10^6 rows: 8.4 s of CPU for 4.8 s of wall time, against 5.0 s
-and 4.0 s with one BLAS thread).
+and 4.0 s with one BLAS thread; one EM pass over 2^16 Gaussian rows with d = 8: 93 ms against 41 ms).
 """
 
 from __future__ import annotations
