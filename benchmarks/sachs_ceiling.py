@@ -54,6 +54,7 @@ from sachs_defaults import purity as home_precision  # noqa: E402
 from sachs_heavy_tails import fit_t_mixture, m_step, t_log_joint  # noqa: E402
 
 from pgmpy_mixture.adapters.causallearn import SPARSE_SHIFT_LIMIT  # noqa: E402
+from pgmpy_mixture.gaussian.blocks import weighted_moments  # noqa: E402
 from pgmpy_mixture.gaussian.density import mixture_log_joint  # noqa: E402
 from pgmpy_mixture.gaussian.metrics import adjusted_rand, shd  # noqa: E402
 from pgmpy_mixture.gaussian.scaling import standardise  # noqa: E402
@@ -69,16 +70,15 @@ SHOWN = ("g0076", "u0126", "psitect")  # PKC, Mek, PIP2 inhibitors: the goal's p
 # ----------------------------------------------------------------------------------------- Gaussian mixtures
 def supervised_moments(Z: np.ndarray, labels: np.ndarray, kind: str):
     """Weights, means and ``(K, d, d)`` covariances of a partition under a covariance ``kind``
-    (``"full"``, ``"tied"`` or ``"diag"``), each with ``REG`` on the diagonal, as scikit-learn's M-step."""
-    k_count, d = int(labels.max()) + 1, Z.shape[1]
-    weights = np.bincount(labels, minlength=k_count) / len(Z)
-    means = np.array([Z[labels == k].mean(0) for k in range(k_count)])
-    covs = np.array([np.cov(Z[labels == k].T, bias=True) for k in range(k_count)])
+    (``"full"``, ``"tied"`` or ``"diag"``), each with ``REG`` on the diagonal, as scikit-learn's M-step: the
+    library's M-step (``blocks.weighted_moments``) on the partition's one-hot responsibilities."""
+    k_count = int(labels.max()) + 1
+    weights, means, covs = weighted_moments(Z, np.eye(k_count)[labels], reg_covar=REG)
     if kind == "tied":
         covs = np.repeat(np.einsum("k,kab->ab", weights, covs)[None], k_count, axis=0)
     elif kind == "diag":
         covs = np.array([np.diag(np.diag(c)) for c in covs])
-    return weights, means, covs + REG * np.eye(d)
+    return weights, means, covs
 
 
 def sklearn_precisions(covs: np.ndarray, kind: str) -> np.ndarray:
